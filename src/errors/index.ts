@@ -1,0 +1,1 @@
+export { FlmError, type FlmErrorOptions, isFlmError } from "./flm-error.js";

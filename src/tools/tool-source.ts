@@ -1,0 +1,30 @@
+import type { Tool } from "./tool.js";
+
+/** A value a source knows to be sensitive (from a column/field marked sensitive in config). */
+export interface SensitiveValue {
+  /** Entity type used for placeholders, e.g. `PERSON`, `EMAIL`, or the column name upper-cased. */
+  type: string;
+  value: string;
+  /** Where it came from, e.g. `crm.customers.email` (for audit; never the value). */
+  origin: string;
+}
+
+/**
+ * Anything that turns into tools: a SQL database, a MongoDB, an MCP server, an OpenAPI service,
+ * a document index. Sources are opened lazily and closed once on shutdown.
+ */
+export interface ToolSource {
+  readonly name: string;
+  /** Connects if needed and returns the tools this source offers. */
+  tools(): Promise<Tool[]>;
+  /** Values of columns/fields marked sensitive, for the privacy firewall's index. */
+  sensitiveValues?(): AsyncIterable<SensitiveValue>;
+  /** Reports whether the source is reachable and usable (`flm tools check`). */
+  check?(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}
+
+export function isToolSource(value: unknown): value is ToolSource {
+  return typeof value === "object" && value !== null && typeof (value as ToolSource).tools === "function" &&
+    typeof (value as ToolSource).close === "function";
+}

@@ -1,0 +1,40 @@
+import type { Caller } from "./caller.js";
+import type { JSONSchema7, SchemaIssue } from "./json-schema.js";
+
+export interface ToolRunContext {
+  /** Who the run acts for; undefined only for anonymous library use. */
+  caller?: Caller;
+  /** Aborted on timeout, on run cancellation, or when the client goes away. */
+  signal: AbortSignal;
+  /** The plan step this call belongs to (for logs and citations). */
+  stepId: string;
+}
+
+/**
+ * A capability the planner may call and the executor runs locally. The planner only ever
+ * sees `name`, `description` and `inputSchema`; `run` and its results stay on premises.
+ */
+export interface Tool<Input = any, Output = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema handed to the planner and used to validate plans. */
+  readonly inputSchema: JSONSchema7;
+  /** Validates (and may normalise, e.g. defaults) the arguments. Empty issues means valid. */
+  validate(input: unknown): { value: Input; issues: SchemaIssue[] };
+  run(input: Input, context: ToolRunContext): Promise<Output>;
+  /** Per-call timeout; the executor's default applies when absent. */
+  readonly timeoutMs?: number;
+  /** Name of the source the tool came from (`sql:crm`, `mcp:files`), for traces. */
+  readonly source?: string;
+}
+
+/** What the planner is shown of a tool: never anything else. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: JSONSchema7;
+}
+
+export function toolSpec(tool: Tool): ToolSpec {
+  return { name: tool.name, description: tool.description, inputSchema: tool.inputSchema };
+}

@@ -1,0 +1,201 @@
+/**
+ * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions wire protocol,
+ * scripted per test, recording every request byte it receives. Used through the real AI SDK
+ * provider packages, so what it records is exactly what would leave the building.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body exactly as received. */
+  body: string;
+  /** Parsed JSON body, when it was JSON. */
+  json: any;
+  receivedAt: number;
+}
+
+export interface ToolCallSpec {
+  name: string;
+  args: unknown;
+  id?: string;
+}
+
+export type Reply =
+  | { kind: "text"; text: string; options?: ReplyOptions }
+  | { kind: "tool-calls"; calls: ToolCallSpec[]; options?: ReplyOptions }
+  | { kind: "error"; status: number; message: string; options?: ReplyOptions }
+  | { kind: "raw"; status: number; body: string; contentType?: string; options?: ReplyOptions }
+  | { kind: "hang" }
+  | { kind: "stream-then-fail"; text: string; options?: ReplyOptions };
+
+export interface ReplyOptions {
+  /** Wait before the first byte (simulated network + prefill). */
+  delayMs?: number;
+  /** Wait between streamed chunks (simulated decode speed). */
+  chunkDelayMs?: number;
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+export const reply = {
+  text: (text: string, options?: ReplyOptions): Reply => ({ kind: "text", text, options }),
+  json: (value: unknown, options?: ReplyOptions): Reply => ({ kind: "text", text: JSON.stringify(value), options }),
+  toolCalls: (calls: ToolCallSpec[], options?: ReplyOptions): Reply => ({ kind: "tool-calls", calls, options }),
+  error: (status: number, message: string, options?: ReplyOptions): Reply => ({ kind: "error", status, message, options }),
+  raw: (status: number, body: string, contentType = "application/json"): Reply => ({ kind: "raw", status, body, contentType }),
+  hang: (): Reply => ({ kind: "hang" }),
+  streamThenFail: (text: string, options?: ReplyOptions): Reply => ({ kind: "stream-then-fail", text, options }),
+};
+
+export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+export interface FakeOpenAIServer {
+  /** Base URL including `/v1`, ready for `createOpenAI({ baseURL })`. */
+  url: string;
+  origin: string;
+  requests: RecordedRequest[];
+  /** Replies served in order; when empty, the handler (if any) answers. */
+  enqueue(...replies: Reply[]): void;
+  handle(handler: Handler): void;
+  /** Every request body concatenated, for leak searches. */
+  allBodies(): string;
+  close(): Promise<void>;
+}
+
+export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
+  const queue: Reply[] = [];
+  const requests: RecordedRequest[] = [];
+  let handler: Handler | undefined;
+  const open = new Set<ServerResponse>();
+
+  const server: Server = createServer(async (req, res) => {
+    open.add(res);
+    res.on("close", () => open.delete(res));
+    const body = await readBody(req);
+    let json: any;
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const recorded: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      headers: req.headers,
+      body,
+      json,
+      receivedAt: Date.now(),
+    };
+    requests.push(recorded);
+    if (recorded.method === "GET" && recorded.path.endsWith("/models")) {
+      return sendJson(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", owned_by: "test" }] });
+    }
+    const next = queue.shift() ?? (handler ? await handler(recorded) : undefined);
+    if (!next) return sendJson(res, 500, { error: { message: "fake server: no scripted reply left" } });
+    await serve(res, next, json?.stream === true, json?.model ?? "fake-model");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/v1`,
+    origin,
+    requests,
+    enqueue: (...replies) => queue.push(...replies),
+    handle: (h) => {
+      handler = h;
+    },
+    allBodies: () => requests.map((r) => r.body).join("\n"),
+    close: async () => {
+      for (const res of open) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
+const sleep = (ms?: number) => (ms ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+let callCounter = 0;
+
+async function serve(res: ServerResponse, r: Reply, stream: boolean, model: string): Promise<void> {
+  if (r.kind === "hang") return; // never answers; the client must time out or abort
+  await sleep(r.options?.delayMs);
+  if (res.destroyed) return;
+  if (r.kind === "error") return sendJson(res, r.status, { error: { message: r.message, type: "server_error" } });
+  if (r.kind === "raw") {
+    res.writeHead(r.status, { "content-type": r.contentType ?? "application/json" });
+    return void res.end(r.body);
+  }
+  const usage = r.options?.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
+  const fullUsage = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+  const id = `chatcmpl-${++callCounter}`;
+  const created = Math.floor(Date.now() / 1000);
+  const toolCalls =
+    r.kind === "tool-calls"
+      ? r.calls.map((c, i) => ({
+          id: c.id ?? `call_${callCounter}_${i}`,
+          type: "function" as const,
+          function: { name: c.name, arguments: typeof c.args === "string" ? c.args : JSON.stringify(c.args) },
+        }))
+      : undefined;
+  const text = r.kind === "text" || r.kind === "stream-then-fail" ? r.text : null;
+  const finish = toolCalls ? "tool_calls" : "stop";
+
+  if (!stream) {
+    if (r.kind === "stream-then-fail") return void res.destroy();
+    return sendJson(res, 200, {
+      id,
+      object: "chat.completion",
+      created,
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content: text, tool_calls: toolCalls }, finish_reason: finish, logprobs: null }],
+      usage: fullUsage,
+    });
+  }
+
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null, withUsage = false) =>
+    `data: ${JSON.stringify({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      ...(withUsage ? { usage: fullUsage } : {}),
+    })}\n\n`;
+  res.write(chunk({ role: "assistant", content: "" }, null));
+  if (text !== null) {
+    const pieces = text.match(/\s*\S+/g) ?? [text];
+    for (let i = 0; i < pieces.length; i++) {
+      await sleep(r.options?.chunkDelayMs);
+      if (res.destroyed) return;
+      res.write(chunk({ content: pieces[i] }, null));
+      if (r.kind === "stream-then-fail" && i >= Math.floor(pieces.length / 2)) return void res.destroy();
+    }
+  }
+  if (toolCalls) {
+    toolCalls.forEach((call, index) => {
+      res.write(chunk({ tool_calls: [{ index, ...call }] }, null));
+    });
+  }
+  res.write(chunk({}, finish, true));
+  res.end("data: [DONE]\n\n");
+}
