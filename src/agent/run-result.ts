@@ -1,0 +1,10 @@
+import type { StepOutcome } from "./events.js";
+import type { RunTrace } from "./trace.js";
+
+export interface RunResult {
+  text: string;
+  /** Step ids the answer cited as [s1], [s2]. */
+  citations: string[];
+  steps: StepOutcome[];
+  trace: RunTrace;
+}
