@@ -6,6 +6,8 @@ export type StepStatus = "ok" | "failed" | "timeout" | "skipped" | "cancelled";
 export interface StepOutcome {
   step: PlanStep;
   status: StepStatus;
+  /** Arguments after references and placeholders were filled in locally. Never leaves the building. */
+  args?: Record<string, unknown>;
   /** Present when status is ok. Never leaves the building. */
   output?: unknown;
   /** Why it failed or was skipped (no data from other steps in it). */

@@ -188,7 +188,10 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
       await sleep(r.options?.chunkDelayMs);
       if (res.destroyed) return;
       res.write(chunk({ content: pieces[i] }, null));
-      if (r.kind === "stream-then-fail" && i >= Math.floor(pieces.length / 2)) return void res.destroy();
+      if (r.kind === "stream-then-fail" && i >= Math.floor(pieces.length / 2)) {
+        await sleep(20); // let the written chunks reach the client before the connection drops
+        return void res.destroy();
+      }
     }
   }
   if (toolCalls) {

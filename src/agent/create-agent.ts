@@ -1,0 +1,397 @@
+import { randomUUID } from "node:crypto";
+import { type LanguageModel, streamText } from "ai";
+import { buildContext } from "../context/build-context.js";
+import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
+import { FlmError } from "../errors/flm-error.js";
+import { executePlan } from "../execute/scheduler.js";
+import { RunCancelledError } from "../execute/step-errors.js";
+import { createModelPlanner } from "../plan/model-planner.js";
+import type { Plan } from "../plan/plan.js";
+import { PlannerError, type PlanIssue, PlanValidationError } from "../plan/plan-errors.js";
+import { parsePlan } from "../plan/parse-plan.js";
+import type { Planner, PlanRequest } from "../plan/planner.js";
+import { validatePlan } from "../plan/validate-plan.js";
+import type { Caller } from "../tools/caller.js";
+import type { Tool } from "../tools/tool.js";
+import { isToolSource, type ToolSource } from "../tools/tool-source.js";
+import { toolSpec } from "../tools/tool.js";
+import { GeneratorError } from "./agent-errors.js";
+import { answerMessages, answerSystemPrompt, type ChatTurn, extractCitations } from "./answer-prompt.js";
+import { EventChannel } from "./event-channel.js";
+import type { AgentEvent, StepOutcome } from "./events.js";
+import type { AgentPrivacy, PrivacySession } from "./privacy-hooks.js";
+import type { RunResult } from "./run-result.js";
+import { type RunScope, withPurpose, withRunScope } from "./run-scope.js";
+import type { RunTrace, StepTrace, TokenUsage } from "./trace.js";
+
+export interface AgentLimits {
+  /** Most steps a plan may have. */
+  maxSteps: number;
+  /** Repair rounds after an invalid plan before the run fails. */
+  maxRepairs: number;
+  /** Tool calls in flight at once. */
+  concurrency: number;
+  stepTimeoutMs: number;
+  plannerTimeoutMs: number;
+  answerTimeoutMs: number;
+  /** Results larger than this many JSON characters are cut with a visible marker. */
+  maxResultChars: number;
+}
+
+export const DEFAULT_LIMITS: AgentLimits = {
+  maxSteps: 20,
+  maxRepairs: 2,
+  concurrency: 8,
+  stepTimeoutMs: 30_000,
+  plannerTimeoutMs: 60_000,
+  answerTimeoutMs: 120_000,
+  maxResultChars: 50_000,
+};
+
+export interface AgentOptions {
+  /** The cloud model (or any Planner). It sees the pseudonymized prompt and tool schemas only. */
+  planner: LanguageModel | Planner;
+  /** Used when the planner is unreachable or times out (typically a local model). */
+  fallbackPlanner?: Planner;
+  /** How a LanguageModel planner answers: a JSON plan (dependent steps) or native tool calls. */
+  plannerMode?: "json" | "tool-calls";
+  /** The local model that writes the answer from the tool results. */
+  generator: LanguageModel;
+  tools: Array<Tool | ToolSource>;
+  limits?: Partial<AgentLimits>;
+  /** The generator's context window in tokens. */
+  contextWindow?: number;
+  /** Tokens kept free for the answer. */
+  answerReserve?: number;
+  tokenCounter?: TokenCounter;
+  privacy?: AgentPrivacy;
+  /** Clock, for the date the planner is given. */
+  now?: () => Date;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** The caller; flows into every tool call. */
+  user?: Caller;
+  /** Earlier turns. Only user turns go to the planner (pseudonymized); answers stay local. */
+  history?: ChatTurn[];
+  /** Privacy state kept across the turns of one conversation (stable placeholders). */
+  session?: PrivacySession;
+  runId?: string;
+}
+
+export interface Agent {
+  run(prompt: string, options?: RunOptions): Promise<RunResult>;
+  stream(prompt: string, options?: RunOptions): AsyncIterable<AgentEvent>;
+  /** Plans without running anything: what would be sent to the cloud and what comes back. */
+  plan(prompt: string, options?: RunOptions): Promise<{ plan: Plan; trace: RunTrace }>;
+  /** Every tool the agent can call (sources are opened on first use). */
+  tools(): Promise<Tool[]>;
+  /** Starts a conversation whose placeholders stay stable across turns. */
+  createSession(): PrivacySession | undefined;
+  close(): Promise<void>;
+}
+
+function isPlanner(value: LanguageModel | Planner): value is Planner {
+  return typeof value === "object" && value !== null && typeof (value as Planner).plan === "function";
+}
+
+export function createAgent(options: AgentOptions): Agent {
+  const limits: AgentLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const planner = isPlanner(options.planner)
+    ? options.planner
+    : createModelPlanner({ model: options.planner, mode: options.plannerMode ?? "json" });
+  const counter = options.tokenCounter ?? approximateTokenCounter;
+  const contextWindow = options.contextWindow ?? 8192;
+  const answerReserve = options.answerReserve ?? Math.min(1024, Math.floor(contextWindow / 4));
+  const sources = options.tools.filter(isToolSource);
+  let toolMap: Promise<Map<string, Tool>> | undefined;
+
+  const loadTools = () => {
+    toolMap ??= (async () => {
+      const map = new Map<string, Tool>();
+      const all = [...options.tools.filter((t): t is Tool => !isToolSource(t))];
+      for (const source of sources) all.push(...(await source.tools()));
+      for (const tool of all) {
+        if (map.has(tool.name)) {
+          throw new FlmError("TOOL_NAME_CONFLICT", `Two tools are named "${tool.name}".`, {
+            hint: "Give one source a prefix or rename the declared query.",
+          });
+        }
+        map.set(tool.name, tool);
+      }
+      return map;
+    })();
+    toolMap.catch(() => {
+      toolMap = undefined; // let a later run retry a source that was down
+    });
+    return toolMap;
+  };
+
+  async function planWithRepairs(
+    request: PlanRequest,
+    tools: Map<string, Tool>,
+    trace: RunTrace,
+    session: PrivacySession | undefined,
+    signal: AbortSignal,
+    emit: (e: AgentEvent) => void,
+  ): Promise<Plan> {
+    let active = planner;
+    let issues: PlanIssue[] = [];
+    for (let attempt = 0; attempt <= limits.maxRepairs; attempt++) {
+      const reply = await callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal).catch(async (error) => {
+        // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
+        if (options.fallbackPlanner && active !== options.fallbackPlanner && isUnreachable(error) && !signal.aborted) {
+          active = options.fallbackPlanner;
+          return callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal);
+        }
+        throw error;
+      });
+      trace.planner = active.name;
+      const usage = active.location === "cloud" ? trace.usage.cloud : trace.usage.local;
+      addUsage(usage, reply.usage);
+      const parsed = parsePlan(reply.raw);
+      issues = parsed.plan
+        ? validatePlan(parsed.plan, tools, {
+            maxSteps: limits.maxSteps,
+            checkString: session && options.privacy ? (v) => options.privacy!.checkPlanString(v, session) : undefined,
+          })
+        : parsed.issues;
+      if (parsed.plan && issues.length === 0) {
+        trace.repairs = attempt;
+        return parsed.plan;
+      }
+      if (attempt < limits.maxRepairs) {
+        emit({ type: "repair", attempt: attempt + 1, errors: issues.map((i) => i.message) });
+        request = { ...request, repair: { previous: reply.raw, issues } };
+      }
+    }
+    trace.repairs = limits.maxRepairs;
+    throw new PlanValidationError(issues, limits.maxRepairs + 1);
+  }
+
+  async function callPlanner(active: Planner, request: PlanRequest, purpose: string, signal: AbortSignal) {
+    const timeout = AbortSignal.timeout(limits.plannerTimeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    try {
+      return await withPurpose(purpose, () => active.plan(request, { signal: combined }));
+    } catch (error) {
+      if (timeout.aborted && !signal.aborted) {
+        throw new PlannerError(`The planner did not answer within ${limits.plannerTimeoutMs} ms.`, {
+          code: "PLANNER_TIMEOUT",
+          cause: error,
+          hint: "Check the planner endpoint, raise plannerTimeoutMs, or configure a local fallback planner.",
+        });
+      }
+      if (signal.aborted) throw new RunCancelledError(signal.reason);
+      throw error;
+    }
+  }
+
+  async function prepare(prompt: string, runOptions: RunOptions, trace: RunTrace, signal: AbortSignal, emit: (e: AgentEvent) => void) {
+    if (typeof prompt !== "string" || !prompt.trim()) {
+      throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", { hint: "Pass the question as a non-empty string." });
+    }
+    const tools = await loadTools();
+    const session = runOptions.session ?? options.privacy?.createSession();
+    let t = performance.now();
+    const userTurns = (runOptions.history ?? []).filter((h) => h.role === "user").map((h) => h.content);
+    const pseudo = session && options.privacy ? options.privacy.pseudonymize([...userTurns, prompt], session) : undefined;
+    trace.stages.pseudonymize = performance.now() - t;
+    const request: PlanRequest = {
+      prompt: pseudo ? pseudo.at(-1)! : prompt,
+      history: pseudo ? pseudo.slice(0, -1) : userTurns,
+      tools: [...tools.values()].map(toolSpec),
+      date: (options.now?.() ?? new Date()).toISOString().slice(0, 10),
+      maxSteps: limits.maxSteps,
+    };
+    t = performance.now();
+    const plan = await planWithRepairs(request, tools, trace, session, signal, emit);
+    trace.stages.plan = performance.now() - t;
+    trace.plan = plan;
+    emit({ type: "plan", plan, planner: trace.planner, repairs: trace.repairs });
+    return { tools, session, plan };
+  }
+
+  function newTrace(runId: string): RunTrace {
+    return {
+      id: runId,
+      startedAt: new Date().toISOString(),
+      planner: planner.name,
+      repairs: 0,
+      steps: [],
+      usage: { cloud: { inputTokens: 0, outputTokens: 0 }, local: { inputTokens: 0, outputTokens: 0 } },
+      egress: [],
+      stages: {},
+    };
+  }
+
+  async function execute(prompt: string, runOptions: RunOptions, emit: (e: AgentEvent) => void, signal: AbortSignal): Promise<RunResult> {
+    const t0 = performance.now();
+    const runId = runOptions.runId ?? randomUUID();
+    const trace = newTrace(runId);
+    const scope: RunScope = { runId, purpose: "plan", egress: trace.egress, data: new Map() };
+    return withRunScope(scope, async () => {
+      const { tools, session, plan } = await prepare(prompt, runOptions, trace, signal, emit);
+
+      let t = performance.now();
+      const outcomes = await executePlan(plan, {
+        tools,
+        concurrency: limits.concurrency,
+        stepTimeoutMs: limits.stepTimeoutMs,
+        maxResultChars: limits.maxResultChars,
+        signal,
+        caller: runOptions.user,
+        prepareArgs: session && options.privacy ? (args) => options.privacy!.restore(args, session) : undefined,
+        onStart: (step) => emit({ type: "tool-start", step }),
+        onEnd: (outcome) => {
+          if (outcome.status === "ok" && session && options.privacy) options.privacy.taint(outcome.step.id, outcome.output, session);
+          emit({ type: "tool-end", outcome });
+        },
+      });
+      trace.stages.execute = performance.now() - t;
+      trace.steps = outcomes.map(stepTrace);
+      if (signal.aborted) throw new RunCancelledError(signal.reason);
+
+      t = performance.now();
+      const history = runOptions.history ?? [];
+      const fixed =
+        counter.count(answerSystemPrompt(outcomes, [])) + counter.count(prompt) + history.reduce((n, h) => n + counter.count(h.content), 0) + 32;
+      const context = buildContext(outcomes, { contextWindow, answerReserve, fixedTokens: fixed }, counter);
+      trace.context = {
+        includedSteps: context.includedSteps,
+        droppedSteps: context.droppedSteps,
+        tokens: context.tokens,
+        budget: context.budget,
+        strategy: "direct",
+      };
+      trace.stages.context = performance.now() - t;
+      emit({ type: "context", includedSteps: context.includedSteps, droppedSteps: context.droppedSteps, tokens: context.tokens, strategy: "direct" });
+
+      t = performance.now();
+      const text = await answer(
+        { system: answerSystemPrompt(outcomes, context.droppedSteps), prompt, context: context.text, history },
+        trace.usage.local,
+        signal,
+        emit,
+      );
+      trace.stages.answer = performance.now() - t;
+      trace.stages.total = performance.now() - t0;
+      return { text, citations: extractCitations(text, plan.steps.map((s) => s.id)), steps: outcomes, trace };
+    });
+  }
+
+  async function answer(
+    input: { system: string; prompt: string; context: string; history: ChatTurn[] },
+    usage: TokenUsage,
+    signal: AbortSignal,
+    emit: (e: AgentEvent) => void,
+  ): Promise<string> {
+    const timeout = AbortSignal.timeout(limits.answerTimeoutMs);
+    let text = "";
+    try {
+      const result = streamText({
+        model: options.generator,
+        system: input.system,
+        messages: answerMessages(input.prompt, input.context, input.history),
+        abortSignal: AbortSignal.any([signal, timeout]),
+        maxRetries: 0,
+      });
+      for await (const part of result.fullStream) {
+        if (part.type === "text-delta") {
+          text += part.text;
+          emit({ type: "text-delta", text: part.text });
+        } else if (part.type === "error") {
+          throw part.error;
+        } else if (part.type === "abort") {
+          throw signal.aborted ? new RunCancelledError(signal.reason) : new GeneratorError(`The local model did not finish within ${limits.answerTimeoutMs} ms.`);
+        } else if (part.type === "finish") {
+          addUsage(usage, { inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 });
+        }
+      }
+      return text;
+    } catch (error) {
+      if (FlmError.isInstance(error)) throw error;
+      if (signal.aborted) throw new RunCancelledError(signal.reason);
+      throw new GeneratorError(`The local model failed${text ? " mid-answer" : ""}: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+        hint: "Check that the local model server is running and the model is loaded.",
+      });
+    }
+  }
+
+  function stream(prompt: string, runOptions: RunOptions = {}): AsyncIterable<AgentEvent> {
+    return {
+      [Symbol.asyncIterator]() {
+        const channel = new EventChannel<AgentEvent>();
+        const controller = new AbortController();
+        const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, controller.signal]) : controller.signal;
+        let finished = false;
+        execute(prompt, runOptions, (e) => channel.push(e), signal).then(
+          (result) => {
+            finished = true;
+            channel.push({ type: "done", result });
+            channel.close();
+          },
+          (error) => {
+            finished = true;
+            channel.fail(error);
+          },
+        );
+        const inner = channel[Symbol.asyncIterator]();
+        return {
+          next: () => inner.next(),
+          async return(value?: unknown) {
+            // The consumer stopped reading (client gone): cancel the run and its tools.
+            if (!finished) controller.abort(new RunCancelledError("the consumer stopped reading"));
+            await inner.return?.(value);
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  return {
+    stream,
+    async run(prompt, runOptions) {
+      for await (const event of stream(prompt, runOptions)) if (event.type === "done") return event.result;
+      throw new FlmError("RUN_INCOMPLETE", "The run ended without a result.");
+    },
+    async plan(prompt, runOptions = {}) {
+      const runId = runOptions.runId ?? randomUUID();
+      const trace = newTrace(runId);
+      const scope: RunScope = { runId, purpose: "plan", egress: trace.egress, data: new Map() };
+      const signal = runOptions.signal ?? new AbortController().signal;
+      const { plan } = await withRunScope(scope, () => prepare(prompt, runOptions, trace, signal, () => {}));
+      return { plan, trace };
+    },
+    tools: async () => [...(await loadTools()).values()],
+    createSession: () => options.privacy?.createSession(),
+    async close() {
+      await Promise.allSettled(sources.map((s) => s.close()));
+    },
+  };
+}
+
+function addUsage(into: TokenUsage, add: TokenUsage): void {
+  into.inputTokens += add.inputTokens;
+  into.outputTokens += add.outputTokens;
+}
+
+function isUnreachable(error: unknown): boolean {
+  return FlmError.isInstance(error) && (error.code === "PLANNER_FAILED" || error.code === "PLANNER_TIMEOUT");
+}
+
+function stepTrace(o: StepOutcome): StepTrace {
+  return {
+    id: o.step.id,
+    tool: o.step.tool,
+    args: o.step.args,
+    status: o.status,
+    durationMs: Math.round(o.durationMs * 100) / 100,
+    startedAtMs: o.startedAt,
+    error: o.error,
+    truncated: o.truncated,
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * What the agent needs from a privacy firewall. Kept as a small interface so the agent does not
+ * depend on how detection, placeholders and taint tracking are implemented.
+ */
+export interface PrivacySession {
+  readonly id: string;
+}
+
+export interface AgentPrivacy {
+  createSession(): PrivacySession;
+  /** Pseudonymizes texts in order (history first, prompt last); may throw a policy error. */
+  pseudonymize(texts: string[], session: PrivacySession): string[];
+  /** Problem with a string argument in a plan (e.g. an unknown placeholder), or undefined. */
+  checkPlanString(value: string, session: PrivacySession): string | undefined;
+  /** Puts real values back into resolved arguments, locally, before a tool runs. */
+  restore(args: Record<string, unknown>, session: PrivacySession): Record<string, unknown>;
+  /** Registers a tool result as tainted so the egress guard can refuse it. */
+  taint(stepId: string, output: unknown, session: PrivacySession): void;
+}

@@ -1,0 +1,23 @@
+import { FlmError } from "../errors/flm-error.js";
+
+/** A step's tool did not answer in time. */
+export class StepTimeoutError extends FlmError {
+  constructor(tool: string, ms: number) {
+    super("STEP_TIMEOUT", `Tool "${tool}" did not finish within ${ms} ms.`, {
+      hint: "Raise the tool's timeoutMs or the agent's stepTimeoutMs if the source is slow.",
+    });
+  }
+}
+
+export class RunCancelledError extends FlmError {
+  constructor(reason?: unknown) {
+    super("RUN_CANCELLED", "The run was cancelled.", { cause: reason });
+  }
+}
+
+/** Arguments were invalid after references and placeholders were filled in. */
+export class StepArgumentsError extends FlmError {
+  constructor(message: string) {
+    super("STEP_ARGS_INVALID", message);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Plan, PlanStep } from "./plan.js";
+import type { PlanIssue } from "./plan-errors.js";
+
+/** What a planner model produced, before it is trusted. */
+export type RawPlannerOutput =
+  | { kind: "text"; text: string }
+  | { kind: "tool-calls"; calls: Array<{ toolName: string; input: unknown }> };
+
+export type ParseResult = { plan: Plan; issues: [] } | { plan?: undefined; issues: PlanIssue[] };
+
+// Larger answers are not plans: refuse before parsing, so a runaway model cannot exhaust memory.
+const MAX_PLAN_CHARS = 200_000;
+
+/**
+ * Turns planner output into the one Plan type. JSON mode expects `{ "steps": [...] }`
+ * (code fences and leading prose tolerated); tool-call mode numbers the calls s1..sN.
+ */
+export function parsePlan(raw: RawPlannerOutput): ParseResult {
+  if (raw.kind === "tool-calls") {
+    const steps = raw.calls.map((call, i) => ({
+      id: `s${i + 1}`,
+      tool: call.toolName,
+      args: isObject(call.input) ? call.input : {},
+    }));
+    const bad = raw.calls.findIndex((c) => !isObject(c.input));
+    if (bad >= 0) return fail(`tool call ${bad + 1} (${raw.calls[bad].toolName}) has arguments that are not a JSON object`);
+    return { plan: { steps, mode: "tool-calls" }, issues: [] };
+  }
+  const text = raw.text.trim();
+  if (text.length > MAX_PLAN_CHARS) return fail(`the reply is ${text.length} characters long; a plan must be a short JSON object`);
+  if (text === "") return fail("the reply was empty; answer with a JSON object {\"steps\": [...]}");
+  const json = extractJson(text);
+  if (json === undefined) return fail("the reply was not valid JSON; answer with only a JSON object {\"steps\": [...]}");
+  const stepsValue = Array.isArray(json) ? json : isObject(json) ? json.steps : undefined;
+  if (!Array.isArray(stepsValue)) return fail('the JSON has no "steps" array; use {"steps": [{"id": "s1", "tool": "...", "args": {...}}]}');
+  const steps: PlanStep[] = [];
+  for (let i = 0; i < stepsValue.length; i++) {
+    const s = stepsValue[i];
+    if (!isObject(s) || typeof s.tool !== "string") return fail(`step ${i + 1} must be an object with "id", "tool" and "args"`);
+    const args = s.args ?? s.arguments ?? {};
+    if (!isObject(args)) return fail(`step ${i + 1} has "args" that are not a JSON object`);
+    steps.push({ id: typeof s.id === "string" ? s.id : `s${i + 1}`, tool: s.tool, args });
+  }
+  return { plan: { steps, mode: "json" }, issues: [] };
+}
+
+function fail(message: string): ParseResult {
+  return { issues: [{ kind: "malformed", message }] };
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function extractJson(text: string): unknown {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
+  const candidates = [text, fenced?.[1], sliceBetween(text, "{", "}"), sliceBetween(text, "[", "]")];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      return JSON.parse(c);
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined;
+}
+
+function sliceBetween(text: string, open: string, close: string): string | undefined {
+  const start = text.indexOf(open);
+  const end = text.lastIndexOf(close);
+  return start >= 0 && end > start ? text.slice(start, end + 1) : undefined;
+}

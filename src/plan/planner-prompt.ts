@@ -1,0 +1,48 @@
+import type { ModelMessage } from "ai";
+import type { PlanRequest } from "./planner.js";
+
+const RULES = `- Use only the tools listed below; arguments must match each tool's JSON Schema.
+- You never see any data. To pass the output of an earlier step to a later one, write the argument as {"$ref": "s1", "path": "rows[0].customer_id"} (a path into that step's output; "rows[*].id" takes the field from every row). The value is filled in locally.
+- Values written like <PERSON_1> or <EMAIL_2> are placeholders for private values: use them as argument values exactly as written; never invent new ones.
+- Steps that do not depend on each other run in parallel. Add only the steps that are needed.
+- If no lookup is needed to answer, return no steps.`;
+
+export function plannerSystemPrompt(request: PlanRequest, mode: "json" | "tool-calls"): string {
+  const tools = request.tools
+    .map((t) => `- ${t.name}: ${t.description}\n  input schema: ${JSON.stringify(t.inputSchema)}`)
+    .join("\n");
+  const format =
+    mode === "json"
+      ? `Reply with only a JSON object, no prose: {"steps": [{"id": "s1", "tool": "<tool name>", "args": {...}}]}. Step ids are s1, s2, ... At most ${request.maxSteps} steps.`
+      : `Call the tools needed, all at once (they run in parallel). At most ${request.maxSteps} calls. If none is needed, reply "no lookup needed".`;
+  return `You are the planner of a federated assistant. Your only job is to decide which tool calls gather the information needed to answer the user's question; a separate model that runs locally sees the results and writes the answer.
+Today is ${request.date}.
+${format}
+${RULES}
+
+Tools:
+${tools || "(none)"}`;
+}
+
+export function plannerMessages(request: PlanRequest): ModelMessage[] {
+  const messages: ModelMessage[] = [];
+  if (request.history?.length) {
+    const earlier = request.history.map((h, i) => `${i + 1}. ${h}`).join("\n");
+    messages.push({ role: "user", content: `Earlier questions in this conversation (for reference only):\n${earlier}` });
+    messages.push({ role: "assistant", content: "Noted." });
+  }
+  messages.push({ role: "user", content: request.prompt });
+  if (request.repair) {
+    const previous =
+      request.repair.previous.kind === "text"
+        ? request.repair.previous.text
+        : JSON.stringify(request.repair.previous.calls.map((c) => ({ tool: c.toolName, args: c.input })));
+    messages.push({ role: "assistant", content: previous.slice(0, 20_000) });
+    const problems = request.repair.issues.map((i) => `- ${i.message}`).join("\n");
+    messages.push({
+      role: "user",
+      content: `That plan was rejected:\n${problems}\nReturn a corrected plan in the same format.`,
+    });
+  }
+  return messages;
+}

@@ -1,0 +1,34 @@
+import type { TokenUsage } from "../agent/trace.js";
+import type { ToolSpec } from "../tools/tool.js";
+import type { RawPlannerOutput } from "./parse-plan.js";
+import type { PlanIssue } from "./plan-errors.js";
+
+export interface PlanRequest {
+  /** The user's prompt, already pseudonymized. */
+  prompt: string;
+  /** Earlier user turns of the conversation, pseudonymized. Assistant answers never come here: they hold data. */
+  history?: string[];
+  tools: ToolSpec[];
+  /** Today's date, YYYY-MM-DD, so relative dates ("last quarter") can be planned. */
+  date: string;
+  maxSteps: number;
+  /** Set on a repair round: the planner's own previous reply and what was wrong with it. */
+  repair?: { previous: RawPlannerOutput; issues: PlanIssue[] };
+}
+
+export interface PlannerReply {
+  raw: RawPlannerOutput;
+  usage: TokenUsage;
+}
+
+/**
+ * Turns a request into a raw plan. Implementations: a cloud model (JSON or native tool calls),
+ * a local model with grammar-constrained output, or a scripted planner in tests.
+ */
+export interface Planner {
+  /** Shown in traces, e.g. `cloud:openai.chat/gpt-4o`. */
+  readonly name: string;
+  /** Cloud planners are subject to the egress guard; local ones never leave the machine. */
+  readonly location: "cloud" | "local";
+  plan(request: PlanRequest, options: { signal: AbortSignal }): Promise<PlannerReply>;
+}
