@@ -35,10 +35,20 @@ const invoices = defineTool({
     return { rows: [{ invoice_id: 1, total: 13.86 }] };
   },
 });
-const weather = defineTool({ name: "weather", description: "Weather in a city", input: z.object({ city: z.string() }), run: async () => ({ sky: "clear" }) });
+const weather = defineTool({
+  name: "weather",
+  description: "Weather in a city",
+  input: z.object({ city: z.string() }),
+  run: async () => ({ sky: "clear" }),
+});
 
 function agent(extra: Partial<Parameters<typeof createAgent>[0]> = {}) {
-  return createAgent({ planner: models.planner, generator: models.generator, tools: [findCustomer, invoices, weather], ...extra });
+  return createAgent({
+    planner: models.planner,
+    generator: models.generator,
+    tools: [findCustomer, invoices, weather],
+    ...extra,
+  });
 }
 
 const dependentPlan = {
@@ -53,8 +63,14 @@ describe("createAgent", () => {
   it("plans in the cloud, runs dependent and parallel steps locally, and answers locally with citations", async () => {
     calls.length = 0;
     models.cloud.enqueue(reply.json(dependentPlan, { usage: { prompt_tokens: 300, completion_tokens: 40 } }));
-    models.local.enqueue(reply.text("Hannah Schneider spent 13.86 [s1] [s2].", { usage: { prompt_tokens: 120, completion_tokens: 12 } }));
-    const result = await agent().run("Which customer in Berlin spent most?", { user: { id: "u1", roles: ["analyst"] } });
+    models.local.enqueue(
+      reply.text("Hannah Schneider spent 13.86 [s1] [s2].", {
+        usage: { prompt_tokens: 120, completion_tokens: 12 },
+      }),
+    );
+    const result = await agent().run("Which customer in Berlin spent most?", {
+      user: { id: "u1", roles: ["analyst"] },
+    });
 
     expect(result.text).toBe("Hannah Schneider spent 13.86 [s1] [s2].");
     expect(result.citations).toEqual(["s1", "s2"]);
@@ -65,7 +81,8 @@ describe("createAgent", () => {
     // The trace holds exactly the bytes the cloud received.
     expect(result.trace.egress.map((e) => e.body)).toEqual(models.cloud.requests.map((r) => r.body));
     expect(result.trace.egress[0].purpose).toBe("plan");
-    for (const stage of ["plan", "execute", "context", "answer", "total"]) expect(result.trace.stages[stage]).toBeGreaterThanOrEqual(0);
+    for (const stage of ["plan", "execute", "context", "answer", "total"])
+      expect(result.trace.stages[stage]).toBeGreaterThanOrEqual(0);
 
     // The planner got the prompt, the date and the tool schemas; the generator got the data.
     const plannerBody = models.cloud.requests[0].body;
@@ -97,7 +114,12 @@ describe("createAgent", () => {
   });
 
   it("accepts native parallel tool calls as a plan", async () => {
-    models.cloud.enqueue(reply.toolCalls([{ name: "weather", args: { city: "Oslo" } }, { name: "find_customer", args: { city: "Oslo" } }]));
+    models.cloud.enqueue(
+      reply.toolCalls([
+        { name: "weather", args: { city: "Oslo" } },
+        { name: "find_customer", args: { city: "Oslo" } },
+      ]),
+    );
     models.local.enqueue(reply.text("Clear [s1]"));
     const result = await agent({ plannerMode: "tool-calls" }).run("weather and customers in Oslo");
     expect(result.trace.plan?.mode).toBe("tool-calls");
@@ -116,7 +138,12 @@ describe("createAgent", () => {
 
   it("repairs an invalid plan with a data-free description of the problem", async () => {
     models.cloud.enqueue(
-      reply.json({ steps: [{ id: "s1", tool: "find_customers", args: { city: "Berlin" } }, { id: "s2", tool: "list_invoices", args: { customer_id: "x" } }] }),
+      reply.json({
+        steps: [
+          { id: "s1", tool: "find_customers", args: { city: "Berlin" } },
+          { id: "s2", tool: "list_invoices", args: { customer_id: "x" } },
+        ],
+      }),
       reply.json(dependentPlan),
     );
     models.local.enqueue(reply.text("ok"));
@@ -136,17 +163,37 @@ describe("createAgent", () => {
       reply.json({ plan: [] }),
       reply.text(""),
       reply.text(`{"steps": [${'{"id":"s1","tool":"weather","args":{"city":"x"}},'.repeat(5000)}]}`),
-      reply.json({ steps: [{ id: "s1", tool: "weather", args: { city: { $ref: "s2" } } }, { id: "s2", tool: "weather", args: { city: { $ref: "s1" } } }] }),
+      reply.json({
+        steps: [
+          { id: "s1", tool: "weather", args: { city: { $ref: "s2" } } },
+          { id: "s2", tool: "weather", args: { city: { $ref: "s1" } } },
+        ],
+      }),
       reply.json({ steps: [{ id: "s1", tool: "weather", args: { city: { $ref: "s9" } } }] }),
-      reply.json({ steps: [{ id: "s1", tool: "weather", args: { city: "x" } }, { id: "s2", tool: "weather", args: { city: { $ref: "s1", path: "a..b" } } }] }),
+      reply.json({
+        steps: [
+          { id: "s1", tool: "weather", args: { city: "x" } },
+          { id: "s2", tool: "weather", args: { city: { $ref: "s1", path: "a..b" } } },
+        ],
+      }),
     ];
     models.cloud.handle(() => bad.shift() ?? reply.text("nothing"));
     const a = agent({ limits: { maxRepairs: 6, maxSteps: 10 } });
     const error = await a.run("q").catch((e) => e);
     expect(isFlmError(error, "PLAN_INVALID")).toBe(true);
     expect(models.cloud.requests).toHaveLength(7);
-    const feedback = models.cloud.requests.slice(1).map((r) => r.json.messages.at(-1).content).join("\n");
-    for (const expected of ["not valid JSON", '"steps" array', "empty", "characters long", "cycle", "does not exist"]) {
+    const feedback = models.cloud.requests
+      .slice(1)
+      .map((r) => r.json.messages.at(-1).content)
+      .join("\n");
+    for (const expected of [
+      "not valid JSON",
+      '"steps" array',
+      "empty",
+      "characters long",
+      "cycle",
+      "does not exist",
+    ]) {
       expect(feedback).toContain(expected);
     }
     expect(error.issues.map((i: { kind: string }) => i.kind)).toEqual(["bad-path"]);
@@ -154,9 +201,15 @@ describe("createAgent", () => {
   });
 
   it("rejects plans with more steps than allowed", async () => {
-    const steps = Array.from({ length: 4 }, (_, i) => ({ id: `s${i + 1}`, tool: "weather", args: { city: "x" } }));
+    const steps = Array.from({ length: 4 }, (_, i) => ({
+      id: `s${i + 1}`,
+      tool: "weather",
+      args: { city: "x" },
+    }));
     models.cloud.enqueue(reply.json({ steps }));
-    const error = await agent({ limits: { maxSteps: 3, maxRepairs: 0 } }).run("q").catch((e) => e);
+    const error = await agent({ limits: { maxSteps: 3, maxRepairs: 0 } })
+      .run("q")
+      .catch((e) => e);
     expect(isFlmError(error, "PLAN_INVALID")).toBe(true);
     expect(error.issues[0].kind).toBe("too-many-steps");
   });
@@ -164,21 +217,28 @@ describe("createAgent", () => {
   it("times out a planner that never answers, with a typed error", async () => {
     models.cloud.enqueue(reply.hang());
     const t0 = Date.now();
-    const error = await agent({ limits: { plannerTimeoutMs: 200 } }).run("q").catch((e) => e);
+    const error = await agent({ limits: { plannerTimeoutMs: 200 } })
+      .run("q")
+      .catch((e) => e);
     expect(isFlmError(error, "PLANNER_TIMEOUT")).toBe(true);
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it("reports a failing planner endpoint as PLANNER_FAILED", async () => {
     models.cloud.enqueue(reply.error(500, "upstream broke"));
-    const error = await agent().run("q").catch((e) => e);
+    const error = await agent()
+      .run("q")
+      .catch((e) => e);
     expect(isFlmError(error, "PLANNER_FAILED")).toBe(true);
     expect(error.message).toContain("HTTP 500");
   });
 
   it("falls back to another planner when the cloud is unreachable, and the trace says which ran", async () => {
     models.cloud.enqueue(reply.error(503, "down"));
-    models.local.enqueue(reply.json({ steps: [{ id: "s1", tool: "weather", args: { city: "Rome" } }] }), reply.text("Clear [s1]"));
+    models.local.enqueue(
+      reply.json({ steps: [{ id: "s1", tool: "weather", args: { city: "Rome" } }] }),
+      reply.text("Clear [s1]"),
+    );
     const fallbackPlanner = createModelPlanner({ model: models.generator, location: "local" });
     const result = await agent({ fallbackPlanner }).run("weather in Rome");
     expect(result.trace.planner).toBe(fallbackPlanner.name);
@@ -200,7 +260,9 @@ describe("createAgent", () => {
   it("times out a generator that never answers", async () => {
     models.cloud.enqueue(reply.json({ steps: [] }));
     models.local.enqueue(reply.hang());
-    const error = await agent({ limits: { answerTimeoutMs: 200 } }).run("q").catch((e) => e);
+    const error = await agent({ limits: { answerTimeoutMs: 200 } })
+      .run("q")
+      .catch((e) => e);
     expect(isFlmError(error, "GENERATOR_FAILED")).toBe(true);
   });
 
@@ -256,7 +318,11 @@ describe("createAgent", () => {
 
   it("refuses an empty prompt and duplicate tool names with clear errors", async () => {
     await expect(agent().run("  ")).rejects.toMatchObject({ code: "PROMPT_EMPTY" });
-    const dup = createAgent({ planner: models.planner, generator: models.generator, tools: [weather, weather] });
+    const dup = createAgent({
+      planner: models.planner,
+      generator: models.generator,
+      tools: [weather, weather],
+    });
     await expect(dup.run("q")).rejects.toMatchObject({ code: "TOOL_NAME_CONFLICT" });
   });
 });

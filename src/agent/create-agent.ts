@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type LanguageModel, streamText } from "ai";
 import { buildContext } from "../context/build-context.js";
+import { mapReduceResults, renderFacts } from "../context/map-reduce.js";
 import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
 import { FlmError } from "../errors/flm-error.js";
 import { executePlan } from "../execute/scheduler.js";
@@ -65,6 +66,11 @@ export interface AgentOptions {
   answerReserve?: number;
   tokenCounter?: TokenCounter;
   privacy?: AgentPrivacy;
+  /**
+   * When results do not fit the window, extract facts chunk by chunk with the local model
+   * (map-reduce) instead of showing a cut. `parallel`: chunks at once (1 for one in-process context).
+   */
+  mapReduce?: { enabled?: boolean; parallel?: number };
   /** Clock, for the date the planner is given. */
   now?: () => Date;
 }
@@ -139,14 +145,21 @@ export function createAgent(options: AgentOptions): Agent {
     let active = planner;
     let issues: PlanIssue[] = [];
     for (let attempt = 0; attempt <= limits.maxRepairs; attempt++) {
-      const reply = await callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal).catch(async (error) => {
-        // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
-        if (options.fallbackPlanner && active !== options.fallbackPlanner && isUnreachable(error) && !signal.aborted) {
-          active = options.fallbackPlanner;
-          return callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal);
-        }
-        throw error;
-      });
+      const reply = await callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal).catch(
+        async (error) => {
+          // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
+          if (
+            options.fallbackPlanner &&
+            active !== options.fallbackPlanner &&
+            isUnreachable(error) &&
+            !signal.aborted
+          ) {
+            active = options.fallbackPlanner;
+            return callPlanner(active, request, attempt === 0 ? "plan" : "repair", signal);
+          }
+          throw error;
+        },
+      );
       trace.planner = active.name;
       const usage = active.location === "cloud" ? trace.usage.cloud : trace.usage.local;
       addUsage(usage, reply.usage);
@@ -154,7 +167,8 @@ export function createAgent(options: AgentOptions): Agent {
       issues = parsed.plan
         ? validatePlan(parsed.plan, tools, {
             maxSteps: limits.maxSteps,
-            checkString: session && options.privacy ? (v) => options.privacy!.checkPlanString(v, session) : undefined,
+            checkString:
+              session && options.privacy ? (v) => options.privacy!.checkPlanString(v, session) : undefined,
           })
         : parsed.issues;
       if (parsed.plan && issues.length === 0) {
@@ -188,15 +202,24 @@ export function createAgent(options: AgentOptions): Agent {
     }
   }
 
-  async function prepare(prompt: string, runOptions: RunOptions, trace: RunTrace, signal: AbortSignal, emit: (e: AgentEvent) => void) {
+  async function prepare(
+    prompt: string,
+    runOptions: RunOptions,
+    trace: RunTrace,
+    signal: AbortSignal,
+    emit: (e: AgentEvent) => void,
+  ) {
     if (typeof prompt !== "string" || !prompt.trim()) {
-      throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", { hint: "Pass the question as a non-empty string." });
+      throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", {
+        hint: "Pass the question as a non-empty string.",
+      });
     }
     const tools = await loadTools();
     const session = runOptions.session ?? options.privacy?.createSession();
     let t = performance.now();
     const userTurns = (runOptions.history ?? []).filter((h) => h.role === "user").map((h) => h.content);
-    const pseudo = session && options.privacy ? options.privacy.pseudonymize([...userTurns, prompt], session) : undefined;
+    const pseudo =
+      session && options.privacy ? options.privacy.pseudonymize([...userTurns, prompt], session) : undefined;
     trace.stages.pseudonymize = performance.now() - t;
     const request: PlanRequest = {
       prompt: pseudo ? pseudo.at(-1)! : prompt,
@@ -226,7 +249,12 @@ export function createAgent(options: AgentOptions): Agent {
     };
   }
 
-  async function execute(prompt: string, runOptions: RunOptions, emit: (e: AgentEvent) => void, signal: AbortSignal): Promise<RunResult> {
+  async function execute(
+    prompt: string,
+    runOptions: RunOptions,
+    emit: (e: AgentEvent) => void,
+    signal: AbortSignal,
+  ): Promise<RunResult> {
     const t0 = performance.now();
     const runId = runOptions.runId ?? randomUUID();
     const trace = newTrace(runId);
@@ -242,10 +270,12 @@ export function createAgent(options: AgentOptions): Agent {
         maxResultChars: limits.maxResultChars,
         signal,
         caller: runOptions.user,
-        prepareArgs: session && options.privacy ? (args) => options.privacy!.restore(args, session) : undefined,
+        prepareArgs:
+          session && options.privacy ? (args) => options.privacy!.restore(args, session) : undefined,
         onStart: (step) => emit({ type: "tool-start", step }),
         onEnd: (outcome) => {
-          if (outcome.status === "ok" && session && options.privacy) options.privacy.taint(outcome.step.id, outcome.output, session);
+          if (outcome.status === "ok" && session && options.privacy)
+            options.privacy.taint(outcome.step.id, outcome.output, session);
           emit({ type: "tool-end", outcome });
         },
       });
@@ -256,28 +286,92 @@ export function createAgent(options: AgentOptions): Agent {
       t = performance.now();
       const history = runOptions.history ?? [];
       const fixed =
-        counter.count(answerSystemPrompt(outcomes, [])) + counter.count(prompt) + history.reduce((n, h) => n + counter.count(h.content), 0) + 32;
-      const context = buildContext(outcomes, { contextWindow, answerReserve, fixedTokens: fixed }, counter);
-      trace.context = {
-        includedSteps: context.includedSteps,
-        droppedSteps: context.droppedSteps,
-        tokens: context.tokens,
-        budget: context.budget,
-        strategy: "direct",
-      };
+        counter.count(answerSystemPrompt(outcomes, [])) +
+        counter.count(prompt) +
+        history.reduce((n, h) => n + counter.count(h.content), 0) +
+        32;
+      const budget = { contextWindow, answerReserve, fixedTokens: fixed };
+      let context = buildContext(outcomes, budget, counter);
+      let contextText = context.text;
+      let strategy: "direct" | "map-reduce" = "direct";
+      let dropped = context.droppedSteps;
+      if (context.overflow.length > 0 && options.mapReduce?.enabled !== false) {
+        // Show what fits as it is; extract facts from the rest so nothing is cut silently.
+        strategy = "map-reduce";
+        const large = new Set<string>();
+        while (context.overflow.length > 0) {
+          for (const o of context.overflow) large.add(o.step.id);
+          context = buildContext(
+            outcomes.filter((o) => !large.has(o.step.id)),
+            budget,
+            counter,
+          );
+        }
+        const reduced = await mapReduceResults({
+          model: options.generator,
+          question: prompt,
+          outcomes: outcomes.filter((o) => large.has(o.step.id)),
+          chunkTokens: Math.max(64, contextWindow - answerReserve - counter.count(prompt) - 160),
+          counter,
+          signal,
+          parallel: options.mapReduce?.parallel ?? 1,
+          maxOutputTokens: answerReserve,
+        });
+        addUsage(trace.usage.local, reduced.usage);
+        const facts = fitLines(
+          renderFacts(reduced.facts, reduced.failedChunks),
+          context.budget - context.tokens - 16,
+          counter,
+        );
+        contextText = [context.text, `Facts extracted from results too large to show in full:\n${facts}`]
+          .filter(Boolean)
+          .join("\n\n");
+        dropped = [];
+        trace.context = {
+          includedSteps: [...context.includedSteps, ...large],
+          droppedSteps: [],
+          tokens: counter.count(contextText),
+          budget: context.budget,
+          strategy,
+          chunks: reduced.chunks,
+          failedChunks: reduced.failedChunks.length,
+        };
+      } else {
+        trace.context = {
+          includedSteps: context.includedSteps,
+          droppedSteps: dropped,
+          tokens: context.tokens,
+          budget: context.budget,
+          strategy,
+        };
+      }
       trace.stages.context = performance.now() - t;
-      emit({ type: "context", includedSteps: context.includedSteps, droppedSteps: context.droppedSteps, tokens: context.tokens, strategy: "direct" });
+      emit({
+        type: "context",
+        includedSteps: trace.context.includedSteps,
+        droppedSteps: dropped,
+        tokens: trace.context.tokens,
+        strategy,
+      });
 
       t = performance.now();
       const text = await answer(
-        { system: answerSystemPrompt(outcomes, context.droppedSteps), prompt, context: context.text, history },
+        { system: answerSystemPrompt(outcomes, dropped), prompt, context: contextText, history },
         trace.usage.local,
         signal,
         emit,
       );
       trace.stages.answer = performance.now() - t;
       trace.stages.total = performance.now() - t0;
-      return { text, citations: extractCitations(text, plan.steps.map((s) => s.id)), steps: outcomes, trace };
+      return {
+        text,
+        citations: extractCitations(
+          text,
+          plan.steps.map((s) => s.id),
+        ),
+        steps: outcomes,
+        trace,
+      };
     });
   }
 
@@ -304,19 +398,27 @@ export function createAgent(options: AgentOptions): Agent {
         } else if (part.type === "error") {
           throw part.error;
         } else if (part.type === "abort") {
-          throw signal.aborted ? new RunCancelledError(signal.reason) : new GeneratorError(`The local model did not finish within ${limits.answerTimeoutMs} ms.`);
+          throw signal.aborted
+            ? new RunCancelledError(signal.reason)
+            : new GeneratorError(`The local model did not finish within ${limits.answerTimeoutMs} ms.`);
         } else if (part.type === "finish") {
-          addUsage(usage, { inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 });
+          addUsage(usage, {
+            inputTokens: part.totalUsage.inputTokens ?? 0,
+            outputTokens: part.totalUsage.outputTokens ?? 0,
+          });
         }
       }
       return text;
     } catch (error) {
       if (FlmError.isInstance(error)) throw error;
       if (signal.aborted) throw new RunCancelledError(signal.reason);
-      throw new GeneratorError(`The local model failed${text ? " mid-answer" : ""}: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-        hint: "Check that the local model server is running and the model is loaded.",
-      });
+      throw new GeneratorError(
+        `The local model failed${text ? " mid-answer" : ""}: ${(error as Error)?.message ?? String(error)}`,
+        {
+          cause: error,
+          hint: "Check that the local model server is running and the model is loaded.",
+        },
+      );
     }
   }
 
@@ -325,7 +427,9 @@ export function createAgent(options: AgentOptions): Agent {
       [Symbol.asyncIterator]() {
         const channel = new EventChannel<AgentEvent>();
         const controller = new AbortController();
-        const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, controller.signal]) : controller.signal;
+        const signal = runOptions.signal
+          ? AbortSignal.any([runOptions.signal, controller.signal])
+          : controller.signal;
         let finished = false;
         execute(prompt, runOptions, (e) => channel.push(e), signal).then(
           (result) => {
@@ -372,6 +476,21 @@ export function createAgent(options: AgentOptions): Agent {
       await Promise.allSettled(sources.map((s) => s.close()));
     },
   };
+}
+
+/** Keeps whole lines while they fit, and says how many did not. */
+function fitLines(text: string, budget: number, counter: TokenCounter): string {
+  if (counter.count(text) <= budget) return text;
+  const lines = text.split("\n");
+  const kept: string[] = [];
+  let used = 20;
+  for (const line of lines) {
+    const cost = counter.count(line) + 1;
+    if (used + cost > budget) break;
+    kept.push(line);
+    used += cost;
+  }
+  return `${kept.join("\n")}\n… ${lines.length - kept.length} more facts not shown: they did not fit the local model's context.`;
 }
 
 function addUsage(into: TokenUsage, add: TokenUsage): void {

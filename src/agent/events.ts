@@ -24,6 +24,12 @@ export type AgentEvent =
   | { type: "repair"; attempt: number; errors: string[] }
   | { type: "tool-start"; step: PlanStep }
   | { type: "tool-end"; outcome: StepOutcome }
-  | { type: "context"; includedSteps: string[]; droppedSteps: string[]; tokens: number; strategy: "direct" | "map-reduce" }
+  | {
+      type: "context";
+      includedSteps: string[];
+      droppedSteps: string[];
+      tokens: number;
+      strategy: "direct" | "map-reduce";
+    }
   | { type: "text-delta"; text: string }
   | { type: "done"; result: RunResult };

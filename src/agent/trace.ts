@@ -43,5 +43,14 @@ export interface RunTrace {
   egress: EgressRecord[];
   /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
   stages: Record<string, number>;
-  context?: { includedSteps: string[]; droppedSteps: string[]; tokens: number; budget: number; strategy: string };
+  context?: {
+    includedSteps: string[];
+    droppedSteps: string[];
+    tokens: number;
+    budget: number;
+    strategy: "direct" | "map-reduce";
+    /** Map-reduce only: chunks visited, and how many could not be read. */
+    chunks?: number;
+    failedChunks?: number;
+  };
 }

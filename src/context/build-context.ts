@@ -27,7 +27,11 @@ export interface BuiltContext {
  * fit is shortened line by line (tables keep their header and first rows); what is still left
  * out is named in the context, so the answer can say so. Nothing is dropped silently.
  */
-export function buildContext(outcomes: StepOutcome[], budget: ContextBudget, counter: TokenCounter): BuiltContext {
+export function buildContext(
+  outcomes: StepOutcome[],
+  budget: ContextBudget,
+  counter: TokenCounter,
+): BuiltContext {
   const available = Math.max(0, budget.contextWindow - budget.answerReserve - budget.fixedTokens);
   const sections: string[] = [];
   const includedSteps: string[] = [];
@@ -69,11 +73,22 @@ export function buildContext(outcomes: StepOutcome[], budget: ContextBudget, cou
   }
   sections.push(...notes);
   used += noteTokens;
-  return { text: sections.join("\n\n"), tokens: used, budget: available, includedSteps, droppedSteps, overflow };
+  return {
+    text: sections.join("\n\n"),
+    tokens: used,
+    budget: available,
+    includedSteps,
+    droppedSteps,
+    overflow,
+  };
 }
 
 /** Keeps whole lines from the top while they fit, then says how many lines were left out. */
-function shorten(section: string, room: number, counter: TokenCounter): { text: string; tokens: number } | undefined {
+function shorten(
+  section: string,
+  room: number,
+  counter: TokenCounter,
+): { text: string; tokens: number } | undefined {
   const lines = section.split("\n");
   // Header plus at least one data line, or it is not worth showing.
   if (lines.length < 3) return undefined;

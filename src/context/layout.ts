@@ -7,12 +7,14 @@ import type { StepOutcome } from "../agent/events.js";
 export function renderValue(value: unknown): string {
   if (value === null || value === undefined) return "(nothing)";
   if (typeof value !== "object") return String(value);
-  if (Array.isArray(value)) return isTable(value) ? renderTable(value) : value.length === 0 ? "(no items)" : compact(value);
+  if (Array.isArray(value))
+    return isTable(value) ? renderTable(value) : value.length === 0 ? "(no items)" : compact(value);
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return "(empty)";
   const lines: string[] = [];
   for (const [key, v] of entries) {
-    if (Array.isArray(v) && isTable(v) && v.length > 0) lines.push(`${key} (${v.length}):\n${renderTable(v)}`);
+    if (Array.isArray(v) && isTable(v) && v.length > 0)
+      lines.push(`${key} (${v.length}):\n${renderTable(v)}`);
     else if (Array.isArray(v) && v.length === 0) lines.push(`${key}: (none)`);
     else lines.push(`${key}: ${typeof v === "object" && v !== null ? compact(v) : String(v)}`);
   }
@@ -30,7 +32,9 @@ function isTable(rows: unknown[]): rows is Record<string, unknown>[] {
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
-  return String(v).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  return String(v)
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\|/g, "\\|");
 }
 
 export function renderTable(rows: Record<string, unknown>[]): string {
@@ -56,6 +60,7 @@ export function stepHeader(outcome: StepOutcome): string {
 /** One section of the context per step; failed steps say so, so the answer can say what is missing. */
 export function renderStep(outcome: StepOutcome): string {
   const header = stepHeader(outcome);
-  if (outcome.status !== "ok") return `${header}\nLOOKUP ${outcome.status.toUpperCase()}: ${outcome.error?.message ?? "no result"}`;
+  if (outcome.status !== "ok")
+    return `${header}\nLOOKUP ${outcome.status.toUpperCase()}: ${outcome.error?.message ?? "no result"}`;
   return `${header}\n${renderValue(outcome.output)}`;
 }

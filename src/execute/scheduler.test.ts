@@ -72,7 +72,14 @@ describe("executePlan", () => {
     });
     const outcomes = await executePlan(
       plan([
-        { id: "s2", tool: "invoices", args: { customer_id: { $ref: "s1", path: "rows[0].customer_id" }, all: { $ref: "s1", path: "rows[*].customer_id" } } },
+        {
+          id: "s2",
+          tool: "invoices",
+          args: {
+            customer_id: { $ref: "s1", path: "rows[0].customer_id" },
+            all: { $ref: "s1", path: "rows[*].customer_id" },
+          },
+        },
         { id: "s1", tool: "find", args: {} },
       ]),
       { tools: toolMap(find, invoices) },
@@ -83,8 +90,20 @@ describe("executePlan", () => {
   });
 
   it("isolates a failure: siblings finish, dependents are skipped with the reason", async () => {
-    const boom = defineTool({ name: "boom", description: "fails", input: z.object({}), run: async () => { throw new Error("db down"); } });
-    const ok = defineTool({ name: "ok", description: "works", input: z.object({ x: z.any().optional() }), run: async () => ({ fine: true }) });
+    const boom = defineTool({
+      name: "boom",
+      description: "fails",
+      input: z.object({}),
+      run: async () => {
+        throw new Error("db down");
+      },
+    });
+    const ok = defineTool({
+      name: "ok",
+      description: "works",
+      input: z.object({ x: z.any().optional() }),
+      run: async () => ({ fine: true }),
+    });
     const outcomes = await executePlan(
       plan([
         { id: "s1", tool: "boom", args: {} },
@@ -108,10 +127,21 @@ describe("executePlan", () => {
       timeoutMs: 30,
       run: () => new Promise((resolve) => setTimeout(() => resolve("late"), 500)),
     });
-    const fast = defineTool({ name: "fast", description: "quick", input: z.object({}), run: async () => "ok" });
-    const outcomes = await executePlan(plan([{ id: "s1", tool: "stubborn", args: {} }, { id: "s2", tool: "fast", args: {} }]), {
-      tools: toolMap(stubborn, fast),
+    const fast = defineTool({
+      name: "fast",
+      description: "quick",
+      input: z.object({}),
+      run: async () => "ok",
     });
+    const outcomes = await executePlan(
+      plan([
+        { id: "s1", tool: "stubborn", args: {} },
+        { id: "s2", tool: "fast", args: {} },
+      ]),
+      {
+        tools: toolMap(stubborn, fast),
+      },
+    );
     expect(outcomes[0].status).toBe("timeout");
     expect(outcomes[0].error?.code).toBe("STEP_TIMEOUT");
     expect(outcomes[0].durationMs).toBeLessThan(400);
@@ -127,14 +157,23 @@ describe("executePlan", () => {
       input: z.object({ n: z.number() }),
       run: async (_args, { signal }) => {
         gauge.now++;
-        await new Promise<void>((resolve) => signal.addEventListener("abort", () => { abortedSignals++; resolve(); }));
+        await new Promise<void>((resolve) =>
+          signal.addEventListener("abort", () => {
+            abortedSignals++;
+            resolve();
+          }),
+        );
         gauge.now--;
         return null;
       },
     });
     const controller = new AbortController();
     const steps = Array.from({ length: 4 }, (_, i) => ({ id: `s${i + 1}`, tool: "watch", args: { n: i } }));
-    const done = executePlan(plan(steps), { tools: toolMap(watch), concurrency: 2, signal: controller.signal });
+    const done = executePlan(plan(steps), {
+      tools: toolMap(watch),
+      concurrency: 2,
+      signal: controller.signal,
+    });
     await new Promise((r) => setTimeout(r, 30));
     controller.abort(new Error("user left"));
     const outcomes = await done;
@@ -144,9 +183,24 @@ describe("executePlan", () => {
   });
 
   it("skips a step whose reference path finds nothing, and fails one whose resolved args are invalid", async () => {
-    const find = defineTool({ name: "find", description: "none", input: z.object({}), run: async () => ({ rows: [] as unknown[] }) });
-    const typed = defineTool({ name: "typed", description: "needs number", input: z.object({ id: z.number() }), run: async () => 1 });
-    const words = defineTool({ name: "words", description: "str", input: z.object({}), run: async () => ({ id: "not-a-number" }) });
+    const find = defineTool({
+      name: "find",
+      description: "none",
+      input: z.object({}),
+      run: async () => ({ rows: [] as unknown[] }),
+    });
+    const typed = defineTool({
+      name: "typed",
+      description: "needs number",
+      input: z.object({ id: z.number() }),
+      run: async () => 1,
+    });
+    const words = defineTool({
+      name: "words",
+      description: "str",
+      input: z.object({}),
+      run: async () => ({ id: "not-a-number" }),
+    });
     const outcomes = await executePlan(
       plan([
         { id: "s1", tool: "find", args: {} },
@@ -169,7 +223,10 @@ describe("executePlan", () => {
       input: z.object({}),
       run: async () => ({ rows: Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `customer ${i}` })) }),
     });
-    const [outcome] = await executePlan(plan([{ id: "s1", tool: "big", args: {} }]), { tools: toolMap(big), maxResultChars: 2000 });
+    const [outcome] = await executePlan(plan([{ id: "s1", tool: "big", args: {} }]), {
+      tools: toolMap(big),
+      maxResultChars: 2000,
+    });
     expect(outcome.truncated).toBe(true);
     expect(JSON.stringify(outcome.output).length).toBeLessThanOrEqual(2000);
     expect(JSON.stringify(outcome.output)).toMatch(/truncated: showing \d+ of 1000 items/);

@@ -1,4 +1,5 @@
 import type { StepOutcome } from "../agent/events.js";
+import { setMaxListeners } from "node:events";
 import { FlmError } from "../errors/flm-error.js";
 import { dependenciesOf, type Plan, type PlanStep } from "../plan/plan.js";
 import type { Caller } from "../tools/caller.js";
@@ -37,6 +38,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const deps = new Map(plan.steps.map((s) => [s.id, dependenciesOf(s)]));
   const waiting = new Set(plan.steps);
   const running = new Map<string, Promise<void>>();
+  // One listener on the caller's signal; steps listen on ours (and remove their listeners).
+  const runController = new AbortController();
+  setMaxListeners(0, runController.signal);
+  const onCallerAbort = () => runController.abort(options.signal?.reason);
+  if (options.signal?.aborted) onCallerAbort();
+  else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const stepOptions: ExecuteOptions = { ...options, signal: runController.signal };
 
   const finish = (outcome: StepOutcome) => {
     outcomes.set(outcome.step.id, outcome);
@@ -48,7 +56,12 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     for (const step of [...waiting]) {
       if (options.signal?.aborted) {
         waiting.delete(step);
-        finish({ step, status: "cancelled", durationMs: 0, error: errorInfo(new RunCancelledError(options.signal.reason)) });
+        finish({
+          step,
+          status: "cancelled",
+          durationMs: 0,
+          error: errorInfo(new RunCancelledError(options.signal.reason)),
+        });
         continue;
       }
       const stepDeps = deps.get(step.id) ?? [];
@@ -59,14 +72,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
           step,
           status: "skipped",
           durationMs: 0,
-          error: { code: "DEPENDENCY_FAILED", message: `skipped: it needs step ${blocker.step.id}, which ${describe(blocker)}` },
+          error: {
+            code: "DEPENDENCY_FAILED",
+            message: `skipped: it needs step ${blocker.step.id}, which ${describe(blocker)}`,
+          },
         });
         continue;
       }
       if (running.size >= concurrency) break;
       if (stepDeps.every((d) => outcomes.get(d)?.status === "ok")) {
         waiting.delete(step);
-        const task = runStep(step, outputs, options).then((outcome) => {
+        const task = runStep(step, outputs, stepOptions).then((outcome) => {
           running.delete(step.id);
           finish(outcome);
         });
@@ -77,11 +93,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     else if (waiting.size > 0 && !options.signal?.aborted) {
       // Only reachable with a cycle or a reference to a missing step, which validation rejects.
       for (const step of waiting) {
-        finish({ step, status: "skipped", durationMs: 0, error: { code: "DEPENDENCY_FAILED", message: "skipped: unmet dependencies" } });
+        finish({
+          step,
+          status: "skipped",
+          durationMs: 0,
+          error: { code: "DEPENDENCY_FAILED", message: "skipped: unmet dependencies" },
+        });
       }
       waiting.clear();
     }
   }
+  options.signal?.removeEventListener("abort", onCallerAbort);
   return plan.steps.map((s) => outcomes.get(s.id)!);
 }
 
@@ -92,14 +114,24 @@ function describe(outcome: StepOutcome): string {
   return "failed";
 }
 
-async function runStep(step: PlanStep, outputs: ReadonlyMap<string, unknown>, options: ExecuteOptions): Promise<StepOutcome> {
+async function runStep(
+  step: PlanStep,
+  outputs: ReadonlyMap<string, unknown>,
+  options: ExecuteOptions,
+): Promise<StepOutcome> {
   const startedAt = Date.now();
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
   const tool = options.tools.get(step.tool);
   options.onStart?.(step);
   if (!tool) {
-    return { step, status: "failed", startedAt, durationMs: 0, error: { code: "UNKNOWN_TOOL", message: `unknown tool ${step.tool}` } };
+    return {
+      step,
+      status: "failed",
+      startedAt,
+      durationMs: 0,
+      error: { code: "UNKNOWN_TOOL", message: `unknown tool ${step.tool}` },
+    };
   }
   let args: Record<string, unknown>;
   try {
@@ -107,14 +139,27 @@ async function runStep(step: PlanStep, outputs: ReadonlyMap<string, unknown>, op
     if (options.prepareArgs) args = options.prepareArgs(args, step);
   } catch (error) {
     if (error instanceof UnresolvedRefError) {
-      return { step, status: "skipped", startedAt, durationMs: elapsed(), error: { code: "REF_UNRESOLVED", message: `skipped: ${error.message}` } };
+      return {
+        step,
+        status: "skipped",
+        startedAt,
+        durationMs: elapsed(),
+        error: { code: "REF_UNRESOLVED", message: `skipped: ${error.message}` },
+      };
     }
     return { step, status: "failed", startedAt, durationMs: elapsed(), error: errorInfo(error) };
   }
   const { value, issues } = tool.validate(args);
   if (issues.length > 0) {
     const message = `arguments invalid after filling in references: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`;
-    return { step, status: "failed", startedAt, durationMs: elapsed(), args, error: errorInfo(new StepArgumentsError(message)) };
+    return {
+      step,
+      status: "failed",
+      startedAt,
+      durationMs: elapsed(),
+      args,
+      error: errorInfo(new StepArgumentsError(message)),
+    };
   }
 
   const timeoutMs = tool.timeoutMs ?? options.stepTimeoutMs ?? EXECUTE_DEFAULTS.stepTimeoutMs;
@@ -130,12 +175,24 @@ async function runStep(step: PlanStep, outputs: ReadonlyMap<string, unknown>, op
       if (controller.signal.aborted) reject(controller.signal.reason);
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });
-    const output = await Promise.race([tool.run(value, { signal: controller.signal, caller: options.caller, stepId: step.id }), aborted]);
+    const output = await Promise.race([
+      tool.run(value, { signal: controller.signal, caller: options.caller, stepId: step.id }),
+      aborted,
+    ]);
     const capped = truncateOutput(output, options.maxResultChars ?? EXECUTE_DEFAULTS.maxResultChars);
-    return { step, status: "ok", startedAt, durationMs: elapsed(), args, output: capped.output, truncated: capped.truncated || undefined };
+    return {
+      step,
+      status: "ok",
+      startedAt,
+      durationMs: elapsed(),
+      args,
+      output: capped.output,
+      truncated: capped.truncated || undefined,
+    };
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
-    const status = reason === timeoutError ? "timeout" : reason instanceof RunCancelledError ? "cancelled" : "failed";
+    const status =
+      reason === timeoutError ? "timeout" : reason instanceof RunCancelledError ? "cancelled" : "failed";
     return { step, status, startedAt, durationMs: elapsed(), args, error: errorInfo(reason) };
   } finally {
     clearTimeout(timer);

@@ -29,7 +29,10 @@ export function truncateOutput(output: unknown, maxChars: number): Truncated {
   }
   const text = JSON.stringify(output) ?? String(output);
   const keep = Math.max(0, maxChars - 80);
-  return { output: `${text.slice(0, keep)}… [truncated: ${text.length - keep} more characters not shown]`, truncated: true };
+  return {
+    output: `${text.slice(0, keep)}… [truncated: ${text.length - keep} more characters not shown]`,
+    truncated: true,
+  };
 }
 
 function jsonLength(value: unknown): number {

@@ -34,23 +34,34 @@ export const DEFAULT_OLLAMA_URL = "http://localhost:11434/v1";
  * `openai:gpt-4o`, `anthropic:claude-sonnet-4-5`, `google:gemini-2.5-pro`, `ollama:qwen2.5:3b`,
  * `http://host:8000/v1#model-name` (any OpenAI-compatible server), or an object form.
  */
-export function resolveModel(spec: string | ModelSpecObject, options: ResolveModelOptions = {}): LanguageModelV3 {
+export function resolveModel(
+  spec: string | ModelSpecObject,
+  options: ResolveModelOptions = {},
+): LanguageModelV3 {
   const env = options.env ?? process.env;
   const s = typeof spec === "string" ? parseModelSpec(spec) : spec;
   const common = { fetch: options.fetch, headers: s.headers };
   switch (s.provider) {
     case "openai":
       // Chat Completions: the dialect every OpenAI-compatible gateway also speaks.
-      return createOpenAI({ ...common, apiKey: key(s, env), baseURL: s.baseURL ?? env.OPENAI_BASE_URL }).chat(s.model);
+      return createOpenAI({ ...common, apiKey: key(s, env), baseURL: s.baseURL ?? env.OPENAI_BASE_URL }).chat(
+        s.model,
+      );
     case "anthropic":
-      return createAnthropic({ ...common, apiKey: key(s, env), baseURL: s.baseURL ?? env.ANTHROPIC_BASE_URL })(s.model);
+      return createAnthropic({
+        ...common,
+        apiKey: key(s, env),
+        baseURL: s.baseURL ?? env.ANTHROPIC_BASE_URL,
+      })(s.model);
     case "google":
       return createGoogleGenerativeAI({ ...common, apiKey: key(s, env), baseURL: s.baseURL })(s.model);
     case "ollama":
       return createOpenAICompatible({
         ...common,
         name: "ollama",
-        baseURL: s.baseURL ?? (env.OLLAMA_BASE_URL ? `${env.OLLAMA_BASE_URL.replace(/\/$/, "")}/v1` : DEFAULT_OLLAMA_URL),
+        baseURL:
+          s.baseURL ??
+          (env.OLLAMA_BASE_URL ? `${env.OLLAMA_BASE_URL.replace(/\/$/, "")}/v1` : DEFAULT_OLLAMA_URL),
       }).chatModel(s.model);
     case "openai-compatible": {
       if (!s.baseURL) {
@@ -58,9 +69,13 @@ export function resolveModel(spec: string | ModelSpecObject, options: ResolveMod
           hint: "Write it as http://host:port/v1#model-name or give baseURL in the config.",
         });
       }
-      return createOpenAICompatible({ ...common, name: "openai-compatible", baseURL: s.baseURL, apiKey: s.apiKey, includeUsage: true }).chatModel(
-        s.model,
-      );
+      return createOpenAICompatible({
+        ...common,
+        name: "openai-compatible",
+        baseURL: s.baseURL,
+        apiKey: s.apiKey,
+        includeUsage: true,
+      }).chatModel(s.model);
     }
     default:
       throw new FlmError("MODEL_SPEC_INVALID", `Unknown model provider "${s.provider}".`, {
@@ -74,7 +89,9 @@ export function parseModelSpec(spec: string): ModelSpecObject {
   if (/^https?:\/\//.test(trimmed)) {
     const [baseURL, model] = trimmed.split("#");
     if (!model) {
-      throw new FlmError("MODEL_SPEC_INVALID", `"${spec}" names no model.`, { hint: "Append #model-name to the URL." });
+      throw new FlmError("MODEL_SPEC_INVALID", `"${spec}" names no model.`, {
+        hint: "Append #model-name to the URL.",
+      });
     }
     return { provider: "openai-compatible", baseURL, model };
   }

@@ -1,6 +1,16 @@
-import { APICallError, generateText, jsonSchema, type LanguageModel, type ToolSet, tool } from "ai";
+import {
+  APICallError,
+  generateText,
+  jsonSchema,
+  type LanguageModel,
+  NoObjectGeneratedError,
+  Output,
+  type ToolSet,
+  tool,
+} from "ai";
 import { FlmError } from "../errors/flm-error.js";
 import { PlannerError } from "./plan-errors.js";
+import { planJsonSchema } from "./plan-schema.js";
 import type { Planner, PlannerReply, PlanRequest } from "./planner.js";
 import { plannerMessages, plannerSystemPrompt } from "./planner-prompt.js";
 
@@ -13,13 +23,19 @@ export interface ModelPlannerOptions {
   providerOptions?: Parameters<typeof generateText>[0]["providerOptions"];
   temperature?: number;
   maxOutputTokens?: number;
+  /**
+   * Decode under the plan's JSON Schema (grammar, Ollama `format`, `response_format`), so the
+   * reply always parses. For local models; cloud models follow the prompt well enough.
+   */
+  structuredOutput?: boolean;
 }
 
 /** A planner backed by any AI SDK language model. */
 export function createModelPlanner(options: ModelPlannerOptions): Planner {
   const mode = options.mode ?? "json";
   const location = options.location ?? "cloud";
-  const modelId = typeof options.model === "string" ? options.model : `${options.model.provider}/${options.model.modelId}`;
+  const modelId =
+    typeof options.model === "string" ? options.model : `${options.model.provider}/${options.model.modelId}`;
   return {
     name: `${location}:${modelId}${mode === "tool-calls" ? " (tool calls)" : ""}`,
     location,
@@ -38,13 +54,32 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
         };
         if (mode === "tool-calls") {
           const tools: ToolSet = Object.fromEntries(
-            request.tools.map((t) => [t.name, tool({ description: t.description, inputSchema: jsonSchema(t.inputSchema) })]),
+            request.tools.map((t) => [
+              t.name,
+              tool({ description: t.description, inputSchema: jsonSchema(t.inputSchema) }),
+            ]),
           );
           const result = await generateText({ ...common, tools, toolChoice: "auto" });
           return {
-            raw: { kind: "tool-calls", calls: result.toolCalls.map((c) => ({ toolName: c.toolName, input: c.input })) },
+            raw: {
+              kind: "tool-calls",
+              calls: result.toolCalls.map((c) => ({ toolName: c.toolName, input: c.input })),
+            },
             usage: usageOf(result.usage),
           };
+        }
+        if (options.structuredOutput) {
+          const schema = jsonSchema(planJsonSchema(request.tools, request.maxSteps));
+          try {
+            const result = await generateText({ ...common, output: Output.object({ schema }) });
+            return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage) };
+          } catch (error) {
+            // Our own parser and validator explain what is wrong, and the repair loop asks again.
+            if (NoObjectGeneratedError.isInstance(error)) {
+              return { raw: { kind: "text", text: error.text ?? "" }, usage: usageOf(error.usage ?? {}) };
+            }
+            throw error;
+          }
         }
         const result = await generateText(common);
         return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage) };
@@ -72,8 +107,13 @@ function toPlannerError(error: unknown, signal: AbortSignal): FlmError {
     const status = error.statusCode ? `HTTP ${error.statusCode}` : "no response";
     return new PlannerError(`The planner model failed (${status}): ${error.message}`, {
       cause: error,
-      hint: error.statusCode === 401 ? "Check the planner's API key." : "Check the planner's base URL and that the service is up.",
+      hint:
+        error.statusCode === 401
+          ? "Check the planner's API key."
+          : "Check the planner's base URL and that the service is up.",
     });
   }
-  return new PlannerError(`The planner model failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new PlannerError(`The planner model failed: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+  });
 }

@@ -23,20 +23,27 @@ export function parsePlan(raw: RawPlannerOutput): ParseResult {
       args: isObject(call.input) ? call.input : {},
     }));
     const bad = raw.calls.findIndex((c) => !isObject(c.input));
-    if (bad >= 0) return fail(`tool call ${bad + 1} (${raw.calls[bad].toolName}) has arguments that are not a JSON object`);
+    if (bad >= 0)
+      return fail(
+        `tool call ${bad + 1} (${raw.calls[bad].toolName}) has arguments that are not a JSON object`,
+      );
     return { plan: { steps, mode: "tool-calls" }, issues: [] };
   }
   const text = raw.text.trim();
-  if (text.length > MAX_PLAN_CHARS) return fail(`the reply is ${text.length} characters long; a plan must be a short JSON object`);
-  if (text === "") return fail("the reply was empty; answer with a JSON object {\"steps\": [...]}");
+  if (text.length > MAX_PLAN_CHARS)
+    return fail(`the reply is ${text.length} characters long; a plan must be a short JSON object`);
+  if (text === "") return fail('the reply was empty; answer with a JSON object {"steps": [...]}');
   const json = extractJson(text);
-  if (json === undefined) return fail("the reply was not valid JSON; answer with only a JSON object {\"steps\": [...]}");
+  if (json === undefined)
+    return fail('the reply was not valid JSON; answer with only a JSON object {"steps": [...]}');
   const stepsValue = Array.isArray(json) ? json : isObject(json) ? json.steps : undefined;
-  if (!Array.isArray(stepsValue)) return fail('the JSON has no "steps" array; use {"steps": [{"id": "s1", "tool": "...", "args": {...}}]}');
+  if (!Array.isArray(stepsValue))
+    return fail('the JSON has no "steps" array; use {"steps": [{"id": "s1", "tool": "...", "args": {...}}]}');
   const steps: PlanStep[] = [];
   for (let i = 0; i < stepsValue.length; i++) {
     const s = stepsValue[i];
-    if (!isObject(s) || typeof s.tool !== "string") return fail(`step ${i + 1} must be an object with "id", "tool" and "args"`);
+    if (!isObject(s) || typeof s.tool !== "string")
+      return fail(`step ${i + 1} must be an object with "id", "tool" and "args"`);
     const args = s.args ?? s.arguments ?? {};
     if (!isObject(args)) return fail(`step ${i + 1} has "args" that are not a JSON object`);
     steps.push({ id: typeof s.id === "string" ? s.id : `s${i + 1}`, tool: s.tool, args });

@@ -28,7 +28,10 @@ export function plannerMessages(request: PlanRequest): ModelMessage[] {
   const messages: ModelMessage[] = [];
   if (request.history?.length) {
     const earlier = request.history.map((h, i) => `${i + 1}. ${h}`).join("\n");
-    messages.push({ role: "user", content: `Earlier questions in this conversation (for reference only):\n${earlier}` });
+    messages.push({
+      role: "user",
+      content: `Earlier questions in this conversation (for reference only):\n${earlier}`,
+    });
     messages.push({ role: "assistant", content: "Noted." });
   }
   messages.push({ role: "user", content: request.prompt });

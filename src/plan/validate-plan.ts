@@ -16,7 +16,11 @@ const STEP_ID = /^[A-Za-z][\w-]{0,31}$/;
  * Checks a plan against the tools before anything runs. Returns every issue found (not just
  * the first), so one repair round can fix them all.
  */
-export function validatePlan(plan: Plan, tools: ReadonlyMap<string, Tool>, options: ValidatePlanOptions): PlanIssue[] {
+export function validatePlan(
+  plan: Plan,
+  tools: ReadonlyMap<string, Tool>,
+  options: ValidatePlanOptions,
+): PlanIssue[] {
   const issues: PlanIssue[] = [];
   if (plan.steps.length > options.maxSteps) {
     issues.push({
@@ -27,41 +31,68 @@ export function validatePlan(plan: Plan, tools: ReadonlyMap<string, Tool>, optio
   const ids = new Set<string>();
   for (const step of plan.steps) {
     if (!STEP_ID.test(step.id)) {
-      issues.push({ kind: "malformed", stepId: step.id, message: `step id "${step.id}" must be short and alphanumeric, like "s1"` });
+      issues.push({
+        kind: "malformed",
+        stepId: step.id,
+        message: `step id "${step.id}" must be short and alphanumeric, like "s1"`,
+      });
     }
-    if (ids.has(step.id)) issues.push({ kind: "duplicate-id", stepId: step.id, message: `step id "${step.id}" is used twice` });
+    if (ids.has(step.id))
+      issues.push({ kind: "duplicate-id", stepId: step.id, message: `step id "${step.id}" is used twice` });
     ids.add(step.id);
   }
   for (const step of plan.steps) {
     const tool = tools.get(step.tool);
     if (!tool) {
       const known = [...tools.keys()].slice(0, 50).join(", ");
-      issues.push({ kind: "unknown-tool", stepId: step.id, message: `step ${step.id} calls unknown tool "${step.tool}" (available: ${known})` });
+      issues.push({
+        kind: "unknown-tool",
+        stepId: step.id,
+        message: `step ${step.id} calls unknown tool "${step.tool}" (available: ${known})`,
+      });
     }
     for (const { ref, at } of collectRefs(step.args)) {
       if (!ids.has(ref.$ref)) {
-        issues.push({ kind: "missing-ref", stepId: step.id, message: `step ${step.id} argument ${at} refers to step "${ref.$ref}", which does not exist` });
+        issues.push({
+          kind: "missing-ref",
+          stepId: step.id,
+          message: `step ${step.id} argument ${at} refers to step "${ref.$ref}", which does not exist`,
+        });
       } else if (ref.$ref === step.id) {
         issues.push({ kind: "cycle", stepId: step.id, message: `step ${step.id} refers to its own output` });
       }
       if (ref.path !== undefined && (typeof ref.path !== "string" || !parseRefPath(ref.path))) {
-        issues.push({ kind: "bad-path", stepId: step.id, message: `step ${step.id} argument ${at} has an unreadable path "${String(ref.path)}"; use forms like rows[0].id or items[*].id` });
+        issues.push({
+          kind: "bad-path",
+          stepId: step.id,
+          message: `step ${step.id} argument ${at} has an unreadable path "${String(ref.path)}"; use forms like rows[0].id or items[*].id`,
+        });
       }
     }
     if (options.checkString) {
       for (const { value, at } of strings(step.args)) {
         const problem = options.checkString(value);
-        if (problem) issues.push({ kind: "unknown-placeholder", stepId: step.id, message: `step ${step.id} argument ${at}: ${problem}` });
+        if (problem)
+          issues.push({
+            kind: "unknown-placeholder",
+            stepId: step.id,
+            message: `step ${step.id} argument ${at}: ${problem}`,
+          });
       }
     }
     if (tool) {
       for (const issue of argumentIssues(step, tool)) {
-        issues.push({ kind: "invalid-args", stepId: step.id, message: `step ${step.id} (${step.tool}) argument ${issue.path}: ${issue.message}` });
+        issues.push({
+          kind: "invalid-args",
+          stepId: step.id,
+          message: `step ${step.id} (${step.tool}) argument ${issue.path}: ${issue.message}`,
+        });
       }
     }
   }
   const cycle = findCycle(plan.steps, ids);
-  if (cycle) issues.push({ kind: "cycle", message: `steps ${cycle.join(" -> ")} depend on each other in a cycle` });
+  if (cycle)
+    issues.push({ kind: "cycle", message: `steps ${cycle.join(" -> ")} depend on each other in a cycle` });
   return issues;
 }
 
@@ -90,7 +121,8 @@ function replaceRefs(value: unknown): unknown {
 
 function* strings(value: unknown, at = ""): Generator<{ value: string; at: string }> {
   if (typeof value === "string") yield { value, at: at || "/" };
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${at}/${i}`);
+  else if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) yield* strings(value[i], `${at}/${i}`);
   else if (typeof value === "object" && value !== null) {
     for (const [k, v] of Object.entries(value)) if (k !== "$ref") yield* strings(v, `${at}/${k}`);
   }

@@ -16,13 +16,13 @@ export interface DefineToolOptions<Input, Output> {
   source?: string;
 }
 
-export function defineTool<Input = any, Output = unknown>(options: DefineToolOptions<Input, Output>): Tool<Input, Output> {
+export function defineTool<Input = any, Output = unknown>(
+  options: DefineToolOptions<Input, Output>,
+): Tool<Input, Output> {
   if (!TOOL_NAME.test(options.name)) {
-    throw new FlmError(
-      "TOOL_DEFINITION_INVALID",
-      `Tool name "${options.name}" is not allowed.`,
-      { hint: "Use letters, digits, '_' or '-', starting with a letter, at most 64 characters." },
-    );
+    throw new FlmError("TOOL_DEFINITION_INVALID", `Tool name "${options.name}" is not allowed.`, {
+      hint: "Use letters, digits, '_' or '-', starting with a letter, at most 64 characters.",
+    });
   }
   if (!options.description?.trim()) {
     throw new FlmError("TOOL_DEFINITION_INVALID", `Tool "${options.name}" has no description.`, {
@@ -45,7 +45,9 @@ function isZod<T>(input: unknown): input is z.ZodType<T> {
   return typeof input === "object" && input !== null && "_zod" in input;
 }
 
-function compileInput<Input>(input: z.ZodType<Input> | JSONSchema7): Pick<Tool<Input>, "inputSchema" | "validate"> {
+function compileInput<Input>(
+  input: z.ZodType<Input> | JSONSchema7,
+): Pick<Tool<Input>, "inputSchema" | "validate"> {
   if (isZod<Input>(input)) {
     const inputSchema = z.toJSONSchema(input, { target: "draft-7", io: "input" }) as JSONSchema7;
     delete (inputSchema as Record<string, unknown>).$schema;

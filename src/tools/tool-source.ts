@@ -25,6 +25,10 @@ export interface ToolSource {
 }
 
 export function isToolSource(value: unknown): value is ToolSource {
-  return typeof value === "object" && value !== null && typeof (value as ToolSource).tools === "function" &&
-    typeof (value as ToolSource).close === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ToolSource).tools === "function" &&
+    typeof (value as ToolSource).close === "function"
+  );
 }

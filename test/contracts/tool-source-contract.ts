@@ -45,7 +45,11 @@ export function toolSourceContract(name: string, setup: () => Promise<ContractFi
       expect(tool, `tool ${fixture.call.tool} listed`).toBeDefined();
       const { value, issues } = tool!.validate(fixture.call.args);
       expect(issues).toEqual([]);
-      const out = await tool!.run(value, { signal: new AbortController().signal, stepId: "s1", caller: { id: "u1", roles: [] } });
+      const out = await tool!.run(value, {
+        signal: new AbortController().signal,
+        stepId: "s1",
+        caller: { id: "u1", roles: [] },
+      });
       expect(out).toBeDefined();
       expect(JSON.stringify(out).length).toBeGreaterThan(2);
     });

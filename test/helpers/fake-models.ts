@@ -16,7 +16,11 @@ export interface FakeModels {
 
 export async function startFakeModels(options: { plannerFetch?: typeof fetch } = {}): Promise<FakeModels> {
   const [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
-  const planner = createOpenAI({ baseURL: cloud.url, apiKey: "test-cloud-key", fetch: createEgressTap(options.plannerFetch) }).chat("planner-model");
+  const planner = createOpenAI({
+    baseURL: cloud.url,
+    apiKey: "test-cloud-key",
+    fetch: createEgressTap(options.plannerFetch),
+  }).chat("planner-model");
   const generator = createOpenAI({ baseURL: local.url, apiKey: "local" }).chat("local-model");
   return {
     cloud,

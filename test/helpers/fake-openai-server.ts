@@ -41,12 +41,34 @@ export interface ReplyOptions {
 
 export const reply = {
   text: (text: string, options?: ReplyOptions): Reply => ({ kind: "text", text, options }),
-  json: (value: unknown, options?: ReplyOptions): Reply => ({ kind: "text", text: JSON.stringify(value), options }),
-  toolCalls: (calls: ToolCallSpec[], options?: ReplyOptions): Reply => ({ kind: "tool-calls", calls, options }),
-  error: (status: number, message: string, options?: ReplyOptions): Reply => ({ kind: "error", status, message, options }),
-  raw: (status: number, body: string, contentType = "application/json"): Reply => ({ kind: "raw", status, body, contentType }),
+  json: (value: unknown, options?: ReplyOptions): Reply => ({
+    kind: "text",
+    text: JSON.stringify(value),
+    options,
+  }),
+  toolCalls: (calls: ToolCallSpec[], options?: ReplyOptions): Reply => ({
+    kind: "tool-calls",
+    calls,
+    options,
+  }),
+  error: (status: number, message: string, options?: ReplyOptions): Reply => ({
+    kind: "error",
+    status,
+    message,
+    options,
+  }),
+  raw: (status: number, body: string, contentType = "application/json"): Reply => ({
+    kind: "raw",
+    status,
+    body,
+    contentType,
+  }),
   hang: (): Reply => ({ kind: "hang" }),
-  streamThenFail: (text: string, options?: ReplyOptions): Reply => ({ kind: "stream-then-fail", text, options }),
+  streamThenFail: (text: string, options?: ReplyOptions): Reply => ({
+    kind: "stream-then-fail",
+    text,
+    options,
+  }),
 };
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -90,7 +112,10 @@ export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
     };
     requests.push(recorded);
     if (recorded.method === "GET" && recorded.path.endsWith("/models")) {
-      return sendJson(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", owned_by: "test" }] });
+      return sendJson(res, 200, {
+        object: "list",
+        data: [{ id: "fake-model", object: "model", owned_by: "test" }],
+      });
     }
     const next = queue.shift() ?? (handler ? await handler(recorded) : undefined);
     if (!next) return sendJson(res, 500, { error: { message: "fake server: no scripted reply left" } });
@@ -139,7 +164,8 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
   if (r.kind === "hang") return; // never answers; the client must time out or abort
   await sleep(r.options?.delayMs);
   if (res.destroyed) return;
-  if (r.kind === "error") return sendJson(res, r.status, { error: { message: r.message, type: "server_error" } });
+  if (r.kind === "error")
+    return sendJson(res, r.status, { error: { message: r.message, type: "server_error" } });
   if (r.kind === "raw") {
     res.writeHead(r.status, { "content-type": r.contentType ?? "application/json" });
     return void res.end(r.body);
@@ -166,12 +192,23 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
       object: "chat.completion",
       created,
       model,
-      choices: [{ index: 0, message: { role: "assistant", content: text, tool_calls: toolCalls }, finish_reason: finish, logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: text, tool_calls: toolCalls },
+          finish_reason: finish,
+          logprobs: null,
+        },
+      ],
       usage: fullUsage,
     });
   }
 
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
   const chunk = (delta: Record<string, unknown>, finishReason: string | null, withUsage = false) =>
     `data: ${JSON.stringify({
       id,

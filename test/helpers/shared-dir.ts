@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
  */
 export function sharedDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [process.env.FLM_SHARED_DIR, resolve(here, "../../../shared")].filter(Boolean) as string[];
+  const candidates = [process.env.FLM_SHARED_DIR, resolve(here, "../../../shared")].filter(
+    Boolean,
+  ) as string[];
   return candidates.find((dir) => existsSync(dir));
 }
 

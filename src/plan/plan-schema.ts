@@ -1,0 +1,56 @@
+import type { JSONSchema7 } from "../tools/json-schema.js";
+import type { ToolSpec } from "../tools/tool.js";
+
+/**
+ * The JSON Schema of a plan over the given tools: each step is one of the tools with that
+ * tool's own argument schema. Local planners decode under this schema (a llama.cpp grammar,
+ * Ollama's `format`, OpenAI-compatible `response_format`), so their plans always parse and
+ * name only real tools with well-typed arguments. References are left to cloud planners:
+ * small models chain steps poorly, and a plain schema keeps the grammar small.
+ */
+export function planJsonSchema(tools: ToolSpec[], maxSteps: number): JSONSchema7 {
+  const stepSchemas: JSONSchema7[] = tools.map((tool) => ({
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      tool: { const: tool.name },
+      args: stripForGrammar(tool.inputSchema),
+    },
+    required: ["id", "tool", "args"],
+    additionalProperties: false,
+  }));
+  return {
+    type: "object",
+    properties: {
+      steps: {
+        type: "array",
+        maxItems: maxSteps,
+        items:
+          stepSchemas.length === 1
+            ? stepSchemas[0]
+            : stepSchemas.length
+              ? { anyOf: stepSchemas }
+              : { type: "object" },
+      },
+    },
+    required: ["steps"],
+    additionalProperties: false,
+  };
+}
+
+// Keywords that grammar builders reject or that only describe; validation still applies them later.
+const DROP = new Set(["$schema", "$id", "title", "examples", "default", "format", "pattern", "description"]);
+
+function stripForGrammar(schema: unknown): JSONSchema7 {
+  if (Array.isArray(schema)) return schema.map(stripForGrammar) as unknown as JSONSchema7;
+  if (typeof schema !== "object" || schema === null) return schema as JSONSchema7;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROP.has(key)) continue;
+    if (key === "properties" && typeof value === "object" && value !== null) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripForGrammar(v)]));
+    } else out[key] = typeof value === "object" ? stripForGrammar(value) : value;
+  }
+  if (out.type === "object" && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out as JSONSchema7;
+}
