@@ -5,7 +5,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -28,7 +33,10 @@ export function filesystemServer(dir: string): { command: string; args: string[]
 }
 
 export function everythingServer(): { command: string; args: string[] } {
-  return { command: process.execPath, args: [packageBin("@modelcontextprotocol/server-everything"), "stdio"] };
+  return {
+    command: process.execPath,
+    args: [packageBin("@modelcontextprotocol/server-everything"), "stdio"],
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -44,10 +52,14 @@ export async function startEverythingHttp(
   port?: number,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   port ??= await freePort();
-  const child = spawn(process.execPath, [packageBin("@modelcontextprotocol/server-everything"), "streamableHttp"], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [packageBin("@modelcontextprotocol/server-everything"), "streamableHttp"],
+    {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error(`server-everything did not start: ${log}`)), 15_000);
@@ -87,17 +99,24 @@ export interface PagedMcpServer {
 
 /**
  * A stateful Streamable HTTP MCP server whose tool list comes in pages of `pageSize`:
- * `tool_0..tool_{count-1}` each echo their arguments; `fail` always returns isError.
+ * `tool_0..tool_{count-1}` each echo their arguments; `fail` always returns isError; `slow`
+ * answers after `text` milliseconds.
  */
-export async function startPagedMcpServer(options: { count: number; pageSize: number }): Promise<PagedMcpServer> {
-  const names = [...Array.from({ length: options.count }, (_, i) => `tool_${i}`), "fail"];
+export async function startPagedMcpServer(options: {
+  count: number;
+  pageSize: number;
+}): Promise<PagedMcpServer> {
+  const names = [...Array.from({ length: options.count }, (_, i) => `tool_${i}`), "fail", "slow"];
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const headers: IncomingMessage["headers"][] = [];
   let http: HttpServer | undefined;
   let port = 0;
 
   function newMcpServer(): Server {
-    const server = new Server({ name: "paged-test-server", version: "1.2.3" }, { capabilities: { tools: {} } });
+    const server = new Server(
+      { name: "paged-test-server", version: "1.2.3" },
+      { capabilities: { tools: {} } },
+    );
     server.setRequestHandler(ListToolsRequestSchema, async (request) => {
       const start = Number(request.params?.cursor ?? 0);
       const page = names.slice(start, start + options.pageSize);
@@ -105,7 +124,8 @@ export async function startPagedMcpServer(options: { count: number; pageSize: nu
       return {
         tools: page.map((name) => ({
           name,
-          description: name === "fail" ? "Always fails" : `Echoes its arguments (${name})`,
+          description:
+            { fail: "Always fails", slow: "Waits `text` ms" }[name] ?? `Echoes its arguments (${name})`,
           inputSchema: {
             type: "object" as const,
             properties: { text: { type: "string" } },
@@ -120,8 +140,16 @@ export async function startPagedMcpServer(options: { count: number; pageSize: nu
       if (request.params.name === "fail") {
         return { isError: true, content: [{ type: "text" as const, text: "this tool always fails" }] };
       }
+      if (request.params.name === "slow") {
+        await new Promise((resolve) => setTimeout(resolve, Number(request.params.arguments?.text)));
+      }
       return {
-        content: [{ type: "text" as const, text: `${request.params.name}: ${JSON.stringify(request.params.arguments)}` }],
+        content: [
+          {
+            type: "text" as const,
+            text: `${request.params.name}: ${JSON.stringify(request.params.arguments)}`,
+          },
+        ],
       };
     });
     return server;
@@ -134,7 +162,11 @@ export async function startPagedMcpServer(options: { count: number; pageSize: nu
     if (!transport) {
       if (sessionId) {
         res.writeHead(404, { "content-type": "application/json" }).end(
-          JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null }),
+          JSON.stringify({
+            jsonrpc: "2.0",
+            error: { code: -32001, message: "Session not found" },
+            id: null,
+          }),
         );
         return;
       }

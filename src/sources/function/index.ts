@@ -1,0 +1,2 @@
+export { createFunctionSource } from "./function-source.js";
+export { sanitizeToolName, uniqueToolNames } from "./tool-name.js";
