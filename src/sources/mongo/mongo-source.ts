@@ -1,0 +1,237 @@
+import { type Document, MongoClient } from "mongodb";
+import { FlmError } from "../../errors/flm-error.js";
+import { defineTool } from "../../tools/define-tool.js";
+import type { JSONSchema7 } from "../../tools/json-schema.js";
+import type { Tool, ToolRunContext } from "../../tools/tool.js";
+import type { SensitiveValue, ToolSource } from "../../tools/tool-source.js";
+import { mongoError } from "./mongo-error.js";
+import { buildFind, type MongoFindArgs, plainDocument } from "./mongo-find.js";
+import { FILTER_OPERATORS, isPlainObject } from "./mongo-filter.js";
+import { PIPELINE_STAGES, sanitizePipeline } from "./mongo-pipeline.js";
+
+export interface MongoCollectionConfig {
+  name: string;
+  /** What a document is; shown to the planner. */
+  description: string;
+  /** Field paths the planner may use (and sees listed). Without it, any plain field name is accepted. */
+  fields?: (string | { name: string; description?: string })[];
+  /** JSON Schema shown to the planner for `filter` (the run-time allow-list applies regardless). */
+  filterSchema?: JSONSchema7;
+  /** Fields whose values feed the privacy index: `"email"` or `{ field: "email", type: "EMAIL" }`. */
+  sensitive?: (string | { field: string; type: string })[];
+}
+
+export interface MongoSourceConfig {
+  name: string;
+  url: string;
+  database: string;
+  collections: MongoCollectionConfig[];
+  /** Server-side time limit per query; default 5000. */
+  maxTimeMS?: number;
+  /** Documents per call at most; default 100. */
+  maxDocs?: number;
+  /** How long to wait for a server on connect; default 5000. */
+  serverSelectionTimeoutMS?: number;
+}
+
+export interface MongoResult {
+  rows: Record<string, unknown>[];
+  rowCount: number;
+  truncated: boolean;
+}
+
+export interface MongoSource extends ToolSource {
+  sensitiveValues(): AsyncIterable<SensitiveValue>;
+  check(): Promise<{ ok: boolean; detail: string }>;
+}
+
+const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,57}$/;
+
+/**
+ * `find_<collection>` and `aggregate_<collection>` tools over declared collections. Filters and
+ * pipelines pass an allow-list (see mongo-filter.ts / mongo-pipeline.ts); `limit` and `maxTimeMS`
+ * are always set. Connects lazily on the first call.
+ */
+export function createMongoSource(config: MongoSourceConfig): MongoSource {
+  validate(config);
+  const maxDocs = config.maxDocs ?? 100;
+  const maxTimeMS = config.maxTimeMS ?? 5_000;
+  const collections = config.collections.map((c) => c.name);
+  let client: Promise<MongoClient> | undefined;
+  let closed = false;
+
+  const db = async () => {
+    if (closed) throw mongoError("MONGO_CONFIG_INVALID", `MongoDB source "${config.name}" is closed.`);
+    client ??= new MongoClient(config.url, {
+      serverSelectionTimeoutMS: config.serverSelectionTimeoutMS ?? 5_000,
+    })
+      .connect()
+      .catch((cause) => {
+        client = undefined;
+        throw mongoError("MONGO_QUERY_FAILED", `Cannot connect to MongoDB for source "${config.name}".`, {
+          cause,
+          hint: "Check the url and that the server runs.",
+        });
+      });
+    return (await client).db(config.database);
+  };
+  const run = async (
+    ctx: ToolRunContext,
+    body: () => Promise<Document[]>,
+    limit: number,
+  ): Promise<MongoResult> => {
+    if (ctx.signal.aborted)
+      throw mongoError("MONGO_ABORTED", "The run was cancelled before the query started.");
+    let docs: Document[];
+    try {
+      docs = await body();
+    } catch (cause) {
+      if (FlmError.isInstance(cause)) throw cause;
+      throw mongoError("MONGO_QUERY_FAILED", `MongoDB failed the query: ${(cause as Error).message}.`, {
+        cause,
+        hint: "Narrow the filter; queries stop after maxTimeMS.",
+      });
+    }
+    const rows = docs.slice(0, limit).map((d) => plainDocument(d));
+    return { rows, rowCount: rows.length, truncated: docs.length > limit };
+  };
+
+  const tools: Tool[] = config.collections.flatMap((coll) => {
+    const fields = coll.fields?.map((f) => (typeof f === "string" ? f : f.name));
+    const rules = { fields, maxDocs, maxTimeMS, collections };
+    const fieldList = coll.fields
+      ? ` Fields: ${coll.fields.map((f) => (typeof f === "string" ? f : f.description ? `${f.name} (${f.description})` : f.name)).join(", ")}.`
+      : "";
+    const field: JSONSchema7 = fields ? { type: "string", enum: fields } : { type: "string" };
+    const filter: JSONSchema7 = coll.filterSchema ?? {
+      type: "object",
+      description: `MongoDB query filter. Operators: ${FILTER_OPERATORS.join(" ")}. $regex text is matched literally (leading ^ anchors).`,
+    };
+    const find = defineTool<MongoFindArgs, MongoResult>({
+      name: `find_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64),
+      description: `${coll.description.trim()} Finds documents in "${coll.name}".${fieldList} At most ${maxDocs} documents.`,
+      source: `mongo:${config.name}`,
+      timeoutMs: maxTimeMS + 2_000,
+      input: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          filter,
+          fields: { type: "array", items: field, uniqueItems: true },
+          sort: {
+            type: "array",
+            maxItems: 5,
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["field"],
+              properties: { field, direction: { type: "string", enum: ["asc", "desc"] } },
+            },
+          },
+          limit: { type: "integer", minimum: 1, maximum: maxDocs },
+          skip: { type: "integer", minimum: 0, maximum: 100_000 },
+        },
+      },
+      run: async (args, ctx) => {
+        const plan = buildFind(args, rules);
+        return run(
+          ctx,
+          async () =>
+            (await db())
+              .collection(coll.name)
+              .find(plan.filter, { ...plan.options, signal: ctx.signal })
+              .toArray(),
+          plan.limit,
+        );
+      },
+    });
+    const aggregate = defineTool<{ pipeline: unknown[] }, MongoResult>({
+      name: `aggregate_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64),
+      description: `${coll.description.trim()} Runs an aggregation pipeline on "${coll.name}".${fieldList} Stages: ${PIPELINE_STAGES.join(" ")}; $lookup only from: ${collections.join(", ")}. At most ${maxDocs} results.`,
+      source: `mongo:${config.name}`,
+      timeoutMs: maxTimeMS + 2_000,
+      input: {
+        type: "object",
+        additionalProperties: false,
+        required: ["pipeline"],
+        properties: { pipeline: { type: "array", maxItems: 20, items: { type: "object" } } },
+      },
+      run: async (args, ctx) => {
+        const pipeline = sanitizePipeline(args.pipeline, rules);
+        return run(
+          ctx,
+          async () =>
+            (await db())
+              .collection(coll.name)
+              .aggregate(pipeline, { maxTimeMS, signal: ctx.signal })
+              .toArray(),
+          maxDocs,
+        );
+      },
+    });
+    return [find, aggregate];
+  });
+
+  return {
+    name: config.name,
+    async tools() {
+      return tools;
+    },
+    async *sensitiveValues() {
+      for (const coll of config.collections) {
+        for (const entry of coll.sensitive ?? []) {
+          const { field, type } =
+            typeof entry === "string" ? { field: entry, type: entry.toUpperCase() } : entry;
+          const cursor = (await db())
+            .collection(coll.name)
+            .aggregate(
+              [{ $match: { [field]: { $exists: true, $ne: null } } }, { $group: { _id: `$${field}` } }],
+              { maxTimeMS: maxTimeMS * 10 },
+            );
+          for await (const doc of cursor) {
+            const text = String(doc._id).trim();
+            if (text) yield { type, value: text, origin: `${config.name}.${coll.name}.${field}` };
+          }
+        }
+      }
+    },
+    async check() {
+      try {
+        await (await db()).command({ ping: 1 });
+        return { ok: true, detail: `mongodb ${config.database}: ${collections.length} collections` };
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const c = await client?.catch(() => undefined);
+      await c?.close();
+    },
+  };
+}
+
+function validate(config: MongoSourceConfig): void {
+  const fail = (message: string, hint?: string) => {
+    throw mongoError("MONGO_CONFIG_INVALID", `MongoDB source "${config.name ?? "?"}": ${message}`, { hint });
+  };
+  if (!config.name?.trim()) fail("needs a name.");
+  if (!/^mongodb(\+srv)?:\/\//.test(config.url ?? ""))
+    fail("url must start with mongodb:// or mongodb+srv://.");
+  if (!config.database) fail("needs a database.");
+  if (!Array.isArray(config.collections) || config.collections.length === 0)
+    fail("declare at least one collection.");
+  for (const c of config.collections) {
+    if (!COLLECTION_NAME.test(c.name ?? "")) fail(`collection name "${c.name}" is not a plain name.`);
+    if (!c.description?.trim()) fail(`collection "${c.name}" needs a description (the planner reads it).`);
+    if (c.filterSchema && !isPlainObject(c.filterSchema))
+      fail(`collection "${c.name}": filterSchema must be a JSON Schema object.`);
+  }
+  for (const [key, v] of [
+    ["maxDocs", config.maxDocs],
+    ["maxTimeMS", config.maxTimeMS],
+  ] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail(`${key} must be a positive integer.`);
+  }
+}
