@@ -1,0 +1,123 @@
+/**
+ * Span-level precision/recall of the detectors on presidio-synth-v2 (`npm run eval:pii`).
+ *
+ * Matching rule: a predicted span is a true positive when it overlaps (>= 1 character) a gold span
+ * of the same mapped type; a gold span is recalled when some predicted span of its type overlaps it.
+ * Only the 11 gold types we map are scored; predictions overlapping a gold span of an unscored type
+ * (TITLE, AGE, NRP, ZIP_CODE, DOMAIN_NAME, US_DRIVER_LICENSE) are ignored, not counted as errors.
+ * "exact" recall additionally requires identical boundaries (after trimming whitespace/punctuation).
+ */
+import { readFileSync } from "node:fs";
+import { defaultDetectors } from "../src/privacy/detectors/index.js";
+import { createPseudonymizer } from "../src/privacy/pseudonymizer.js";
+import { sharedFile } from "../test/helpers/shared-dir.js";
+
+const TO_GOLD: Record<string, string> = {
+  PERSON: "PERSON",
+  STREET_ADDRESS: "STREET_ADDRESS",
+  LOCATION: "GPE",
+  ORGANIZATION: "ORGANIZATION",
+  CREDIT_CARD: "CREDIT_CARD",
+  DATE_TIME: "DATE_TIME",
+  DATE_OF_BIRTH: "DATE_TIME",
+  PHONE: "PHONE_NUMBER",
+  EMAIL: "EMAIL_ADDRESS",
+  IBAN: "IBAN_CODE",
+  US_SSN: "US_SSN",
+  IP_ADDRESS: "IP_ADDRESS",
+};
+const SCORED = [
+  "PERSON",
+  "STREET_ADDRESS",
+  "GPE",
+  "ORGANIZATION",
+  "CREDIT_CARD",
+  "DATE_TIME",
+  "PHONE_NUMBER",
+  "EMAIL_ADDRESS",
+  "IBAN_CODE",
+  "US_SSN",
+  "IP_ADDRESS",
+];
+
+interface Gold {
+  entity_type: string;
+  entity_value: string;
+  start_position: number;
+  end_position: number;
+}
+
+const file = process.argv[2] ?? sharedFile("data", "presidio-synth-v2.json");
+if (!file) {
+  console.error("presidio-synth-v2.json not found: pass its path, or set FLM_SHARED_DIR.");
+  process.exit(1);
+}
+const data = JSON.parse(readFileSync(file, "utf8")) as Array<{ full_text: string; spans: Gold[] }>;
+const pseudonymizer = createPseudonymizer({ detectors: defaultDetectors() });
+
+const stats = new Map<string, { tp: number; fp: number; goldHit: number; gold: number; exact: number }>();
+const stat = (t: string) => {
+  let s = stats.get(t);
+  if (!s) {
+    s = { tp: 0, fp: 0, goldHit: 0, gold: 0, exact: 0 };
+    stats.set(t, s);
+  }
+  return s;
+};
+const trim = (text: string, s: number, e: number): string =>
+  text.slice(s, e).replace(/^[\s.,;:]+|[\s.,;:]+$/g, "");
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+  a.start < b.end && b.start < a.end;
+const misses: string[] = [];
+const falsePositives: string[] = [];
+const started = performance.now();
+
+for (const { full_text: text, spans } of data) {
+  const gold = spans.map((g) => ({ type: g.entity_type, start: g.start_position, end: g.end_position }));
+  const predicted = pseudonymizer.detect(text).map((p) => ({ ...p, type: TO_GOLD[p.type] ?? p.type }));
+  for (const g of gold) {
+    if (!SCORED.includes(g.type)) continue;
+    const s = stat(g.type);
+    s.gold++;
+    const hit = predicted.filter((p) => p.type === g.type && overlaps(p, g));
+    if (hit.length > 0) s.goldHit++;
+    else
+      misses.push(
+        `${g.type}: ${JSON.stringify(text.slice(g.start, g.end))} in ${JSON.stringify(text.slice(0, 90))}`,
+      );
+    if (hit.some((p) => trim(text, p.start, p.end) === trim(text, g.start, g.end))) s.exact++;
+  }
+  for (const p of predicted) {
+    if (gold.some((g) => g.type === p.type && overlaps(p, g))) stat(p.type).tp++;
+    else if (gold.some((g) => !SCORED.includes(g.type) && overlaps(p, g))) continue;
+    else {
+      stat(p.type).fp++;
+      falsePositives.push(`${p.type}: ${JSON.stringify(p.value)}`);
+    }
+  }
+}
+const elapsed = performance.now() - started;
+
+const f = (x: number) => (Number.isNaN(x) ? "  -  " : x.toFixed(3));
+const rows: string[] = [];
+rows.push("| type | gold | precision | recall | exact-boundary recall |");
+rows.push("|---|---:|---:|---:|---:|");
+const total = { tp: 0, fp: 0, goldHit: 0, gold: 0, exact: 0 };
+for (const type of [...SCORED, ...[...stats.keys()].filter((t) => !SCORED.includes(t))]) {
+  const s = stats.get(type) ?? { tp: 0, fp: 0, goldHit: 0, gold: 0, exact: 0 };
+  for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += s[k];
+  rows.push(
+    `| ${type} | ${s.gold} | ${f(s.tp / (s.tp + s.fp))} | ${f(s.goldHit / s.gold)} | ${f(s.exact / s.gold)} |`,
+  );
+}
+rows.push(
+  `| **overall** | ${total.gold} | **${f(total.tp / (total.tp + total.fp))}** | **${f(total.goldHit / total.gold)}** | ${f(total.exact / total.gold)} |`,
+);
+console.log(rows.join("\n"));
+console.log(
+  `\n${data.length} texts in ${elapsed.toFixed(0)} ms (${(elapsed / data.length).toFixed(2)} ms/text incl. NER)`,
+);
+if (process.env.EVAL_VERBOSE) {
+  console.log("\nMisses:\n" + misses.slice(0, Number(process.env.EVAL_VERBOSE)).join("\n"));
+  console.log("\nFalse positives:\n" + falsePositives.slice(0, Number(process.env.EVAL_VERBOSE)).join("\n"));
+}

@@ -1,0 +1,119 @@
+import nlp from "compromise";
+import type { Detector, Span } from "../span.js";
+
+/*
+ * Names, organisations and places that are not in the indexed data, from `compromise` (a small
+ * rule-and-lexicon NLP library, pure JS, no model download). It is English-centric and misses many
+ * foreign names, so it is complemented by a few patterns (company suffixes, "X, Y and Z" firms,
+ * titled names, a country list). Cost: about 1-3 ms per prompt; measured in bench/privacy-guard.ts.
+ */
+
+const COUNTRIES =
+  "Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia and Herzegovina|Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Chad|Chile|China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|Czechia|Denmark|Djibouti|Dominica|Dominican Republic|Ecuador|Egypt|El Salvador|Eritrea|Estonia|Eswatini|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Greenland|Grenada|Guatemala|Guinea|Guyana|Haiti|Honduras|Hong Kong|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Jamaica|Japan|Jordan|Kazakhstan|Kenya|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Mauritania|Mauritius|Mexico|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nepal|Netherlands|New Zealand|Nicaragua|Niger|Nigeria|North Korea|North Macedonia|Norway|Oman|Pakistan|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|Saudi Arabia|Senegal|Serbia|Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|Somalia|South Africa|South Korea|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|Togo|Tunisia|Turkey|Turkmenistan|Uganda|Ukraine|United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|Venezuela|Vietnam|Yemen|Zambia|Zimbabwe|England|Scotland|Wales|USA|UK";
+const COUNTRY = new RegExp(`(?<![\\p{L}])(?:${COUNTRIES})(?![\\p{L}])`, "giu");
+const CAP = "\\p{Lu}[\\p{L}'’-]+";
+const ORG_PATTERNS = [
+  // "Smith Ltd.", "Civic Impulse LLC", "3 Round Stones Inc", "Stillwater Supercomputing Inc."
+  new RegExp(
+    `(?<![\\p{L}])(?:(?:${CAP}|\\d+)\\s){0,3}${CAP}(?:,)?\\s(?:Inc|LLC|Ltd|GmbH|AG|SA|S\\.A|SAS|BV|B\\.V|NV|Oy|AB|AS|ApS|Srl|S\\.r\\.l|SpA|PLC|plc|Corp|Corporation|Company|Co|Group|Holdings|Partners|Associates|Consulting|Research|Foundation|Bank|University|Institute)\\b\\.?`,
+    "gu",
+  ),
+  // Law-firm style: "Glover, Ruiz and Armstrong", "Weber-Santana" is left to the name detector.
+  new RegExp(`(?<![\\p{L}])${CAP},\\s${CAP}\\s(?:and|&)\\s${CAP}`, "gu"),
+];
+const TITLED = new RegExp(
+  `\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Herr|Frau|Mme|Mlle)\\.?\\s(${CAP}(?:\\s${CAP}){0,2})`,
+  "gu",
+);
+
+// Context cues: "my name is borna jerković", "Hi Freddy,", "directed by Valentine S. Yermakov".
+const NAME_WORD = "[\\p{L}][\\p{L}'’-]*";
+const CUE = new RegExp(
+  `\\b(?:my name is|name:|i am|i'm|this is|hi|hello|dear|sincerely,?|regards,?|by|producer|directed by|starring|signed|contact|from)\\s+(${NAME_WORD}(?:[ \\t](?:\\p{L}\\.|${NAME_WORD})){0,3})`,
+  "giu",
+);
+// A text that opens with a short line of two or three words (a signature or address block header).
+const HEADER = /^[ \t>]*((?:[\p{L}][\p{L}'’.-]*)(?:[ \t][\p{L}][\p{L}'’.-]*){1,3})[ \t]*\n/u;
+
+function trimSpan(text: string, start: number, end: number): [number, number] {
+  while (end > start && /[\s.,;:!?"'()[\]{}]/.test(text[end - 1]!)) end--;
+  while (start < end && /[\s"'([{]/.test(text[start]!)) start++;
+  return [start, end];
+}
+
+function fromCompromise(text: string, view: any, type: string, score: number, out: Span[]): void {
+  for (const match of view.json({ offset: true }) as Array<{ offset: { start: number; length: number } }>) {
+    const [start, end] = trimSpan(text, match.offset.start, match.offset.start + match.offset.length);
+    const value = text.slice(start, end);
+    // Single lower-case words ("co", "bank") are compromise's tagger guessing; skip them.
+    if (end - start < 2 || !/\p{Lu}/u.test(value)) continue;
+    out.push({ type, start, end, value, score });
+  }
+}
+
+function fromRegex(text: string, re: RegExp, type: string, score: number, out: Span[], group = 0): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const value = m[group]!;
+    const start = m.index + m[0].indexOf(value);
+    const [s, e] = trimSpan(text, start, start + value.length);
+    out.push({ type, start: s, end: e, value: text.slice(s, e), score });
+    if (!re.global) break;
+  }
+}
+
+const CUE_STOP =
+  /^(?:is|was|will|has|have|had|be|who|which|with|as|but|if|everyone|all|there|team|sir|madam|the|a|an|my|your|our|his|her|their|this|that|it|you|we|me|us|them|in|on|at|to|for|of|and|or|not|here|there|now|just|so|very|sure|glad|sorry|happy|calling|writing|looking|going|trying|having|interested|contacting)$/i;
+
+function fromCue(text: string, out: Span[]): void {
+  CUE.lastIndex = 0;
+  for (let m = CUE.exec(text); m !== null; m = CUE.exec(text)) {
+    const words = m[1]!.split(/\s+/);
+    // Cut at the first stop word or, after the first word, at the first lower-case common word.
+    const kept: string[] = [];
+    for (const w of words) {
+      if (CUE_STOP.test(w)) break;
+      kept.push(w);
+    }
+    if (kept.length === 0) continue;
+    const cue = m[0].slice(0, m[0].length - m[1]!.length).toLowerCase();
+    // "by"/"from"/"contact" are weak cues: require capitalized names after them.
+    if (/\b(?:by|from|contact|i am|i'm|this is)\s*$/.test(cue) && !kept.every((w) => /^\p{Lu}/u.test(w)))
+      continue;
+    const value = kept.join(" ");
+    const start = m.index + m[0].length - m[1]!.length;
+    const [s, e] = trimSpan(text, start, start + value.length);
+    out.push({ type: "PERSON", start: s, end: e, value: text.slice(s, e), score: 0.5 });
+  }
+}
+
+export interface NerDetectorOptions {
+  /** Which entity kinds to emit; default all three. */
+  types?: Array<"PERSON" | "ORGANIZATION" | "LOCATION">;
+}
+
+export function createNerDetector(options: NerDetectorOptions = {}): Detector {
+  const types = new Set(options.types ?? ["PERSON", "ORGANIZATION", "LOCATION"]);
+  return {
+    name: "ner",
+    detect(text) {
+      const spans: Span[] = [];
+      const doc = nlp(text);
+      if (types.has("PERSON")) {
+        fromCompromise(text, doc.people(), "PERSON", 0.5, spans);
+        fromRegex(text, TITLED, "PERSON", 0.55, spans, 1);
+        fromCue(text, spans);
+        fromRegex(text, HEADER, "PERSON", 0.4, spans, 1);
+      }
+      if (types.has("ORGANIZATION")) {
+        fromCompromise(text, doc.organizations(), "ORGANIZATION", 0.45, spans);
+        for (const re of ORG_PATTERNS) fromRegex(text, re, "ORGANIZATION", 0.55, spans);
+      }
+      if (types.has("LOCATION")) {
+        fromCompromise(text, doc.places(), "LOCATION", 0.45, spans);
+        fromRegex(text, COUNTRY, "LOCATION", 0.6, spans);
+      }
+      return spans;
+    },
+  };
+}

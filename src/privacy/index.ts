@@ -1,0 +1,28 @@
+export * from "./detectors/index.js";
+export {
+  createEgressGuard,
+  type EgressGuard,
+  type EgressGuardOptions,
+  type EgressRecord,
+  scanBody,
+} from "./egress-guard.js";
+export { normalizeValue, type Tokens, tokenize } from "./normalize.js";
+export { PlaceholderVault, type VaultEntry } from "./placeholder-vault.js";
+export {
+  EgressBlockedError,
+  type EgressHit,
+  PolicyBlockedError,
+  UnknownPlaceholderError,
+} from "./privacy-errors.js";
+export {
+  createPseudonymizer,
+  DEFAULT_POLICIES,
+  type EntityPolicy,
+  type Pseudonymizer,
+  type PseudonymizerOptions,
+  type PseudonymizeResult,
+  resolveOverlaps,
+} from "./pseudonymizer.js";
+export type { Detector, Span } from "./span.js";
+export { type TaintIndexOptions, TaintIndex, type TaintLabel, type TaintScanner } from "./taint-index.js";
+export { entityType, ValueIndex, type ValueIndexOptions } from "./value-index.js";

@@ -1,0 +1,52 @@
+import { FlmError } from "../errors/flm-error.js";
+
+/** A detected entity type has policy `block`: the request is refused before planning. */
+export class PolicyBlockedError extends FlmError {
+  readonly entityType: string;
+  constructor(entityType: string, count: number) {
+    super(
+      "PRIVACY_POLICY_BLOCKED",
+      `The prompt contains ${count} value(s) of type ${entityType}, which the privacy policy blocks.`,
+      {
+        hint: `Remove the ${entityType} from the prompt, or change the policy for ${entityType} to "pseudonymize".`,
+      },
+    );
+    this.entityType = entityType;
+  }
+}
+
+export interface EgressHit {
+  type: string;
+  /** Where the tainted value came from: a step id (`s2`), `placeholder`, `canary`, `index`. */
+  origin: string;
+}
+
+/** The outgoing body carried a tainted value; nothing was sent. Names type and origin, never the value. */
+export class EgressBlockedError extends FlmError {
+  readonly hits: EgressHit[];
+  readonly host: string;
+  constructor(host: string, hits: EgressHit[], options: { cause?: unknown; reason?: string } = {}) {
+    const what = hits.length
+      ? hits.map((h) => `${h.type} from ${h.origin}`).join(", ")
+      : (options.reason ?? "an unreadable body");
+    super("EGRESS_BLOCKED", `Blocked a request to ${host}: it would have sent ${what}. Nothing was sent.`, {
+      cause: options.cause,
+      hint: hits.length
+        ? "A sensitive value reached a cloud prompt; check which step output or prompt builder included it."
+        : "Send the request body as a string or bytes so the egress guard can inspect it.",
+    });
+    this.hits = hits;
+    this.host = host;
+  }
+}
+
+/** A plan used a placeholder the vault never issued (invented or garbled by the planner). */
+export class UnknownPlaceholderError extends FlmError {
+  readonly placeholders: string[];
+  constructor(placeholders: string[]) {
+    super("PLACEHOLDER_UNKNOWN", `The plan uses unknown placeholder(s): ${placeholders.join(", ")}.`, {
+      hint: "Use only the placeholders that appear in the prompt, spelled exactly.",
+    });
+    this.placeholders = placeholders;
+  }
+}

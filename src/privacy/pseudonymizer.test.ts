@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { isFlmError } from "../errors/flm-error.js";
+import { createNerDetector, structuredDetectors } from "./detectors/index.js";
+import { PlaceholderVault } from "./placeholder-vault.js";
+import { PolicyBlockedError } from "./privacy-errors.js";
+import { createPseudonymizer, resolveOverlaps } from "./pseudonymizer.js";
+import { ValueIndex } from "./value-index.js";
+
+describe("createPseudonymizer", () => {
+  const index = new ValueIndex();
+  index.add({ type: "PERSON", value: "Maria Keller", origin: "crm.customers.name" });
+
+  it("replaces detected and indexed values with stable placeholders across turns", () => {
+    const p = createPseudonymizer({ valueIndex: index });
+    const vault = new PlaceholderVault();
+    const first = p.pseudonymize("What did Maria Keller, maria.keller@acme.de, order in 2013?", vault);
+    expect(first.text).toBe("What did <PERSON_1>, <EMAIL_1>, order in 2013?");
+    expect(first.counts).toEqual({ PERSON: 1, EMAIL: 1 });
+    const second = p.pseudonymize("And MARIA KELLER's card 4111 1111 1111 1111?", vault);
+    expect(second.text).toBe("And <PERSON_1>'s card <CREDIT_CARD_1>?");
+    expect(vault.restore(second.text)).toBe("And Maria Keller's card 4111 1111 1111 1111?");
+  });
+
+  it("applies block and allow policies, naming the type but never the value", () => {
+    const p = createPseudonymizer({ policies: { US_SSN: "block", EMAIL: "allow" } });
+    const vault = new PlaceholderVault();
+    expect(p.pseudonymize("mail a@b.de", vault).text).toBe("mail a@b.de");
+    let error: unknown;
+    try {
+      p.pseudonymize("my SSN is 460-89-9847", vault);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyBlockedError);
+    expect(isFlmError(error, "PRIVACY_POLICY_BLOCKED")).toBe(true);
+    expect((error as Error).message).toContain("US_SSN");
+    expect((error as Error).message).not.toContain("460-89-9847");
+    expect(vault.size).toBe(0);
+  });
+
+  it("resolves overlaps: higher score, then longer, wins", () => {
+    const spans = resolveOverlaps([
+      { type: "PHONE", start: 0, end: 10, value: "", score: 0.6 },
+      { type: "CREDIT_CARD", start: 0, end: 19, value: "", score: 0.9 },
+      { type: "A", start: 20, end: 25, value: "", score: 0.5 },
+      { type: "B", start: 20, end: 30, value: "", score: 0.5 },
+    ]);
+    expect(spans.map((s) => s.type)).toEqual(["CREDIT_CARD", "B"]);
+  });
+
+  it("can include NER for names that are not in the data", () => {
+    const p = createPseudonymizer({ detectors: [...structuredDetectors(), createNerDetector()] });
+    const out = p.pseudonymize("Please ask Thomas Becker from Civic Impulse LLC.", new PlaceholderVault());
+    expect(out.text).toBe("Please ask <PERSON_1> from <ORGANIZATION_1>.");
+  });
+});

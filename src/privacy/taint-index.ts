@@ -1,0 +1,112 @@
+import { type Tokens, tokenize } from "./normalize.js";
+import type { PlaceholderVault } from "./placeholder-vault.js";
+import type { EgressHit } from "./privacy-errors.js";
+import { TokenMatcher } from "./token-matcher.js";
+
+export interface TaintLabel {
+  type: string;
+  /** A step id (`s2`), `placeholder`, `canary`, or any short non-sensitive tag. */
+  origin: string;
+}
+
+export interface TaintIndexOptions {
+  /** Values whose normalized form is shorter than this are ignored. Default 4. */
+  minLength?: number;
+  /** Long strings are indexed as overlapping windows of this many tokens. Default 8. */
+  window?: number;
+}
+
+/** Anything the egress guard can scan a body's tokens against (`TaintIndex`, `ValueIndex`). */
+export interface TaintScanner {
+  scanTokens(tokens: Tokens): EgressHit[];
+}
+
+const TRIVIAL = new Set(["true", "false", "null", "undefined", "nan", "none", "yes", "no"]);
+
+/**
+ * Everything that must never leave: tool results of this conversation, the originals behind
+ * placeholders, canaries. Values are normalized (case, accents, punctuation-insensitive word tokens),
+ * and matched as whole-token sequences. Short strings and trivial values are ignored to keep false
+ * positives down; long strings are indexed as sliding windows so a quoted fragment is still caught.
+ */
+export class TaintIndex implements TaintScanner {
+  private readonly matcher = new TokenMatcher<TaintLabel>();
+  private readonly minLength: number;
+  private readonly window: number;
+  private exemptText = " ";
+
+  constructor(options: TaintIndexOptions = {}) {
+    this.minLength = options.minLength ?? 4;
+    this.window = options.window ?? 8;
+  }
+
+  get size(): number {
+    return this.matcher.size;
+  }
+
+  /** Taints one string or number. Returns how many patterns were added (0 if ignored). */
+  add(value: string | number | bigint, label: TaintLabel): number {
+    const text = typeof value === "string" ? value : String(value);
+    const { tokens } = tokenize(text);
+    if (tokens.length === 0) return 0;
+    if (tokens.length === 1 && TRIVIAL.has(tokens[0]!)) return 0;
+    if (tokens.length <= this.window) {
+      if (tokens.join(" ").length < this.minLength) return 0;
+      return this.matcher.add(tokens, label) ? 1 : 0;
+    }
+    let added = 0;
+    for (let i = 0; i + this.window <= tokens.length; i++) {
+      if (this.matcher.add(tokens.slice(i, i + this.window), label)) added++;
+    }
+    return added;
+  }
+
+  /** Taints every string and number (not keys) of a tool result, labelled with the step id. */
+  addToolResult(stepId: string, output: unknown, type = "TOOL_RESULT"): number {
+    let added = 0;
+    const seen = new Set<unknown>();
+    const visit = (v: unknown): void => {
+      if (typeof v === "string" || typeof v === "number" || typeof v === "bigint") {
+        if (typeof v === "number" && !Number.isFinite(v)) return;
+        added += this.add(v, { type, origin: stepId });
+      } else if (v instanceof Date) {
+        added += this.add(v.toISOString(), { type, origin: stepId });
+      } else if (v !== null && typeof v === "object" && !seen.has(v)) {
+        seen.add(v);
+        for (const item of Array.isArray(v) ? v : Object.values(v)) visit(item);
+      }
+    };
+    visit(output);
+    return added;
+  }
+
+  /** Taints the original of every placeholder in the vault (origin `placeholder`). */
+  addVault(vault: PlaceholderVault): number {
+    let added = 0;
+    for (const e of vault.entries()) added += this.add(e.value, { type: e.type, origin: "placeholder" });
+    return added;
+  }
+
+  /**
+   * Text known to be public (tool schemas, the system prompt): a hit whose whole value also occurs in
+   * exempt text is not reported. Use sparingly; it is a hole by design.
+   */
+  exempt(text: string): void {
+    this.exemptText += tokenize(text).tokens.join(" ") + " ";
+  }
+
+  scan(text: string): EgressHit[] {
+    return this.scanTokens(tokenize(text));
+  }
+
+  scanTokens(tokens: Tokens): EgressHit[] {
+    const matches = this.matcher.scan(tokens);
+    if (matches.length === 0) return [];
+    const hits: EgressHit[] = [];
+    for (const m of matches) {
+      if (this.exemptText.length > 1 && this.exemptText.includes(` ${m.key} `)) continue;
+      hits.push({ type: m.meta.type, origin: m.meta.origin });
+    }
+    return hits;
+  }
+}
