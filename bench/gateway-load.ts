@@ -1,0 +1,309 @@
+/**
+ * Gateway throughput and latency under concurrent load, loopback only, bounded.
+ *
+ *   npx tsx bench/gateway-load.ts            (10 s per level; FLM_BENCH_SECONDS=3 for a quick run)
+ *
+ * The gateway runs in a child process (so autocannon does not share its event loop) with
+ * in-process INSTANT models: the planner and the generator are LanguageModelV3 objects that
+ * answer at once (like MockLanguageModelV3 from ai/test, without its call recording, which
+ * would grow the heap), and two in-process tools. What is measured is therefore the
+ * orchestration: HTTP, auth, parsing, planning pipeline, scheduling, context, answer
+ * streaming, OpenAI formatting. A bare node:http server answering a canned completion of the
+ * same shape is measured the same way; the difference is what flm adds.
+ */
+import { fork } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import autocannon from "autocannon";
+import { z } from "zod";
+import { createAgent } from "../src/agent/create-agent.js";
+import { createGateway } from "../src/server/create-gateway.js";
+import { defineTool } from "../src/tools/define-tool.js";
+
+const TOKEN = "bench-token-0123456789";
+const SECONDS = Number(process.env.FLM_BENCH_SECONDS ?? 10);
+const LEVELS = [1, 10, 50];
+
+const usage = (input: number, output: number) => ({
+  inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: output, text: output, reasoning: 0 },
+});
+
+function instantModel(modelId: string, text: () => string): LanguageModelV3 {
+  return {
+    specificationVersion: "v3",
+    provider: "bench",
+    modelId,
+    supportedUrls: {},
+    async doGenerate() {
+      return {
+        content: [{ type: "text", text: text() }],
+        finishReason: { unified: "stop", raw: "stop" },
+        usage: usage(200, 30),
+        warnings: [],
+      };
+    },
+    async doStream() {
+      const words = text().match(/\s*\S+/g) ?? [];
+      const parts: LanguageModelV3StreamPart[] = [
+        { type: "stream-start", warnings: [] },
+        { type: "text-start", id: "t" },
+        ...words.map((delta) => ({ type: "text-delta" as const, id: "t", delta })),
+        { type: "text-end", id: "t" },
+        { type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage: usage(120, words.length) },
+      ];
+      return {
+        stream: new ReadableStream({
+          start(c) {
+            for (const p of parts) c.enqueue(p);
+            c.close();
+          },
+        }),
+      };
+    },
+  };
+}
+
+const plan = JSON.stringify({
+  steps: [
+    { id: "s1", tool: "find_customer", args: { city: "Berlin" } },
+    { id: "s2", tool: "list_invoices", args: { customer_id: { $ref: "s1", path: "rows[0].customer_id" } } },
+  ],
+});
+const answer = "Hannah Schneider in Berlin has two invoices totalling 27.72 [s1] [s2].";
+
+let gate: Promise<void> | undefined;
+function makeAgent() {
+  return createAgent({
+    planner: instantModel("planner", () => plan),
+    generator: instantModel("generator", () => answer),
+    tools: [
+      defineTool({
+        name: "find_customer",
+        description: "Find customers by city",
+        input: z.object({ city: z.string() }),
+        run: async () => {
+          if (gate) await gate;
+          return { rows: [{ customer_id: 17, name: "Hannah Schneider" }] };
+        },
+      }),
+      defineTool({
+        name: "list_invoices",
+        description: "Invoices of a customer",
+        input: z.object({ customer_id: z.number() }),
+        run: async () => ({
+          rows: [
+            { invoice_id: 1, total: 13.86 },
+            { invoice_id: 2, total: 13.86 },
+          ],
+        }),
+      }),
+    ],
+  });
+}
+
+async function serveChild(): Promise<void> {
+  const gateway = createGateway({
+    agents: { "flm-bench": makeAgent() },
+    users: [{ token: TOKEN, id: "bench", roles: ["analyst"] }],
+    limits: { maxConcurrentRuns: 10_000, maxTraces: 1000 },
+  });
+  const listening = await gateway.listen({ port: 0, host: "127.0.0.1" });
+  const canned = JSON.stringify({
+    id: "chatcmpl-x",
+    object: "chat.completion",
+    created: 0,
+    model: "flm-bench",
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: answer, refusal: null },
+        logprobs: null,
+        finish_reason: "stop",
+      },
+    ],
+    usage: { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 },
+  });
+  const baseline = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(canned);
+    });
+  });
+  await new Promise<void>((r) => baseline.listen(0, "127.0.0.1", r));
+  process.send!({
+    gateway: listening.url,
+    baseline: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}`,
+  });
+
+  process.on("message", async (message: { cmd: string; runs?: number }) => {
+    if (message.cmd === "memory") {
+      // Hold N runs in flight (their first tool waits on a gate), and measure the heap delta.
+      const runs = message.runs ?? 200;
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      await new Promise((r) => setTimeout(r, 100));
+      gc?.();
+      const before = process.memoryUsage().heapUsed;
+      let open!: () => void;
+      gate = new Promise<void>((r) => (open = r));
+      const body = JSON.stringify({
+        model: "flm-bench",
+        messages: [{ role: "user", content: "Invoices of my Berlin customer?" }],
+      });
+      const pending = Array.from({ length: runs }, () =>
+        fetch(`${listening.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body,
+        }).then((r) => r.text()),
+      );
+      while (gateway.inFlight() < runs) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      gc?.();
+      const during = process.memoryUsage().heapUsed;
+      open();
+      gate = undefined;
+      await Promise.all(pending);
+      process.send!({
+        memory: {
+          runs,
+          heapDeltaBytes: during - before,
+          perRunBytes: (during - before) / runs,
+          gc: Boolean(gc),
+        },
+      });
+    }
+    if (message.cmd === "exit") {
+      await listening.close({ drainTimeoutMs: 1000 });
+      baseline.close();
+      process.exit(0);
+    }
+  });
+}
+
+interface Row {
+  target: string;
+  mode: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(target: string, url: string, connections: number, stream: boolean): Promise<Row> {
+  const body = JSON.stringify({
+    model: "flm-bench",
+    stream,
+    messages: [{ role: "user", content: "Which customer in Berlin, and their invoices?" }],
+  });
+  const result = await autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: "POST",
+    connections,
+    duration: SECONDS,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body,
+  });
+  return {
+    target,
+    mode: stream ? "stream" : "json",
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve"], {
+    execArgv: ["--import", "tsx", "--expose-gc"],
+  });
+  const urls = await new Promise<{ gateway: string; baseline: string }>((resolve) =>
+    child.once("message", resolve as never),
+  );
+  console.log(
+    `gateway-load: ${SECONDS} s per level, loopback, gateway in a child process (pid ${child.pid})`,
+  );
+  // Warm-up: JIT and connection pools.
+  await autocannon({
+    url: `${urls.gateway}/v1/chat/completions`,
+    method: "POST",
+    connections: 10,
+    duration: 2,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "flm-bench", messages: [{ role: "user", content: "warm up" }] }),
+  });
+  const rows: Row[] = [];
+  for (const c of LEVELS) {
+    rows.push(await load("baseline", urls.baseline, c, false));
+    rows.push(await load("gateway", urls.gateway, c, false));
+  }
+  rows.push(await load("gateway", urls.gateway, 50, true));
+  console.table(rows);
+  for (const c of LEVELS) {
+    const g = rows.find((r) => r.target === "gateway" && r.connections === c && r.mode === "json")!;
+    const b = rows.find((r) => r.target === "baseline" && r.connections === c)!;
+    console.log(
+      `${c} concurrent: flm adds ${(g.p50 - b.p50).toFixed(2)} ms at p50, ${(g.p99 - b.p99).toFixed(2)} ms at p99`,
+    );
+  }
+  child.send({ cmd: "memory", runs: 200 });
+  const { memory } = await new Promise<{ memory: Record<string, number> }>((resolve) =>
+    child.once("message", resolve as never),
+  );
+  console.log(
+    `memory: ${memory.runs} runs in flight hold ${(memory.heapDeltaBytes / 1024 / 1024).toFixed(2)} MiB of heap, ` +
+      `${(memory.perRunBytes / 1024).toFixed(1)} KiB per run${memory.gc ? "" : " (no --expose-gc: noisy)"}`,
+  );
+  child.send({ cmd: "exit" });
+  await new Promise((r) => child.once("exit", r));
+}
+
+/** CPU per request in one process: the agent alone, then through the gateway (app.fetch, no sockets). */
+async function cpuProfile(n = 300): Promise<void> {
+  const agent = makeAgent();
+  const gateway = createGateway({
+    agents: { "flm-bench": agent },
+    users: [{ token: TOKEN, id: "bench", roles: [] }],
+  });
+  const body = JSON.stringify({
+    model: "flm-bench",
+    messages: [{ role: "user", content: "Invoices of my Berlin customer?" }],
+  });
+  const viaGateway = () =>
+    Promise.resolve(
+      gateway.app.fetch(
+        new Request("http://x/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body,
+        }),
+      ),
+    ).then((r) => r.text());
+  const viaAgent = () => agent.run("Invoices of my Berlin customer?", { user: { id: "bench", roles: [] } });
+  for (const [name, fn] of [
+    ["agent.run", viaAgent],
+    ["gateway app.fetch", viaGateway],
+  ] as const) {
+    for (let i = 0; i < 50; i++) await fn();
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await fn();
+    const used = process.cpuUsage(cpu);
+    console.log(
+      `${name}: ${((used.user + used.system) / 1000 / n).toFixed(3)} ms CPU, ${((performance.now() - t) / n).toFixed(3)} ms wall per request`,
+    );
+  }
+}
+
+if (process.argv.includes("--serve")) await serveChild();
+else if (process.argv.includes("--cpu")) await cpuProfile();
+else await main();
