@@ -22,7 +22,7 @@ import { EventChannel } from "./event-channel.js";
 import type { AgentEvent, StepOutcome } from "./events.js";
 import type { AgentPrivacy, PrivacySession } from "./privacy-hooks.js";
 import type { RunResult } from "./run-result.js";
-import { type RunScope, withPurpose, withRunScope } from "./run-scope.js";
+import { currentRunScope, type RunScope, withPurpose, withRunScope } from "./run-scope.js";
 import type { RunTrace, StepTrace, TokenUsage } from "./trace.js";
 
 export interface AgentLimits {
@@ -215,7 +215,11 @@ export function createAgent(options: AgentOptions): Agent {
       });
     }
     const tools = await loadTools();
+    await options.privacy?.ready?.();
     const session = runOptions.session ?? options.privacy?.createSession();
+    const specs = [...tools.values()].map(toolSpec);
+    if (session) options.privacy?.bind?.(session, specs);
+    if (runOptions.user) currentRunScope()?.data.set("user.id", runOptions.user.id);
     let t = performance.now();
     const userTurns = (runOptions.history ?? []).filter((h) => h.role === "user").map((h) => h.content);
     const pseudo =
@@ -224,7 +228,7 @@ export function createAgent(options: AgentOptions): Agent {
     const request: PlanRequest = {
       prompt: pseudo ? pseudo.at(-1)! : prompt,
       history: pseudo ? pseudo.slice(0, -1) : userTurns,
-      tools: [...tools.values()].map(toolSpec),
+      tools: specs,
       date: (options.now?.() ?? new Date()).toISOString().slice(0, 10),
       maxSteps: limits.maxSteps,
     };

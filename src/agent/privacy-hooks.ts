@@ -1,3 +1,5 @@
+import type { ToolSpec } from "../tools/tool.js";
+
 /**
  * What the agent needs from a privacy firewall. Kept as a small interface so the agent does not
  * depend on how detection, placeholders and taint tracking are implemented.
@@ -7,7 +9,11 @@ export interface PrivacySession {
 }
 
 export interface AgentPrivacy {
+  /** Resolves when indexes are loaded; runs wait for it, so nothing is planned half-protected. */
+  ready?(): Promise<void>;
   createSession(): PrivacySession;
+  /** Makes the session the current run's (the egress guard looks it up), with the public tool specs. */
+  bind?(session: PrivacySession, tools: ToolSpec[]): void;
   /** Pseudonymizes texts in order (history first, prompt last); may throw a policy error. */
   pseudonymize(texts: string[], session: PrivacySession): string[];
   /** Problem with a string argument in a plan (e.g. an unknown placeholder), or undefined. */

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { createEgressTap } from "../agent/egress-tap.js";
+import type { AgentPrivacy, PrivacySession } from "../agent/privacy-hooks.js";
+import { currentRunScope } from "../agent/run-scope.js";
+import type { ToolSpec } from "../tools/tool.js";
+import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
+import type { AuditLog } from "./audit/audit-log.js";
+import { defaultDetectors } from "./detectors/index.js";
+import { createEgressGuard, type EgressRecord } from "./egress-guard.js";
+import { PlaceholderVault } from "./placeholder-vault.js";
+import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
+import type { Detector } from "./span.js";
+import { TaintIndex, type TaintScanner } from "./taint-index.js";
+import { ValueIndex } from "./value-index.js";
+
+export interface PrivacyOptions {
+  /** Generic detectors. Default: every checked detector plus NER for names, places, organisations. */
+  detectors?: Detector[];
+  /** Sources whose sensitive columns/fields are indexed (values matched in prompts, refused at egress). */
+  sources?: ToolSource[];
+  /** Extra sensitive values (e.g. from a file), indexed like the sources' ones. */
+  sensitiveValues?: Iterable<SensitiveValue>;
+  /** Per entity type: pseudonymize (default), block, or allow. */
+  policies?: Record<string, EntityPolicy>;
+  /** Strings that must never leave, whatever happens (planted in test data, honeytokens). */
+  canaries?: string[];
+  /** Where every cloud egress, allowed or blocked, is recorded. */
+  audit?: AuditLog;
+  /** Also called for every egress (after the audit append). */
+  onEgress?: (record: EgressRecord) => void | Promise<void>;
+  /** Shortest tool-result value (normalized characters) the guard refuses. Default 4. */
+  minTaintLength?: number;
+}
+
+interface Session extends PrivacySession {
+  vault: PlaceholderVault;
+  taint: TaintIndex;
+  counts: Record<string, number>;
+}
+
+export interface Privacy extends AgentPrivacy {
+  /**
+   * The fetch to give every cloud provider: records exact bytes in the run's trace (tap) and
+   * refuses any body carrying a tainted value (guard). `resolveModel(spec, { fetch: privacy.cloudFetch() })`.
+   */
+  cloudFetch(inner?: typeof fetch): typeof fetch;
+  /** The index of sensitive values from the sources (loaded once; `ready()` waits for it). */
+  readonly values: ValueIndex;
+}
+
+const SESSION_KEY = "privacy.session";
+
+/**
+ * The privacy firewall as the agent sees it: pseudonymize before planning, check and restore
+ * placeholders, taint every tool result, and guard the one door to the cloud.
+ */
+export function createPrivacy(options: PrivacyOptions = {}): Privacy {
+  const values = new ValueIndex();
+  const global = new TaintIndex({ minLength: options.minTaintLength });
+  for (const canary of options.canaries ?? []) global.add(canary, { type: "CANARY", origin: "canary" });
+  const pseudonymizer = createPseudonymizer({
+    detectors: options.detectors ?? defaultDetectors(),
+    valueIndex: values,
+    policies: options.policies,
+  });
+  let loading: Promise<void> | undefined;
+  const load = () => {
+    loading ??= (async () => {
+      await values.addAll(options.sensitiveValues ?? []);
+      for (const source of options.sources ?? [])
+        if (source.sensitiveValues) await values.addAll(source.sensitiveValues());
+    })();
+    return loading;
+  };
+
+  const sessionOf = (s: PrivacySession) => s as Session;
+  const scanners = (): TaintScanner[] => {
+    const session = currentRunScope()?.data.get(SESSION_KEY) as Session | undefined;
+    return session ? [global, values, session.taint] : [global, values];
+  };
+
+  const record = async (r: EgressRecord) => {
+    const scope = currentRunScope();
+    const session = scope?.data.get(SESSION_KEY) as Session | undefined;
+    if (options.audit) {
+      await options.audit.append({
+        host: r.host,
+        model: modelOf(r.body),
+        purpose: scope?.purpose ?? "unknown",
+        body: r.body,
+        placeholderCounts: session?.counts ?? {},
+        decision: r.decision,
+        reason: r.hits.length ? r.hits.map((h) => `${h.type} from ${h.origin}`).join(", ") : undefined,
+        runId: scope?.runId,
+        userId: scope?.data.get("user.id") as string | undefined,
+      });
+    }
+    await options.onEgress?.(r);
+  };
+
+  return {
+    values,
+    ready: load,
+    createSession(): Session {
+      return {
+        id: randomUUID(),
+        vault: new PlaceholderVault(),
+        taint: new TaintIndex({ minLength: options.minTaintLength }),
+        counts: {},
+      };
+    },
+    bind(session, tools: ToolSpec[]) {
+      const s = sessionOf(session);
+      const scope = currentRunScope();
+      scope?.data.set(SESSION_KEY, s);
+      // Tool names, descriptions and enum values are public by definition.
+      s.taint.exempt(JSON.stringify(tools));
+    },
+    pseudonymize(texts, session) {
+      const s = sessionOf(session);
+      const out = texts.map((text) => {
+        const result = pseudonymizer.pseudonymize(text, s.vault);
+        for (const [type, n] of Object.entries(result.counts)) s.counts[type] = (s.counts[type] ?? 0) + n;
+        return result.text;
+      });
+      // The originals behind placeholders must never leave; what the user typed around them may.
+      s.taint.addVault(s.vault);
+      s.taint.exempt(out.join("\n"));
+      return out;
+    },
+    checkPlanString(value, session) {
+      const unknown = sessionOf(session).vault.unknownPlaceholders(value);
+      return unknown.length
+        ? `unknown placeholder ${unknown.join(", ")}; use only the placeholders that appear in the question`
+        : undefined;
+    },
+    restore: (args, session) => sessionOf(session).vault.restore(args),
+    taint(stepId, output, session) {
+      sessionOf(session).taint.addToolResult(stepId, output);
+    },
+    cloudFetch(inner) {
+      return createEgressTap(createEgressGuard({ taint: scanners, onEgress: record, fetch: inner }).fetch);
+    },
+  };
+}
+
+function modelOf(body: string): string {
+  try {
+    const model = (JSON.parse(body) as { model?: unknown }).model;
+    return typeof model === "string" ? model : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
