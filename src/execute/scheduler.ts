@@ -164,8 +164,8 @@ async function runStep(
 
   const timeoutMs = tool.timeoutMs ?? options.stepTimeoutMs ?? EXECUTE_DEFAULTS.stepTimeoutMs;
   const controller = new AbortController();
-  const timeoutError = new StepTimeoutError(tool.name, timeoutMs);
-  const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
+  // Errors are created only when they happen: capturing a stack trace per step is not free.
+  const timer = setTimeout(() => controller.abort(new StepTimeoutError(tool.name, timeoutMs)), timeoutMs);
   const onRunAbort = () => controller.abort(new RunCancelledError(options.signal?.reason));
   options.signal?.addEventListener("abort", onRunAbort, { once: true });
   if (options.signal?.aborted) onRunAbort();
@@ -192,7 +192,7 @@ async function runStep(
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     const status =
-      reason === timeoutError ? "timeout" : reason instanceof RunCancelledError ? "cancelled" : "failed";
+      reason instanceof StepTimeoutError ? "timeout" : reason instanceof RunCancelledError ? "cancelled" : "failed";
     return { step, status, startedAt, durationMs: elapsed(), args, error: errorInfo(reason) };
   } finally {
     clearTimeout(timer);
