@@ -12,7 +12,8 @@ export function planJsonSchema(tools: ToolSpec[], maxSteps: number): JSONSchema7
   const stepSchemas: JSONSchema7[] = tools.map((tool) => ({
     type: "object",
     properties: {
-      id: { type: "string" },
+      // A closed set: a free string lets a weak model ramble until the token limit.
+      id: { enum: Array.from({ length: maxSteps }, (_, i) => `s${i + 1}`) },
       tool: { const: tool.name },
       args: stripForGrammar(tool.inputSchema),
     },
@@ -38,6 +39,8 @@ export function planJsonSchema(tools: ToolSpec[], maxSteps: number): JSONSchema7
   };
 }
 
+const MAX_ARG_CHARS = 200;
+
 // Keywords that grammar builders reject or that only describe; validation still applies them later.
 const DROP = new Set(["$schema", "$id", "title", "examples", "default", "format", "pattern", "description"]);
 
@@ -52,5 +55,7 @@ function stripForGrammar(schema: unknown): JSONSchema7 {
     } else out[key] = typeof value === "object" ? stripForGrammar(value) : value;
   }
   if (out.type === "object" && out.additionalProperties === undefined) out.additionalProperties = false;
+  // Bounded strings keep a weak model from rambling past the token limit; arguments are short.
+  if (out.type === "string" && out.maxLength === undefined && out.enum === undefined) out.maxLength = MAX_ARG_CHARS;
   return out as JSONSchema7;
 }

@@ -103,7 +103,8 @@ function vocabulary(extra: number): { tokens: string[]; scores: number[]; types:
     types.push(6); // byte
   }
   const pieces = new Set<string>();
-  for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"{}[]:;-_()") pieces.add(c);
+  for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"{}[]:;-_()")
+    pieces.add(c);
   for (const c of "abcdefghijklmnopqrstuvwxyz") pieces.add(`▁${c}`);
   pieces.add("▁");
   for (const w of WORDS) pieces.add(`▁${w}`);

@@ -1,0 +1,22 @@
+import { FlmError } from "../../errors/flm-error.js";
+
+/** The GGUF file could not be found or loaded by llama.cpp. */
+export class LlamaModelLoadError extends FlmError {
+  readonly modelPath: string;
+  constructor(modelPath: string, cause?: unknown) {
+    super("LLAMA_MODEL_LOAD_FAILED", `Could not load the GGUF model at "${modelPath}".`, {
+      cause,
+      hint: "Check that the path points to a readable .gguf file (download one with `flm pull <uri>`), or use an Ollama / OpenAI-compatible endpoint instead.",
+    });
+    this.modelPath = modelPath;
+  }
+}
+
+/** The model instance was used after `dispose()`. */
+export class LlamaModelDisposedError extends FlmError {
+  constructor() {
+    super("LLAMA_MODEL_DISPOSED", "This in-process model was disposed.", {
+      hint: "Create a new one with createLlamaModel().",
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { FlmError } from "../../errors/flm-error.js";
+
+/** Ollama answered with an error status or could not be reached. */
+export class OllamaRequestError extends FlmError {
+  readonly status?: number;
+  constructor(baseURL: string, message: string, status?: number, cause?: unknown) {
+    super("OLLAMA_REQUEST_FAILED", `Ollama at ${baseURL} failed: ${message}.`, {
+      cause,
+      hint:
+        status === 404
+          ? "Pull the model first (`ollama pull <model>`) or check the model name."
+          : "Check that Ollama is running (`ollama serve`) and that baseURL points to it (default http://127.0.0.1:11434).",
+    });
+    this.status = status;
+  }
+}

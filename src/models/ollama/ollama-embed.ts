@@ -1,0 +1,58 @@
+/** Ollama `/api/embed`: a plain function returning one vector per input text. */
+import { OllamaRequestError } from "./errors.js";
+import { normalizeOllamaBaseURL } from "./ollama-chat-model.js";
+
+export interface OllamaEmbedOptions {
+  baseURL?: string;
+  model: string;
+  keepAlive?: string;
+  /** Texts per request; larger inputs are sent in batches. Default 64. */
+  batchSize?: number;
+  fetch?: typeof fetch;
+}
+
+export type EmbedFunction = (texts: string[], options?: { signal?: AbortSignal }) => Promise<number[][]>;
+
+export function ollamaEmbed(settings: OllamaEmbedOptions): EmbedFunction {
+  const baseURL = normalizeOllamaBaseURL(settings.baseURL);
+  const doFetch = settings.fetch ?? fetch;
+  const batchSize = settings.batchSize ?? 64;
+  return async (texts, options = {}) => {
+    const vectors: number[][] = [];
+    for (let i = 0; i < texts.length; i += batchSize) {
+      const input = texts.slice(i, i + batchSize);
+      let response: Response;
+      try {
+        response = await doFetch(`${baseURL}/api/embed`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: settings.model, input, keep_alive: settings.keepAlive ?? "30m" }),
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        throw new OllamaRequestError(
+          baseURL,
+          error instanceof Error ? error.message : String(error),
+          undefined,
+          error,
+        );
+      }
+      if (!response.ok)
+        throw new OllamaRequestError(
+          baseURL,
+          `HTTP ${response.status} ${await response.text().catch(() => "")}`.trim(),
+          response.status,
+        );
+      const body = (await response.json()) as { embeddings?: number[][] };
+      if (!Array.isArray(body.embeddings) || body.embeddings.length !== input.length) {
+        throw new OllamaRequestError(
+          baseURL,
+          `expected ${input.length} embeddings, got ${body.embeddings?.length ?? "none"}`,
+        );
+      }
+      vectors.push(...body.embeddings);
+    }
+    return vectors;
+  };
+}
