@@ -1,0 +1,53 @@
+import type { RunResult } from "../../agent/run-result.js";
+import { redactSecrets } from "../../config/redact-secrets.js";
+import { type CliIO, spinner } from "../cli-io.js";
+import { formatTrace } from "../format-trace.js";
+import { UsageError } from "../exit-codes.js";
+import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";
+
+export interface AskOptions {
+  json?: boolean;
+  trace?: boolean;
+}
+
+/** `flm ask`: streams the answer to stdout, then the short trace to stderr. */
+export async function askCommand(
+  prompt: string,
+  options: AskOptions,
+  globals: GlobalOptions,
+  io: CliIO,
+): Promise<void> {
+  if (!prompt?.trim()) throw new UsageError("The prompt is empty.", 'Usage: flm ask "your question"');
+  const { runtime } = await openRuntime(globals, io);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  try {
+    if (options.json) {
+      const result = await runtime.agent.run(prompt, { user: localCaller(), signal: controller.signal });
+      io.out.write(`${JSON.stringify(redactSecrets(result, io.secrets), null, 2)}\n`);
+      return;
+    }
+    const spin = spinner(io, "planning…");
+    let result: RunResult | undefined;
+    let streaming = false;
+    for await (const event of runtime.agent.stream(prompt, {
+      user: localCaller(),
+      signal: controller.signal,
+    })) {
+      if (event.type === "plan") spin.update(`running ${event.plan.steps.length} tool call(s)…`);
+      else if (event.type === "context") spin.update("answering…");
+      else if (event.type === "text-delta") {
+        if (!streaming) spin.stop();
+        streaming = true;
+        io.out.write(event.text);
+      } else if (event.type === "done") result = event.result;
+    }
+    spin.stop();
+    io.out.write("\n");
+    if (result && options.trace !== false) io.info(formatTrace(result.trace));
+  } finally {
+    process.off("SIGINT", onSigint);
+    await runtime.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { createInterface } from "node:readline";
+import type { ChatTurn } from "../../agent/answer-prompt.js";
+import type { RunResult } from "../../agent/run-result.js";
+import type { CliIO } from "../cli-io.js";
+import { formatTrace } from "../format-trace.js";
+import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";
+
+/**
+ * `flm chat`: a multi-turn REPL. History (answers included) stays in this process; only the
+ * pseudonymized user turns go to the planner, and one privacy session keeps placeholders stable.
+ */
+export async function chatCommand(
+  options: { trace?: boolean },
+  globals: GlobalOptions,
+  io: CliIO,
+): Promise<void> {
+  const { runtime } = await openRuntime(globals, io);
+  const session = runtime.agent.createSession();
+  const history: ChatTurn[] = [];
+  const tty = Boolean(process.stdin.isTTY);
+  const rl = createInterface({
+    input: process.stdin,
+    output: tty ? process.stdout : undefined,
+    terminal: tty,
+  });
+  if (tty) io.info("flm chat — type your question, /exit to leave.");
+  try {
+    const ask = () => tty && rl.setPrompt("> ");
+    ask();
+    if (tty) rl.prompt();
+    for await (const line of rl) {
+      const prompt = line.trim();
+      if (!prompt) {
+        if (tty) rl.prompt();
+        continue;
+      }
+      if (prompt === "/exit" || prompt === "/quit") break;
+      let result: RunResult | undefined;
+      try {
+        for await (const event of runtime.agent.stream(prompt, { user: localCaller(), history, session })) {
+          if (event.type === "text-delta") io.out.write(event.text);
+          else if (event.type === "done") result = event.result;
+        }
+        io.out.write("\n");
+      } catch (error) {
+        // One failed turn does not end the conversation.
+        const e = error as { code?: string; message?: string };
+        io.info(`error ${e.code ?? "RUN_FAILED"}: ${e.message ?? String(error)}`);
+      }
+      if (result) {
+        history.push({ role: "user", content: prompt }, { role: "assistant", content: result.text });
+        if (options.trace) io.info(formatTrace(result.trace));
+        else {
+          const sent = result.trace.egress.reduce((n, e) => n + e.bytes, 0);
+          io.info(`(${result.trace.steps.length} tool call(s), ${sent} bytes to the cloud)`);
+        }
+      }
+      if (tty) rl.prompt();
+    }
+  } finally {
+    rl.close();
+    await runtime.close();
+  }
+}

@@ -1,0 +1,69 @@
+import type { Agent } from "../../agent/create-agent.js";
+import { ConfigError } from "../../config/config-error.js";
+import { optionalModule } from "../../config/optional-module.js";
+import type { CliIO } from "../cli-io.js";
+import { type GlobalOptions, openRuntime } from "../open-runtime.js";
+
+type CreateGateway = (options: {
+  agents: Record<string, Agent>;
+  users: {
+    token: string;
+    id: string;
+    roles: string[];
+    attributes?: Record<string, string | number | boolean>;
+  }[];
+  limits?: Record<string, number | undefined>;
+}) => {
+  listen(o: {
+    port?: number;
+    host?: string;
+  }): Promise<{ url: string; close(o?: { drainTimeoutMs?: number }): Promise<void> }>;
+};
+
+/** `flm serve`: the OpenAI-compatible gateway, until SIGINT/SIGTERM (then drains and closes). */
+export async function serveCommand(
+  options: { port?: string; host?: string },
+  globals: GlobalOptions,
+  io: CliIO,
+): Promise<void> {
+  const createGateway = await optionalModule<CreateGateway>(
+    "../server/index.js",
+    "createGateway",
+    "The gateway (flm serve)",
+  );
+  const { config, runtime } = await openRuntime(globals, io);
+  if (runtime.users.length === 0) {
+    await runtime.close();
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      "users: missing (the gateway needs at least one user with a bearer token)",
+      {
+        issues: [{ path: "users", message: "missing" }],
+        hint: 'Add users: [{ "token": "${FLM_TOKEN_ALICE}", "id": "alice", "roles": ["analyst"] }].',
+      },
+    );
+  }
+  const { port: _p, host: _h, ...limits } = config.server ?? {};
+  const gateway = createGateway({
+    agents: runtime.agents,
+    users: runtime.users.map((u) => ({
+      token: u.token,
+      id: u.caller.id,
+      roles: u.caller.roles,
+      attributes: u.caller.attributes,
+    })),
+    limits,
+  });
+  const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
+  const host = options.host ?? config.server?.host ?? "127.0.0.1";
+  const listening = await gateway.listen({ port, host });
+  io.info(`flm gateway listening on ${listening.url} (models: ${Object.keys(runtime.agents).join(", ")})`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  io.info("shutting down: draining runs…");
+  await listening.close();
+  await runtime.close();
+}

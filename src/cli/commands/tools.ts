@@ -1,0 +1,61 @@
+import type { CliIO } from "../cli-io.js";
+import { type GlobalOptions, openRuntime } from "../open-runtime.js";
+
+/** `flm tools`: every tool the planner may call, with its JSON Schema. */
+export async function toolsCommand(
+  options: { json?: boolean },
+  globals: GlobalOptions,
+  io: CliIO,
+): Promise<void> {
+  const { runtime } = await openRuntime(globals, io);
+  try {
+    const tools = await runtime.agent.tools();
+    if (options.json) {
+      io.print(
+        JSON.stringify(
+          tools.map((t) => ({
+            name: t.name,
+            source: t.source,
+            description: t.description,
+            inputSchema: t.inputSchema,
+          })),
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    if (tools.length === 0) io.info("No tools configured (add a `tools` section to the config).");
+    for (const t of tools) {
+      io.print(`${t.name}${t.source ? `  [${t.source}]` : ""}`);
+      io.print(`  ${t.description.replace(/\n/g, "\n  ")}`);
+      io.print(`  input: ${JSON.stringify(t.inputSchema)}`);
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** `flm tools check`: connects to every source and reports what works. Exit 1 if any fails. */
+export async function toolsCheckCommand(globals: GlobalOptions, io: CliIO): Promise<number> {
+  const { runtime } = await openRuntime(globals, io);
+  let failed = 0;
+  try {
+    for (const source of runtime.sources) {
+      let result: { ok: boolean; detail: string };
+      try {
+        result = source.check
+          ? await source.check()
+          : { ok: true, detail: `${(await source.tools()).length} tools` };
+      } catch (error) {
+        result = { ok: false, detail: (error as Error).message };
+      }
+      if (!result.ok) failed++;
+      io.print(`${result.ok ? "ok  " : "FAIL"}  ${source.name}: ${result.detail}`);
+    }
+    if (runtime.sources.length === 0) io.info("No tool sources configured.");
+  } finally {
+    await runtime.close();
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { redactSecrets } from "../config/redact-secrets.js";
+import { FlmError } from "../errors/flm-error.js";
+import { createIO } from "./cli-io.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { CommanderError, createProgram } from "./program.js";
+
+/** Runs the CLI; resolves to the exit code. Errors print `error CODE: message` (stack with --debug). */
+export async function main(argv: string[]): Promise<number> {
+  const io = createIO();
+  const state = { exitCode: EXIT.ok as number };
+  const program = createProgram(io, state);
+  const debug = argv.includes("--debug");
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.ok;
+      return EXIT.usage; // commander already printed what was wrong
+    }
+    const code = FlmError.isInstance(error) ? error.code : "RUN_FAILED";
+    const message = error instanceof Error ? error.message : String(error);
+    io.err.write(`error ${code}: ${redactSecrets(message, io.secrets)}\n`);
+    const issues = (error as { issues?: { path: string; message: string }[] }).issues;
+    if (issues && issues.length > 1) for (const i of issues) io.err.write(`  ${i.path}: ${i.message}\n`);
+    if (debug && error instanceof Error && error.stack)
+      io.err.write(`${redactSecrets(error.stack, io.secrets)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+const code = await main(process.argv);
+// Let stdout drain before exiting; open handles (pools, children) were closed by the commands.
+process.exitCode = code;
+setTimeout(() => process.exit(code), 50).unref();

@@ -1,0 +1,149 @@
+import { Command, CommanderError, Option } from "commander";
+import type { CliIO } from "./cli-io.js";
+import type { GlobalOptions } from "./open-runtime.js";
+
+const EXIT_HELP = `
+Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 configuration error.
+Config: flm.config.{json,yaml,yml,ts,mjs,js} in the working directory, or --config <file>.`;
+
+/** Builds the `flm` command tree. Actions set `exitCode` (0 by default). */
+export function createProgram(io: CliIO, state: { exitCode: number }): Command {
+  const program = new Command("flm")
+    .description("Federated Language Models: a cloud model plans, tools run locally, a local model answers.")
+    .version("0.1.0")
+    .addOption(new Option("-c, --config <file>", "configuration file"))
+    .addOption(
+      new Option(
+        "--planner <spec>",
+        'override the planner: "local", openai:gpt-4o, http://host:port/v1#model',
+      ),
+    )
+    .addOption(
+      new Option(
+        "--generator <spec>",
+        "override the generator: a .gguf path, ollama:qwen2.5:3b, http://host:port/v1#model",
+      ),
+    )
+    .option("--debug", "print stack traces on errors")
+    .addHelpText("after", EXIT_HELP)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
+
+  const g = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
+  // Commands load on use: `flm --help` and `flm tools` should not pay for PDF parsing or llama.cpp.
+  const ask = () => import("./commands/ask.js");
+  const chat = () => import("./commands/chat.js");
+  const planCmd = () => import("./commands/plan.js");
+  const toolsCmd = () => import("./commands/tools.js");
+  const serve = () => import("./commands/serve.js");
+  const auditCmd = () => import("./commands/audit.js");
+  const pull = () => import("./commands/pull.js");
+  const docsCmd = () => import("./commands/docs.js");
+  const demo = () => import("../demo/demo-command.js");
+
+  program
+    .command("ask")
+    .description("answer one question: streams the answer, then a short trace on stderr")
+    .argument("<prompt>", "the question")
+    .option("--json", "print the whole run result (answer, steps, trace) as JSON")
+    .option("--no-trace", "do not print the trace")
+    .action(async (prompt: string, opts, cmd: Command) => (await ask()).askCommand(prompt, opts, g(cmd), io));
+
+  program
+    .command("chat")
+    .description("multi-turn conversation (reads stdin; history stays local, placeholders stay stable)")
+    .option("--trace", "print the full trace after each answer")
+    .action(async (opts, cmd: Command) => (await chat()).chatCommand(opts, g(cmd), io));
+
+  program
+    .command("plan")
+    .description("dry run: show the exact bytes that would go to the cloud and the plan; runs no tool")
+    .argument("<prompt>", "the question")
+    .option("--json", "print as JSON")
+    .action(async (prompt: string, opts, cmd: Command) =>
+      (await planCmd()).planCommand(prompt, opts, g(cmd), io),
+    );
+
+  const tools = program
+    .command("tools")
+    .description("list the configured tools with their input schemas")
+    .option("--json", "print as JSON")
+    .action(async (opts, cmd: Command) => (await toolsCmd()).toolsCommand(opts, g(cmd), io));
+  tools
+    .command("check")
+    .description("connect to every tool source and report what works (exit 1 if any fails)")
+    .action(async (_opts, cmd: Command) => {
+      state.exitCode = await (await toolsCmd()).toolsCheckCommand(g(cmd), io);
+    });
+
+  program
+    .command("serve")
+    .description("start the OpenAI-compatible gateway")
+    .option("-p, --port <port>", "port (default: server.port or 8787)")
+    .option("--host <host>", "interface (default: server.host or 127.0.0.1)")
+    .action(async (opts, cmd: Command) => (await serve()).serveCommand(opts, g(cmd), io));
+
+  const audit = program.command("audit").description("inspect the tamper-evident audit log of cloud egress");
+  audit
+    .command("verify")
+    .description("verify the hash chain and signed checkpoints (exit 1 if tampered)")
+    .option("--key <file>", "public key (PEM); default: the configured audit.keyPath")
+    .action(async (opts, cmd: Command) => {
+      state.exitCode = await (await auditCmd()).auditVerifyCommand(opts, g(cmd), io);
+    });
+  audit
+    .command("show")
+    .description("print the newest audit records (hashes and decisions, never values)")
+    .option("-n, --limit <n>", "how many records", "50")
+    .option("--json", "print as JSON")
+    .action(async (opts, cmd: Command) => (await auditCmd()).auditShowCommand(opts, g(cmd), io));
+
+  program
+    .command("pull")
+    .description("download a GGUF model into the cache (progress bar on a terminal)")
+    .argument("<model-uri>", "hf:owner/repo/file.gguf or an https URL")
+    .action(async (uri: string) => (await pull()).pullCommand(uri, io));
+
+  const docs = program.command("docs").description("local document retrieval");
+  docs
+    .command("ingest")
+    .description("index a folder of documents (Markdown, text, HTML, PDF)")
+    .argument("<folder>")
+    .option("--index <file>", "index file (default: the first documents source in the config)")
+    .action(async (folder: string, opts, cmd: Command) =>
+      (await docsCmd()).docsIngestCommand(folder, opts, g(cmd), io),
+    );
+  docs
+    .command("search")
+    .description("search the document index")
+    .argument("<query>")
+    .option("--index <file>", "index file (default: the first documents source in the config)")
+    .option("-n, --limit <n>", "passages", "5")
+    .action(async (query: string, opts, cmd: Command) =>
+      (await docsCmd()).docsSearchCommand(query, opts, g(cmd), io),
+    );
+
+  program
+    .command("demo")
+    .description("create a synthetic clinic database and config, then run federated questions end to end")
+    .option("--dir <folder>", "where to write the database and config", "flm-demo")
+    .option("--questions <n>", "how many of the demo questions to run", "3")
+    .action(async (opts, cmd: Command) => {
+      state.exitCode = await (await demo()).demoCommand(opts, g(cmd), io);
+    });
+
+  for (const cmd of allCommands(program)) {
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
+    if (cmd !== program) cmd.addHelpText("after", EXIT_HELP);
+  }
+  return program;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
+
+export { CommanderError };

@@ -1,0 +1,326 @@
+import type { LanguageModel } from "ai";
+import { createEgressTap } from "../agent/egress-tap.js";
+import { type Agent, type AgentLimits, createAgent } from "../agent/create-agent.js";
+import type { PrivacySession } from "../agent/privacy-hooks.js";
+import { currentRunScope } from "../agent/run-scope.js";
+import { resolveModel } from "../models/resolve-model.js";
+import { createModelPlanner } from "../plan/model-planner.js";
+import type { Planner } from "../plan/planner.js";
+import type { EgressRecord } from "../privacy/egress-guard.js";
+import type { AuditLog } from "../privacy/audit/audit-log.js";
+import type { Caller } from "../tools/caller.js";
+import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
+import { ConfigError } from "./config-error.js";
+import type { ModelConfig, ModelObjectConfig, ToolSourceConfig } from "./config-schema.js";
+import { configPath, type FlmConfig } from "./load-config.js";
+import { isGgufSpec, isLocalHost, modelHost } from "./model-host.js";
+import { optionalModule } from "./optional-module.js";
+import { createPrivacyRuntime, type PrivacyRuntime } from "./privacy-runtime.js";
+
+export interface RuntimeUser {
+  token: string;
+  caller: Caller;
+}
+
+export interface Runtime {
+  /** The configured agent (its name is `config.name`, default `flm`). */
+  agent: Agent;
+  /** Agents by name, for the gateway's `model` field. */
+  agents: Record<string, Agent>;
+  users: RuntimeUser[];
+  sources: ToolSource[];
+  audit?: AuditLog;
+  privacy?: PrivacyRuntime;
+  /** Placeholders a conversation used (what stayed local), when privacy is on. */
+  placeholders(session: PrivacySession | undefined): { placeholder: string; type: string }[];
+  /** Where the planner runs: a description for humans (`cloud:openai.chat/gpt-4o`). */
+  describe(): { planner: string; generator: string; tools: string[] };
+  close(): Promise<void>;
+}
+
+export interface BuildRuntimeOptions {
+  env?: Record<string, string | undefined>;
+  /** The real fetch under guard and tap (tests). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Turns a validated configuration into live parts: tool sources, privacy firewall, audit log,
+ * planner (cloud, guarded and tapped; or local) and generator, assembled into an agent.
+ */
+export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const sources: ToolSource[] = [];
+    for (const [i, tool] of config.tools.entries()) {
+      const source = await buildSource(config, tool, i);
+      sources.push(source);
+      closers.push(() => source.close());
+    }
+
+    let audit: AuditLog | undefined;
+    if (config.audit) {
+      const { openAuditLog } = await import("../privacy/audit/open-audit-log.js");
+      audit = await openAuditLog(
+        config.audit.path
+          ? { kind: "sqlite", path: configPath(config, config.audit.path) }
+          : { kind: "postgres", url: config.audit.url! },
+        { keyPath: config.audit.keyPath ? configPath(config, config.audit.keyPath) : undefined },
+      );
+      const log = audit;
+      closers.push(() => log.close());
+    }
+
+    const privacyWanted = config.privacy?.enabled !== false;
+    let privacy: PrivacyRuntime | undefined;
+    if (privacyWanted) {
+      privacy = await createPrivacyRuntime({
+        sensitiveValues: collectSensitive(sources),
+        policies: config.privacy?.entities,
+        defaultPolicy: config.privacy?.defaultPolicy,
+        canaries: config.privacy?.canaries,
+        ner: config.privacy?.ner,
+        fetch: options.fetch,
+        onEgress: audit ? (record) => appendAudit(audit!, record) : undefined,
+      });
+    }
+
+    const generatorSpec = config.generator;
+    assertGeneratorTrusted(generatorSpec, config, env);
+    const generator = await buildModel(generatorSpec, "generator", config, env, options.fetch);
+    const contextWindow = typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined;
+
+    let planner: Planner;
+    const plannerSpec = config.planner ?? "local";
+    if (plannerSpec === "local") {
+      planner = await localPlanner(generator);
+    } else {
+      const location =
+        typeof plannerSpec === "object" && plannerSpec.location === "local" ? "local" : "cloud";
+      const fetch =
+        location === "cloud" ? createEgressTap(privacy?.guardFetch ?? options.fetch) : options.fetch;
+      const model = await buildModel(plannerSpec, "planner", config, env, fetch);
+      planner = createModelPlanner({
+        model,
+        location,
+        mode: typeof plannerSpec === "object" ? plannerSpec.mode : undefined,
+      });
+    }
+
+    const limits: Partial<AgentLimits> = config.limits ?? {};
+    const agent = createAgent({
+      planner,
+      fallbackPlanner: undefined,
+      generator,
+      tools: sources,
+      limits,
+      contextWindow,
+      privacy: privacy?.privacy,
+    });
+    closers.push(() => agent.close());
+    const name = config.name ?? "flm";
+    return {
+      agent,
+      agents: { [name]: agent },
+      users: (config.users ?? []).map((u) => ({
+        token: u.token,
+        caller: { id: u.id, roles: u.roles, attributes: u.attributes },
+      })),
+      sources,
+      audit,
+      privacy,
+      placeholders: (session) => (session && privacy ? privacy.placeholders(session) : []),
+      describe: () => ({
+        planner: planner.name,
+        generator: `${(generator as { provider?: string }).provider ?? "model"}/${(generator as { modelId?: string }).modelId ?? "?"}`,
+        tools: sources.map((s) => s.name),
+      }),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function* collectSensitive(sources: ToolSource[]): AsyncIterable<SensitiveValue> {
+  for (const source of sources) if (source.sensitiveValues) yield* source.sensitiveValues();
+}
+
+async function appendAudit(audit: AuditLog, record: EgressRecord): Promise<void> {
+  const scope = currentRunScope();
+  await audit.append({
+    host: record.host,
+    model: "planner",
+    purpose: scope?.purpose ?? "plan",
+    body: record.body,
+    decision: record.decision,
+    reason: record.hits.length ? record.hits.map((h) => `${h.type}@${h.origin}`).join(", ") : undefined,
+    runId: scope?.runId,
+  });
+}
+
+/** Data goes to the generator: it must run in-process, on a local/private host, or be declared trusted. */
+function assertGeneratorTrusted(
+  spec: ModelConfig,
+  config: FlmConfig,
+  env: Record<string, string | undefined>,
+): void {
+  const host = modelHost(spec, env);
+  if (host === undefined || isLocalHost(host)) return;
+  if (typeof spec === "object" && spec.trusted) return;
+  if ((config.privacy?.trustedEndpoints ?? []).some((t) => t === host || t.split(":")[0] === host)) return;
+  throw new ConfigError(
+    "GENERATOR_UNTRUSTED",
+    `generator: ${host} is not a local or private host, and the generator sees the tool results (your data).`,
+    {
+      hint: 'Point it at a local model, or declare it with "trusted": true (or list the host in privacy.trustedEndpoints) if that endpoint may see your data.',
+    },
+  );
+}
+
+async function buildModel(
+  spec: ModelConfig,
+  role: "planner" | "generator",
+  config: FlmConfig,
+  env: Record<string, string | undefined>,
+  fetch: typeof globalThis.fetch | undefined,
+): Promise<LanguageModel> {
+  if (typeof spec === "string" && isGgufSpec(spec))
+    return llamaModel(configPath(config, spec.replace(/^llama:/, "")));
+  if (typeof spec === "object" && spec.provider === "llama") {
+    if (!spec.modelPath) {
+      throw new ConfigError(
+        "CONFIG_INVALID",
+        `${role}.modelPath: missing (expected a path to a .gguf file)`,
+        {
+          issues: [{ path: `${role}.modelPath`, message: "missing (expected a path to a .gguf file)" }],
+        },
+      );
+    }
+    return llamaModel(configPath(config, spec.modelPath), spec.contextWindow);
+  }
+  const object: ModelObjectConfig | undefined = typeof spec === "object" ? spec : undefined;
+  let apiKey = object?.apiKey;
+  if (object?.apiKeyEnv) {
+    apiKey = env[object.apiKeyEnv];
+    if (!apiKey) {
+      throw new ConfigError(
+        "CONFIG_ENV_MISSING",
+        `${role}.apiKeyEnv: environment variable ${object.apiKeyEnv} is not set`,
+        {
+          issues: [
+            { path: `${role}.apiKeyEnv`, message: `environment variable ${object.apiKeyEnv} is not set` },
+          ],
+          hint: `Export ${object.apiKeyEnv}.`,
+        },
+      );
+    }
+  }
+  if (object && !object.model) {
+    throw new ConfigError("CONFIG_INVALID", `${role}.model: missing (expected a model name)`, {
+      issues: [{ path: `${role}.model`, message: "missing (expected a model name)" }],
+    });
+  }
+  const resolved = object
+    ? {
+        provider: object.provider,
+        model: object.model!,
+        baseURL: object.baseURL,
+        apiKey,
+        headers: object.headers,
+      }
+    : spec;
+  return resolveModel(resolved as string, { fetch, env });
+}
+
+async function llamaModel(modelPath: string, contextSize?: number): Promise<LanguageModel> {
+  const create = await optionalModule<(o: { modelPath: string; contextSize?: number }) => LanguageModel>(
+    "../models/llama/index.js",
+    "createLlamaModel",
+    "The in-process llama.cpp model",
+  );
+  return create({ modelPath, contextSize });
+}
+
+async function localPlanner(generator: LanguageModel): Promise<Planner> {
+  try {
+    const { createLocalPlanner } = await import("../plan/local-planner.js");
+    return createLocalPlanner({ model: generator });
+  } catch {
+    return createModelPlanner({ model: generator, location: "local" });
+  }
+}
+
+async function buildSource(config: FlmConfig, tool: ToolSourceConfig, index: number): Promise<ToolSource> {
+  const at = `tools[${index}]`;
+  const fail = (message: string) =>
+    new ConfigError("CONFIG_INVALID", `${at}: ${message}`, { issues: [{ path: at, message }] });
+  switch (tool.kind) {
+    case "sql": {
+      const { createSqlSource } = await import("../sources/sql/index.js");
+      const { kind: _kind, ...rest } = tool;
+      if (rest.driver === "sqlite" && !rest.path)
+        throw fail('driver "sqlite" needs path (the database file)');
+      if (rest.driver === "postgres" && !rest.url) throw fail('driver "postgres" needs url');
+      return createSqlSource({
+        ...rest,
+        path: rest.path ? configPath(config, rest.path) : undefined,
+      } as Parameters<typeof createSqlSource>[0]);
+    }
+    case "mcp": {
+      const { createMcpSource } = await import("../sources/mcp/index.js");
+      if (Boolean(tool.command) === Boolean(tool.url))
+        throw fail("needs exactly one of command (stdio) or url (Streamable HTTP)");
+      const transport = tool.command
+        ? {
+            kind: "stdio" as const,
+            command: tool.command,
+            args: tool.args,
+            env: tool.env,
+            cwd: tool.cwd ? configPath(config, tool.cwd) : undefined,
+          }
+        : { kind: "http" as const, url: tool.url!, headers: tool.headers };
+      return createMcpSource({
+        name: tool.name,
+        transport,
+        include: tool.include,
+        exclude: tool.exclude,
+        prefix: tool.prefix,
+        timeoutMs: tool.timeoutMs,
+      });
+    }
+    case "openapi": {
+      const { createOpenApiSource } = await import("../sources/openapi/index.js");
+      const spec =
+        typeof tool.spec === "string" && !/^https?:/.test(tool.spec)
+          ? configPath(config, tool.spec)
+          : tool.spec;
+      return createOpenApiSource({ ...tool, spec } as Parameters<typeof createOpenApiSource>[0]);
+    }
+    case "documents": {
+      const { createDocumentSource } = await import("../sources/documents/index.js");
+      return createDocumentSource({
+        name: tool.name,
+        index: configPath(config, tool.index),
+        folder: tool.folder ? configPath(config, tool.folder) : undefined,
+        topK: tool.topK,
+        toolName: tool.toolName,
+        description: tool.description,
+      });
+    }
+    case "mongo": {
+      const create = await optionalModule<(o: unknown) => ToolSource>(
+        "../sources/mongo/index.js",
+        "createMongoSource",
+        `${at}: MongoDB sources`,
+      );
+      const { kind: _kind, ...rest } = tool;
+      return create(rest);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { z } from "zod";
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, _ or - starting with a letter");
+const positiveInt = z.number().int().positive();
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+const providers = ["openai", "anthropic", "google", "ollama", "openai-compatible", "llama"] as const;
+
+/** `openai:gpt-4o`, `http://127.0.0.1:8000/v1#model`, `ollama:qwen2.5:3b`, or the object form. */
+export const modelObjectSchema = z.strictObject({
+  provider: z.enum(providers),
+  model: z.string().min(1).optional(),
+  baseURL: z.string().url().optional(),
+  /** Prefer apiKeyEnv; a literal key is allowed (e.g. `${MY_KEY}`) and is redacted everywhere. */
+  apiKey: z.string().optional(),
+  apiKeyEnv: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** In-process GGUF (provider `llama`). */
+  modelPath: z.string().optional(),
+  contextWindow: positiveInt.optional(),
+  /** Declares a non-local generator host trusted to see tool results. */
+  trusted: z.boolean().optional(),
+  /** Planner only. */
+  mode: z.enum(["json", "tool-calls"]).optional(),
+  /** Planner only: `local` planners are exempt from the egress guard and count as local tokens. */
+  location: z.enum(["cloud", "local"]).optional(),
+});
+
+export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
+
+const declaredQuery = z.strictObject({
+  name,
+  description: z.string().min(1),
+  sql: z.string().min(1),
+  params: jsonSchemaObject.optional(),
+  write: z.boolean().optional(),
+});
+
+const sensitiveColumn = z.union([
+  z.string().regex(/^[^.]+\.[^.]+$/, "table.column"),
+  z.strictObject({ column: z.string(), type: z.string() }),
+]);
+
+const sqlTool = z.strictObject({
+  kind: z.literal("sql"),
+  name,
+  driver: z.enum(["sqlite", "postgres"]),
+  path: z.string().optional(),
+  url: z.string().optional(),
+  schema: z.string().optional(),
+  queries: z.array(declaredQuery).optional(),
+  tables: z
+    .union([z.literal("*"), z.array(z.union([z.string(), z.looseObject({ name: z.string() })]))])
+    .optional(),
+  sensitive: z.array(sensitiveColumn).optional(),
+  readOnly: z.boolean().optional(),
+  statementTimeoutMs: positiveInt.optional(),
+  maxRows: positiveInt.optional(),
+  maxConnections: positiveInt.optional(),
+});
+
+const mongoTool = z.looseObject({
+  kind: z.literal("mongo"),
+  name,
+  url: z.string(),
+  database: z.string(),
+});
+
+const mcpTool = z.strictObject({
+  kind: z.literal("mcp"),
+  name,
+  command: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+  url: z.string().url().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  prefix: z.union([z.string(), z.boolean()]).optional(),
+  timeoutMs: positiveInt.optional(),
+});
+
+const openapiTool = z.strictObject({
+  kind: z.literal("openapi"),
+  name,
+  spec: z.union([z.string(), jsonSchemaObject]),
+  baseUrl: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  operations: z.array(z.string()).optional(),
+  identity: jsonSchemaObject.optional(),
+  timeoutMs: positiveInt.optional(),
+});
+
+const documentsTool = z.strictObject({
+  kind: z.literal("documents"),
+  name,
+  index: z.string(),
+  folder: z.string().optional(),
+  topK: positiveInt.optional(),
+  toolName: z.string().optional(),
+  description: z.string().optional(),
+});
+
+export const toolSourceSchema = z.discriminatedUnion("kind", [
+  sqlTool,
+  mongoTool,
+  mcpTool,
+  openapiTool,
+  documentsTool,
+]);
+
+const privacySchema = z.strictObject({
+  /** Extra sensitive columns, `source.table.column` (SQL sources also take `sensitive`). */
+  sensitiveColumns: z.array(z.string()).optional(),
+  /** Entity type → policy, e.g. `{ "US_SSN": "block", "DATE_TIME": "allow" }`. */
+  entities: z.record(z.string(), z.enum(["pseudonymize", "block", "allow"])).optional(),
+  defaultPolicy: z.enum(["pseudonymize", "block", "allow"]).optional(),
+  /** Values that must never leave; any request containing one is blocked. */
+  canaries: z.array(z.string()).optional(),
+  /** Hosts (or host:port) trusted to receive tool results, e.g. a private generator endpoint. */
+  trustedEndpoints: z.array(z.string()).optional(),
+  /** Also detect person names without a data source (slower). */
+  ner: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+});
+
+const auditSchema = z
+  .strictObject({
+    path: z.string().optional(),
+    url: z.string().optional(),
+    keyPath: z.string().optional(),
+  })
+  .refine((a) => Boolean(a.path) !== Boolean(a.url), {
+    message: "exactly one of path (SQLite) or url (PostgreSQL)",
+  });
+
+const serverSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().optional(),
+  maxBodyBytes: positiveInt.optional(),
+  maxPromptChars: positiveInt.optional(),
+  maxConcurrentRuns: positiveInt.optional(),
+  requestTimeoutMs: positiveInt.optional(),
+});
+
+const userSchema = z.strictObject({
+  token: z.string().min(8, "a token of at least 8 characters"),
+  id: z.string().min(1),
+  roles: z.array(z.string()).default([]),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+const limitsSchema = z.strictObject({
+  maxSteps: positiveInt.optional(),
+  maxRepairs: z.number().int().min(0).optional(),
+  concurrency: positiveInt.optional(),
+  stepTimeoutMs: positiveInt.optional(),
+  plannerTimeoutMs: positiveInt.optional(),
+  answerTimeoutMs: positiveInt.optional(),
+  maxResultChars: positiveInt.optional(),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** The agent's name (the gateway's `model`). Default `flm`. */
+  name: name.optional(),
+  /** A model spec, or `"local"` to plan with the generator (nothing leaves the machine). */
+  planner: z.union([z.literal("local"), modelSchema]).optional(),
+  generator: modelSchema,
+  tools: z.array(toolSourceSchema).default([]),
+  privacy: privacySchema.optional(),
+  audit: auditSchema.optional(),
+  server: serverSchema.optional(),
+  users: z.array(userSchema).optional(),
+  limits: limitsSchema.optional(),
+});
+
+export type FlmConfigInput = z.input<typeof configSchema>;
+export type FlmConfigData = z.output<typeof configSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type ModelObjectConfig = z.output<typeof modelObjectSchema>;
+export type ToolSourceConfig = z.output<typeof toolSourceSchema>;

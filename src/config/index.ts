@@ -1,0 +1,21 @@
+export { type BuildRuntimeOptions, buildRuntime, type Runtime, type RuntimeUser } from "./build-runtime.js";
+export { ConfigError, type ConfigErrorCode, type ConfigIssue, isConfigError } from "./config-error.js";
+export {
+  configSchema,
+  type FlmConfigData,
+  type FlmConfigInput,
+  type ModelConfig,
+  type ToolSourceConfig,
+} from "./config-schema.js";
+export { interpolateEnv } from "./interpolate-env.js";
+export {
+  CONFIG_FILE_NAMES,
+  configPath,
+  type FlmConfig,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfig,
+} from "./load-config.js";
+export { isLocalHost, modelHost } from "./model-host.js";
+export { createPrivacyRuntime, type PrivacyRuntime, type PrivacyRuntimeOptions } from "./privacy-runtime.js";
+export { REDACTED, redactSecrets } from "./redact-secrets.js";

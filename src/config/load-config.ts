@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "./config-error.js";
+import { configSchema, type FlmConfigData } from "./config-schema.js";
+import { formatIssues } from "./format-issues.js";
+import { interpolateEnv } from "./interpolate-env.js";
+
+/** Looked for, in this order, in the working directory. */
+export const CONFIG_FILE_NAMES = [
+  "flm.config.json",
+  "flm.config.yaml",
+  "flm.config.yml",
+  "flm.config.ts",
+  "flm.config.mjs",
+  "flm.config.js",
+];
+
+/** A validated configuration plus where it came from (relative paths resolve against `dir`). */
+export interface FlmConfig extends FlmConfigData {
+  readonly source: { path?: string; dir: string };
+  /** Secret values seen while loading (interpolated keys, tokens); masked by `redactSecrets`. */
+  readonly secrets: readonly string[];
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+const SECRET_PATH = /(key|token|secret|password|authorization|url)/i;
+
+/** Finds, reads, interpolates and validates the config. Throws `ConfigError` with key paths. */
+export async function loadConfig(path?: string, options: LoadConfigOptions = {}): Promise<FlmConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = path
+    ? resolve(cwd, path)
+    : CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((f) => existsSync(f));
+  if (!file) {
+    throw new ConfigError("CONFIG_NOT_FOUND", `No flm.config.{json,yaml,yml,ts,mjs,js} in ${cwd}.`, {
+      hint: "Create one (see docs/readme/config.md), pass --config <file>, or run `flm demo` to get a working example.",
+    });
+  }
+  if (!existsSync(file)) {
+    throw new ConfigError("CONFIG_NOT_FOUND", `Config file ${file} does not exist.`, {
+      hint: "Check the --config path.",
+    });
+  }
+  const raw = await readRaw(file);
+  return parseConfig(raw, { ...options, path: file });
+}
+
+/** Validates an already parsed config object (e.g. from code or tests). */
+export function parseConfig(raw: unknown, options: LoadConfigOptions & { path?: string } = {}): FlmConfig {
+  const secrets: string[] = [];
+  const interpolated = interpolateEnv(raw, options.env ?? process.env, (p, v) => {
+    if (SECRET_PATH.test(p) || p.startsWith("users")) secrets.push(v);
+  });
+  const result = configSchema.safeParse(interpolated);
+  if (!result.success) {
+    const issues = formatIssues(result.error.issues, interpolated);
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `${options.path ? `${options.path}: ` : ""}${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      {
+        issues,
+      },
+    );
+  }
+  for (const user of result.data.users ?? []) secrets.push(user.token);
+  const dir = options.path ? dirname(options.path) : (options.cwd ?? process.cwd());
+  return Object.assign(result.data, { source: { path: options.path, dir }, secrets });
+}
+
+/** Resolves a path from the config against the config file's folder. */
+export function configPath(config: FlmConfig, path: string): string {
+  return isAbsolute(path) ? path : resolve(config.source.dir, path);
+}
+
+async function readRaw(file: string): Promise<unknown> {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".ts" || ext === ".mjs" || ext === ".js" || ext === ".mts" || ext === ".cjs") {
+    try {
+      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      return mod.default ?? mod;
+    } catch (cause) {
+      const message = (cause as Error)?.message ?? String(cause);
+      throw new ConfigError("CONFIG_INVALID", `Could not load ${file}: ${message}`, {
+        cause,
+        hint:
+          ext === ".ts"
+            ? "Plain Node cannot import TypeScript: run flm via `npx tsx`, or use flm.config.mjs / .json."
+            : undefined,
+      });
+    }
+  }
+  const text = readFileSync(file, "utf8");
+  try {
+    if (ext === ".json") return JSON.parse(text);
+    return parseYaml(text);
+  } catch (cause) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `${file} is not valid ${ext === ".json" ? "JSON" : "YAML"}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}

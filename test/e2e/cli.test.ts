@@ -1,0 +1,277 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type FakeOpenAIServer,
+  type RecordedRequest,
+  reply,
+  startFakeOpenAIServer,
+} from "../helpers/fake-openai-server.js";
+import { runCli } from "./cli-helpers.js";
+
+const CANARY = "Quetzalia Marchbanks";
+const SECRET_EMAIL = "maria.keller@example.org";
+
+let cloud: FakeOpenAIServer;
+let local: FakeOpenAIServer;
+let dir: string;
+
+/** The planner: looks up the customer named in the (pseudonymized) prompt, then their invoices. */
+function plannerReply(req: RecordedRequest) {
+  const user =
+    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
+  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0];
+  if (placeholder) {
+    return reply.json({
+      steps: [
+        { id: "s1", tool: "find_customer", args: { name: placeholder } },
+        { id: "s2", tool: "customer_invoices", args: { customer_id: { $ref: "s1", path: "rows[0].id" } } },
+      ],
+    });
+  }
+  return reply.json({ steps: [{ id: "s1", tool: "invoice_totals", args: {} }] });
+}
+
+function writeConfig(path: string, extra: Record<string, unknown> = {}) {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      planner: `${cloud.url}#planner-model`,
+      generator: `${local.url}#local-model`,
+      tools: [
+        {
+          kind: "sql",
+          name: "crm",
+          driver: "sqlite",
+          path: "crm.sqlite",
+          sensitive: [
+            { column: "customers.name", type: "PERSON" },
+            { column: "customers.email", type: "EMAIL" },
+          ],
+          queries: [
+            {
+              name: "find_customer",
+              description: "Find a customer by full name.",
+              sql: "SELECT id, name, email, note FROM customers WHERE name = :name",
+              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+            },
+            {
+              name: "customer_invoices",
+              description: "Invoices of one customer.",
+              sql: "SELECT id, total, status FROM invoices WHERE customer_id = :customer_id",
+              params: {
+                type: "object",
+                properties: { customer_id: { type: "integer" } },
+                required: ["customer_id"],
+              },
+            },
+            {
+              name: "invoice_totals",
+              description: "Total invoiced per status.",
+              sql: "SELECT status, SUM(total) AS total FROM invoices GROUP BY status",
+            },
+          ],
+        },
+      ],
+      privacy: { canaries: [CANARY] },
+      ...extra,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  cloud.handle(plannerReply);
+  local.handle(() => reply.text("Maria Keller has two invoices [s2]."));
+  dir = mkdtempSync(join(tmpdir(), "flm-cli-"));
+  const db = new Database(join(dir, "crm.sqlite"));
+  db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, email TEXT, note TEXT);
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL, status TEXT);`);
+  db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?)").run(
+    1,
+    "Maria Keller",
+    SECRET_EMAIL,
+    `VIP, referred by ${CANARY}`,
+  );
+  db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?)").run(
+    2,
+    CANARY,
+    "q.marchbanks@example.org",
+    "canary row",
+  );
+  db.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?)").run(10, 1, 120.5, "paid");
+  db.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?)").run(11, 1, 99.99, "unpaid");
+  db.close();
+  writeConfig(join(dir, "flm.config.json"));
+});
+
+afterAll(async () => {
+  await Promise.all([cloud?.close(), local?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  cloud.requests.length = 0;
+  local.requests.length = 0;
+});
+
+/** Canary rule: neither the canary nor any tool result ever reached the cloud. */
+function expectNothingLeaked() {
+  const sent = cloud.allBodies();
+  expect(sent).not.toContain(CANARY);
+  expect(sent).not.toContain("Quetzalia");
+  expect(sent).not.toContain("Maria Keller");
+  expect(sent).not.toContain(SECRET_EMAIL);
+  expect(sent).not.toContain("99.99");
+}
+
+describe("flm CLI end to end", { timeout: 120_000 }, () => {
+  it("ask streams the answer to stdout and a trace to stderr", async () => {
+    const r = await runCli(["ask", "What invoices does Maria Keller have?"], { cwd: dir });
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack traces
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("Maria Keller has two invoices [s2].");
+    expect(r.stderr).toContain("plan: 2 step(s)");
+    expect(r.stderr).toMatch(/s1\s+find_customer\s+ok/);
+    expect(r.stderr).toMatch(/s2\s+customer_invoices\s+ok/);
+    expect(r.stderr).toMatch(/cloud: 1 request\(s\), \d+ bytes sent to 127\.0\.0\.1/);
+    expect(r.stderr).toMatch(/tokens: cloud \d+ in/);
+    // The planner saw a placeholder; the local model saw the data.
+    expect(cloud.allBodies()).toContain("<PERSON_1>");
+    expect(local.allBodies()).toContain("99.99");
+    expectNothingLeaked();
+  });
+
+  it("ask --json prints the whole run result", async () => {
+    const r = await runCli(["ask", "--json", "What invoices does Maria Keller have?"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.text).toContain("two invoices");
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[1].output.rows).toHaveLength(2);
+    expect(result.trace.egress).toHaveLength(1);
+    expect(result.citations).toEqual(["s2"]);
+    expectNothingLeaked();
+  });
+
+  it("plan is a dry run: shows the exact cloud bytes and runs no tool", async () => {
+    const r = await runCli(["plan", "What invoices does Maria Keller have?"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(cloud.requests).toHaveLength(1);
+    expect(r.stdout).toContain(cloud.requests[0]!.body); // exactly the bytes that went out
+    expect(r.stdout).toContain('"tool": "find_customer"');
+    expect(r.stdout).toContain("no tool was run");
+    expect(local.requests).toHaveLength(0);
+    expectNothingLeaked();
+  });
+
+  it("tools lists the tools with their schemas", async () => {
+    const r = await runCli(["tools"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("find_customer  [sql:crm]");
+    expect(r.stdout).toContain('"customer_id":{"type":"integer"}');
+    const check = await runCli(["tools", "check"], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/ok\s+crm: .*3 tools/);
+  });
+
+  it("chat keeps history local and placeholders stable across turns", async () => {
+    const r = await runCli(["chat"], {
+      cwd: dir,
+      stdin: "What invoices does Maria Keller have?\nAnd what did Maria Keller pay in total?\n",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/two invoices/g)).toHaveLength(2);
+    expect(cloud.requests).toHaveLength(2);
+    const second = cloud.requests[1]!.body;
+    // The first turn is in the second request as history, with the same placeholder.
+    expect(second.match(/<PERSON_1>/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(second).not.toContain("<PERSON_2>");
+    // The local answer of turn 1 never goes to the planner.
+    expect(second).not.toContain("two invoices");
+    expectNothingLeaked();
+  });
+
+  it("config errors name the key path and exit 3", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        generator: "http://127.0.0.1:1/v1#m",
+        tools: [
+          {
+            kind: "sql",
+            name: "x",
+            driver: "sqlite",
+            path: "a",
+            queries: [{ name: "q", description: "d", sql: 5 }],
+          },
+        ],
+      }),
+    );
+    const r = await runCli(["--config", bad, "tools"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("error CONFIG_INVALID:");
+    expect(r.stderr).toContain("tools[0].queries[0].sql: expected a string, found number");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        generator: "http://127.0.0.1:1/v1#m",
+        users: [{ token: "${FLM_TEST_MISSING_TOKEN}", id: "a" }],
+      }),
+    );
+    const env = await runCli(["tools", "--config", bad], { cwd: dir });
+    expect(env.code).toBe(3);
+    expect(env.stderr).toContain("users[0].token: environment variable FLM_TEST_MISSING_TOKEN is not set");
+
+    const none = await runCli(["ask", "hi"], { cwd: tmpdir() === dir ? "/" : join(dir, "..") });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain("error CONFIG_NOT_FOUND");
+  });
+
+  it("an untrusted remote generator is refused (exit 3)", async () => {
+    const cfg = join(dir, "remote.json");
+    writeFileSync(cfg, JSON.stringify({ generator: "openai:gpt-4o", planner: "local" }));
+    const r = await runCli(["--config", cfg, "ask", "hi"], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: "sk-test-not-real-000000" },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("error GENERATOR_UNTRUSTED");
+  });
+
+  it("usage errors exit 2; --help exits 0", async () => {
+    // Independent invocations run side by side to keep the suite fast.
+    const [missing, unknown, help] = await Promise.all([
+      runCli(["ask"], { cwd: dir }),
+      runCli(["frobnicate"], { cwd: dir }),
+      runCli(["plan", "--help"], { cwd: dir }),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing required argument 'prompt'");
+    expect(unknown.code).toBe(2);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("dry run");
+    expect(help.stdout).toContain("Exit codes");
+  });
+
+  it("a canary named in the prompt is pseudonymized before it leaves", async () => {
+    const r = await runCli(["ask", `What invoices does ${CANARY} have?`], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(cloud.requests).toHaveLength(1);
+    expect(cloud.allBodies()).toContain("<PERSON_1>");
+    expectNothingLeaked();
+  });
+
+  it("a runtime failure prints `error CODE: message` without a stack and exits 1", async () => {
+    cloud.enqueue(reply.error(500, "planner exploded"));
+    const r = await runCli(["ask", "What is the total per status?"], { cwd: dir, env: { FLM_DEBUG: "" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error PLANNER_FAILED: /m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
