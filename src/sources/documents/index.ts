@@ -1,0 +1,31 @@
+export { type Chunk, type ChunkOptions, chunkDocument } from "./chunker.js";
+export { DocumentError, type DocumentErrorCode } from "./document-errors.js";
+export { DocumentIndex, type IndexStats } from "./document-index.js";
+export {
+  createDocumentSource,
+  type DocumentSearchResult,
+  type DocumentSource,
+  type DocumentSourceOptions,
+} from "./document-source.js";
+export type { Embedder } from "./embedders/embedder.js";
+export {
+  createOllamaEmbedder,
+  createOpenAICompatibleEmbedder,
+  type HttpEmbedderOptions,
+} from "./embedders/http-embedder.js";
+export { assertLocalEndpoint, isPrivateAddress } from "./embedders/local-host-policy.js";
+export { toFtsQuery } from "./fts-query.js";
+export {
+  DocumentIngestError,
+  type IngestFailure,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestReport,
+  ingestFolder,
+} from "./ingest-folder.js";
+export { citationLabel, type Passage } from "./passage.js";
+export type { DocumentParser, DocumentType, ParsedDocument, TextBlock } from "./parsers/parsed-document.js";
+export { defaultParsers } from "./parsers/parser-registry.js";
+export { reciprocalRankFusion } from "./rank-fusion.js";
+export { type SearchOptions, searchDocuments, searchIndex } from "./search-documents.js";
+export type { SearchFilters } from "./search-filters.js";

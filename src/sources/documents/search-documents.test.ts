@@ -1,0 +1,185 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type FakeEmbedServer,
+  startFakeEmbedServer,
+  THIRD_PARTY_README,
+  writeTestCorpus,
+} from "../../../bench/documents-fixtures.js";
+import { DocumentIndex } from "./document-index.js";
+import { createOllamaEmbedder } from "./embedders/http-embedder.js";
+import { ingestFolder } from "./ingest-folder.js";
+import { citationLabel } from "./passage.js";
+import { searchDocuments, searchIndex } from "./search-documents.js";
+
+let root: string;
+let keywordIndex: string;
+let hybridIndex: string;
+let server: FakeEmbedServer;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "flm-docs-search-"));
+  const folder = join(root, "corpus");
+  await writeTestCorpus(folder);
+  keywordIndex = join(root, "keyword.sqlite");
+  hybridIndex = join(root, "hybrid.sqlite");
+  server = await startFakeEmbedServer();
+  await ingestFolder(keywordIndex, folder);
+  await ingestFolder(hybridIndex, folder, {
+    embedder: createOllamaEmbedder({ baseUrl: server.url, model: "bow" }),
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const top3 = async (query: string, index = keywordIndex) =>
+  (await searchDocuments(index, query, { limit: 3 })).map((p) => citationLabel(p));
+
+describe("searchDocuments (keyword, FTS5 BM25)", () => {
+  it.each([
+    ["how many days of annual leave do I get?", "leave.md § Leave policy > Annual leave"],
+    ["weeks of parental leave after adoption", "leave.md § Leave policy > Parental leave"],
+    ["meal reimbursement per day on business trips", "handbook.pdf p.2"],
+    ["security badge", "handbook.pdf p.3"],
+    ["what are the core hours", "remote-work.md § Remote work > Core hours"],
+    ["why did the database run out of disk space", "incident.txt"],
+    ["tunnel keeps dropping", "vpn.html § VPN setup > Troubleshooting"],
+  ])("%s → %s in the top 3", async (query, expected) => {
+    expect(await top3(query)).toContain(expected);
+  });
+
+  it.skipIf(!existsSync(THIRD_PARTY_README)).each([
+    ["variadic option", "Variadic option"],
+    ["negatable boolean option with a no- prefix", "negatable boolean"],
+    ["life cycle hooks before the action handler", "Life cycle hooks"],
+  ])("third-party text (commander README): %s", async (query, heading) => {
+    const hits = await searchDocuments(keywordIndex, query, { limit: 3 });
+    expect(
+      hits.some((p) => p.source === "third-party/commander-readme.md" && p.heading?.includes(heading)),
+    ).toBe(true);
+  });
+
+  it("returns compact, citable passages with offsets into the source", async () => {
+    const [hit] = await searchDocuments(keywordIndex, "28 days paid annual leave", { limit: 1 });
+    expect(hit).toMatchObject({
+      id: "policies/leave.md#1",
+      source: "policies/leave.md",
+      title: "Leave policy",
+      heading: "Leave policy > Annual leave",
+    });
+    expect(hit.page).toBeUndefined();
+    expect(hit.score).toBeGreaterThan(0);
+    const { readFileSync } = await import("node:fs");
+    const file = readFileSync(join(root, "corpus", hit.source), "utf8");
+    expect(file.slice(hit.start, hit.end)).toBe(hit.text);
+  });
+
+  it.each([
+    ['"unbalanced quote'],
+    ["leave AND OR NOT"],
+    ["NEAR(leave annual, 3)"],
+    ["leave*"],
+    ["title:leave ^annual"],
+    ["(((leave"],
+    ["- + * : ^ ' \""],
+    ["DROP TABLE chunks; --"],
+  ])("never fails on FTS5 syntax in the query: %s", async (query) => {
+    await expect(searchDocuments(keywordIndex, query)).resolves.toBeInstanceOf(Array);
+  });
+
+  it("refuses an empty query with a typed error", async () => {
+    await expect(searchDocuments(keywordIndex, "   ")).rejects.toMatchObject({ code: "DOC_QUERY_INVALID" });
+  });
+
+  it("filters by path prefix, glob and type", async () => {
+    const sources = async (filters: object) =>
+      new Set(
+        (await searchDocuments(keywordIndex, "leave days hours policy disk", { limit: 50, filters })).map(
+          (p) => p.source,
+        ),
+      );
+    expect(await sources({ path: "policies/" })).toEqual(
+      new Set(["policies/leave.md", "policies/remote-work.md"]),
+    );
+    expect(await sources({ path: "**/remote-*.md" })).toEqual(new Set(["policies/remote-work.md"]));
+    expect(await sources({ type: "pdf" })).toEqual(new Set(["handbook.pdf"]));
+    expect(await sources({ type: ["txt", "html"], path: "notes" })).toEqual(new Set(["notes/incident.txt"]));
+    await expect(sources({ type: "docx" })).rejects.toMatchObject({ code: "DOC_QUERY_INVALID" });
+  });
+
+  it("reports a corrupted index file clearly", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const junk = join(root, "junk.sqlite");
+    writeFileSync(junk, "this is not a database ".repeat(100));
+    await expect(searchDocuments(junk, "x")).rejects.toMatchObject({ code: "DOC_INDEX_INVALID" });
+    await expect(ingestFolder(junk, join(root, "corpus"))).rejects.toMatchObject({
+      code: "DOC_INDEX_INVALID",
+    });
+  });
+
+  it("reports a missing index clearly", async () => {
+    await expect(searchDocuments(join(root, "missing.sqlite"), "x")).rejects.toMatchObject({
+      code: "DOC_INDEX_NOT_FOUND",
+    });
+  });
+});
+
+describe("hybrid search (BM25 + vectors, RRF)", () => {
+  const embedder = () => createOllamaEmbedder({ baseUrl: server.url, model: "bow" });
+
+  it("finds a passage that shares meaning but no words with the query", async () => {
+    const query = "automobile coverage";
+    expect(await searchDocuments(hybridIndex, query, { mode: "keyword" })).toEqual([]);
+    const hits = await searchDocuments(hybridIndex, query, { embedder: embedder(), limit: 3 });
+    expect(hits[0]).toMatchObject({ source: "fleet/cars.md", heading: "Fleet > Car insurance" });
+    expect(server.requests.at(-1)).toMatchObject({
+      path: "/api/embed",
+      body: { model: "bow", input: [query] },
+    });
+  });
+
+  it("keeps keyword answers on top for keyword-friendly queries", async () => {
+    expect(await top3("meal reimbursement per day", hybridIndex)).toContain("handbook.pdf p.2");
+    const hits = await searchDocuments(hybridIndex, "MTU setting", { embedder: embedder(), limit: 3 });
+    expect(hits[0].source).toBe("guide/vpn.html");
+  });
+
+  it("applies filters to the vector side too", async () => {
+    const hits = await searchDocuments(hybridIndex, "automobile coverage", {
+      embedder: embedder(),
+      filters: { path: "policies/" },
+      limit: 10,
+    });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((p) => p.source.startsWith("policies/"))).toBe(true);
+  });
+
+  it("refuses a different embedder than the one the index was built with", async () => {
+    const other = createOllamaEmbedder({ baseUrl: server.url, model: "other" });
+    await expect(searchDocuments(hybridIndex, "x", { embedder: other })).rejects.toMatchObject({
+      code: "DOC_EMBEDDER_MISMATCH",
+    });
+    await expect(searchDocuments(keywordIndex, "x", { mode: "hybrid" })).rejects.toMatchObject({
+      code: "DOC_QUERY_INVALID",
+    });
+  });
+
+  it("sees writes made by another connection (vector cache invalidation)", async () => {
+    const index = DocumentIndex.open(hybridIndex);
+    try {
+      const first = await searchIndex(index, "automobile coverage", { embedder: embedder() });
+      expect(first[0].source).toBe("fleet/cars.md");
+      const writer = DocumentIndex.open(hybridIndex);
+      writer.removeDocument("fleet/cars.md");
+      writer.close();
+      const second = await searchIndex(index, "automobile coverage", { embedder: embedder() });
+      expect(second.some((p) => p.source === "fleet/cars.md")).toBe(false);
+    } finally {
+      index.close();
+    }
+  });
+});
