@@ -33,3 +33,4 @@ export * from "./privacy/audit/index.js";
 export * from "./server/index.js";
 export { createPrivacy, type Privacy, type PrivacyOptions } from "./privacy/agent-privacy.js";
 export * from "./privacy/index.js";
+export * from "./sources/documents/index.js";

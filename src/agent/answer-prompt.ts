@@ -12,7 +12,7 @@ export function answerSystemPrompt(outcomes: StepOutcome[], droppedSteps: string
     .map((o) => `${o.step.id} (${o.step.tool}: ${o.status})`);
   const lines = [
     "You answer the user's question using only the lookup results in the context.",
-    "Cite the lookups you used by their ids in square brackets, like [s1] or [s2].",
+    "Cite the lookups you used by their ids in square brackets, like [s1] or [s2]; for a document passage add its label, like [s2 · handbook.pdf p.12].",
     "If the context does not contain the answer, say that you do not know; never make up facts.",
   ];
   if (failed.length)

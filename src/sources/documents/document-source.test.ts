@@ -44,6 +44,7 @@ describe("createDocumentSource", () => {
       })) as DocumentSearchResult;
       expect(out.passages).toHaveLength(1);
       expect(Object.keys(out.passages[0]).sort()).toEqual([
+        "cite",
         "heading",
         "id",
         "score",
@@ -58,6 +59,7 @@ describe("createDocumentSource", () => {
         stepId: "s2",
       })) as DocumentSearchResult;
       expect(citationLabel(pdf.passages[0])).toBe("handbook.pdf p.2");
+      expect(pdf.passages[0].cite).toBe("handbook.pdf p.2");
       expect(await source.check?.()).toMatchObject({ ok: true });
       expect((await source.ingest()).unchanged).toBe(6);
     } finally {

@@ -7,6 +7,7 @@ import { DocumentIndex } from "./document-index.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { type IngestOptions, type IngestReport, ingestFolder } from "./ingest-folder.js";
 import { MAX_LIMIT, searchIndex } from "./search-documents.js";
+import { citationLabel } from "./passage.js";
 
 export interface DocumentSourceOptions {
   /** Source name, shown in traces (`docs:NAME`) and in the tool description. */
@@ -27,6 +28,8 @@ export interface DocumentSourceOptions {
 /** What the tool returns: compact passages for the local model's context. */
 export interface DocumentSearchResult {
   passages: {
+    /** Label for citations, e.g. `handbook.pdf p.12`. */
+    cite: string;
     id: string;
     source: string;
     title: string;
@@ -112,6 +115,7 @@ export function createDocumentSource(options: DocumentSourceOptions): DocumentSo
         });
         return {
           passages: passages.map(({ id, source, title, page, heading, text, score }) => ({
+            cite: citationLabel({ source, page, heading }),
             id,
             source,
             title,
