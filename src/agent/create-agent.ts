@@ -394,6 +394,8 @@ export function createAgent(options: AgentOptions): Agent {
         messages: answerMessages(input.prompt, input.context, input.history),
         abortSignal: AbortSignal.any([signal, timeout]),
         maxRetries: 0,
+        // Errors arrive as stream parts and become GeneratorError; the SDK's default logs them.
+        onError: () => {},
       });
       for await (const part of result.fullStream) {
         if (part.type === "text-delta") {

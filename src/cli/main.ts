@@ -11,6 +11,8 @@ export async function main(argv: string[]): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
   const program = createProgram(io, state);
   const debug = argv.includes("--debug");
+  // Provider warnings (e.g. an unsupported option) are noise for CLI users; --debug shows them.
+  (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = debug;
   try {
     if (argv.length <= 2) {
       program.outputHelp();

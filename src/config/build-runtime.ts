@@ -2,20 +2,21 @@ import type { LanguageModel } from "ai";
 import { createEgressTap } from "../agent/egress-tap.js";
 import { type Agent, type AgentLimits, createAgent } from "../agent/create-agent.js";
 import type { PrivacySession } from "../agent/privacy-hooks.js";
-import { currentRunScope } from "../agent/run-scope.js";
 import { resolveModel } from "../models/resolve-model.js";
+import { createLocalPlanner } from "../plan/local-planner.js";
 import { createModelPlanner } from "../plan/model-planner.js";
 import type { Planner } from "../plan/planner.js";
-import type { EgressRecord } from "../privacy/egress-guard.js";
+import { type TokenCounter, tokenizerTokenCounter } from "../context/token-counter.js";
+import type { LlamaLanguageModel } from "../models/llama/llama-language-model.js";
+import { createPrivacy, type Privacy } from "../privacy/agent-privacy.js";
 import type { AuditLog } from "../privacy/audit/audit-log.js";
 import type { Caller } from "../tools/caller.js";
-import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
+import type { ToolSource } from "../tools/tool-source.js";
 import { ConfigError } from "./config-error.js";
 import type { ModelConfig, ModelObjectConfig, ToolSourceConfig } from "./config-schema.js";
 import { configPath, type FlmConfig } from "./load-config.js";
 import { isGgufSpec, isLocalHost, modelHost } from "./model-host.js";
-import { optionalModule } from "./optional-module.js";
-import { createPrivacyRuntime, type PrivacyRuntime } from "./privacy-runtime.js";
+
 
 export interface RuntimeUser {
   token: string;
@@ -30,7 +31,7 @@ export interface Runtime {
   users: RuntimeUser[];
   sources: ToolSource[];
   audit?: AuditLog;
-  privacy?: PrivacyRuntime;
+  privacy?: Privacy;
   /** Placeholders a conversation used (what stayed local), when privacy is on. */
   placeholders(session: PrivacySession | undefined): { placeholder: string; type: string }[];
   /** Where the planner runs: a description for humans (`cloud:openai.chat/gpt-4o`). */
@@ -75,51 +76,62 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       closers.push(() => log.close());
     }
 
-    const privacyWanted = config.privacy?.enabled !== false;
-    let privacy: PrivacyRuntime | undefined;
-    if (privacyWanted) {
-      privacy = await createPrivacyRuntime({
-        sensitiveValues: collectSensitive(sources),
-        policies: config.privacy?.entities,
-        defaultPolicy: config.privacy?.defaultPolicy,
-        canaries: config.privacy?.canaries,
-        ner: config.privacy?.ner,
-        fetch: options.fetch,
-        onEgress: audit ? (record) => appendAudit(audit!, record) : undefined,
-      });
-    }
+    const privacy =
+      config.privacy?.enabled !== false
+        ? createPrivacy({
+            sources,
+            policies: config.privacy?.entities,
+            defaultPolicy: config.privacy?.defaultPolicy,
+            canaries: config.privacy?.canaries,
+            ner: config.privacy?.ner,
+            audit,
+          })
+        : undefined;
+    await privacy?.ready?.();
 
     const generatorSpec = config.generator;
     assertGeneratorTrusted(generatorSpec, config, env);
     const generator = await buildModel(generatorSpec, "generator", config, env, options.fetch);
-    const contextWindow = typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined;
+    // The in-process model knows its window and tokenizer; other endpoints declare the window.
+    const inProcess = isLlamaModel(generator) ? generator : undefined;
+    const contextWindow =
+      (typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined) ?? (await inProcess?.contextWindow());
+    const tokenCounter: TokenCounter | undefined = inProcess ? await tokenizerTokenCounter(inProcess) : undefined;
 
     let planner: Planner;
+    let fallbackPlanner: Planner | undefined;
     const plannerSpec = config.planner ?? "local";
     if (plannerSpec === "local") {
-      planner = await localPlanner(generator);
+      planner = localPlanner(generator);
     } else {
       const location =
         typeof plannerSpec === "object" && plannerSpec.location === "local" ? "local" : "cloud";
       const fetch =
-        location === "cloud" ? createEgressTap(privacy?.guardFetch ?? options.fetch) : options.fetch;
+        location === "cloud"
+          ? (privacy?.cloudFetch(options.fetch) ?? createEgressTap(options.fetch))
+          : options.fetch;
       const model = await buildModel(plannerSpec, "planner", config, env, fetch);
       planner = createModelPlanner({
         model,
         location,
         mode: typeof plannerSpec === "object" ? plannerSpec.mode : undefined,
       });
+      // When the cloud is unreachable or slow, the local model plans (nothing leaves).
+      if (location === "cloud" && !(typeof plannerSpec === "object" && plannerSpec.fallback === false)) {
+        fallbackPlanner = localPlanner(generator);
+      }
     }
 
     const limits: Partial<AgentLimits> = config.limits ?? {};
     const agent = createAgent({
       planner,
-      fallbackPlanner: undefined,
+      fallbackPlanner,
       generator,
       tools: sources,
       limits,
       contextWindow,
-      privacy: privacy?.privacy,
+      tokenCounter,
+      privacy,
     });
     closers.push(() => agent.close());
     const name = config.name ?? "flm";
@@ -145,23 +157,6 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     await closeAll();
     throw error;
   }
-}
-
-async function* collectSensitive(sources: ToolSource[]): AsyncIterable<SensitiveValue> {
-  for (const source of sources) if (source.sensitiveValues) yield* source.sensitiveValues();
-}
-
-async function appendAudit(audit: AuditLog, record: EgressRecord): Promise<void> {
-  const scope = currentRunScope();
-  await audit.append({
-    host: record.host,
-    model: "planner",
-    purpose: scope?.purpose ?? "plan",
-    body: record.body,
-    decision: record.decision,
-    reason: record.hits.length ? record.hits.map((h) => `${h.type}@${h.origin}`).join(", ") : undefined,
-    runId: scope?.runId,
-  });
 }
 
 /** Data goes to the generator: it must run in-process, on a local/private host, or be declared trusted. */
@@ -239,21 +234,17 @@ async function buildModel(
 }
 
 async function llamaModel(modelPath: string, contextSize?: number): Promise<LanguageModel> {
-  const create = await optionalModule<(o: { modelPath: string; contextSize?: number }) => LanguageModel>(
-    "../models/llama/index.js",
-    "createLlamaModel",
-    "The in-process llama.cpp model",
-  );
-  return create({ modelPath, contextSize });
+  // Loaded on demand: llama.cpp's bindings are heavy and most commands never need them.
+  const { createLlamaModel } = await import("../models/llama/index.js");
+  return createLlamaModel({ modelPath, contextSize });
 }
 
-async function localPlanner(generator: LanguageModel): Promise<Planner> {
-  try {
-    const { createLocalPlanner } = await import("../plan/local-planner.js");
-    return createLocalPlanner({ model: generator });
-  } catch {
-    return createModelPlanner({ model: generator, location: "local" });
-  }
+function isLlamaModel(model: LanguageModel): model is LlamaLanguageModel {
+  return typeof model === "object" && typeof (model as LlamaLanguageModel).tokenizer === "function";
+}
+
+function localPlanner(generator: LanguageModel): Planner {
+  return createLocalPlanner({ model: generator });
 }
 
 async function buildSource(config: FlmConfig, tool: ToolSourceConfig, index: number): Promise<ToolSource> {
@@ -314,13 +305,9 @@ async function buildSource(config: FlmConfig, tool: ToolSourceConfig, index: num
       });
     }
     case "mongo": {
-      const create = await optionalModule<(o: unknown) => ToolSource>(
-        "../sources/mongo/index.js",
-        "createMongoSource",
-        `${at}: MongoDB sources`,
-      );
+      const { createMongoSource } = await import("../sources/mongo/index.js");
       const { kind: _kind, ...rest } = tool;
-      return create(rest);
+      return createMongoSource(rest as unknown as Parameters<typeof createMongoSource>[0]);
     }
   }
 }

@@ -26,6 +26,8 @@ export const modelObjectSchema = z.strictObject({
   mode: z.enum(["json", "tool-calls"]).optional(),
   /** Planner only: `local` planners are exempt from the egress guard and count as local tokens. */
   location: z.enum(["cloud", "local"]).optional(),
+  /** Planner only: plan with the local model when the cloud planner fails or times out (default true). */
+  fallback: z.boolean().optional(),
 });
 
 export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);

@@ -17,5 +17,4 @@ export {
   parseConfig,
 } from "./load-config.js";
 export { isLocalHost, modelHost } from "./model-host.js";
-export { createPrivacyRuntime, type PrivacyRuntime, type PrivacyRuntimeOptions } from "./privacy-runtime.js";
 export { REDACTED, redactSecrets } from "./redact-secrets.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FlmError } from "../errors/flm-error.js";
-import { optionalModule } from "../config/optional-module.js";
+import { pullModel } from "../models/download/index.js";
 
 /**
  * Qwen2.5-3B-Instruct at Q4_K_M: about 1.9 GB, runs on a laptop CPU, follows instructions and
@@ -87,21 +87,12 @@ export async function chooseModels(
 }
 
 async function download(onDownload: Parameters<typeof chooseModels>[2]): Promise<string> {
-  let pullModel: (
-    uri: string,
-    o?: { onProgress?: (p: Record<string, number | undefined>) => void; cacheDir?: string },
-  ) => Promise<unknown>;
-  try {
-    pullModel = await optionalModule("../models/download/index.js", "pullModel", "Model download");
-  } catch (cause) {
-    throw new DemoModelError("this build cannot download models.", cause);
-  }
   const update = onDownload({ label: DEFAULT_MODEL.label, bytes: DEFAULT_MODEL.approxBytes });
   try {
-    const result = (await pullModel(DEFAULT_MODEL.uri, {
-      onProgress: (p) => update?.(p.downloaded ?? p.bytes ?? 0, p.total ?? DEFAULT_MODEL.approxBytes),
-    })) as string | { path: string };
-    return typeof result === "string" ? result : result.path;
+    const result = await pullModel(DEFAULT_MODEL.uri, {
+      onProgress: (p) => update?.(p.downloadedSize, p.totalSize || DEFAULT_MODEL.approxBytes),
+    });
+    return result.path;
   } catch (cause) {
     throw new DemoModelError(
       `downloading ${DEFAULT_MODEL.uri} failed (${(cause as Error)?.message ?? String(cause)}).`,

@@ -50,7 +50,7 @@ export async function demoCommand(
   let answered = 0;
   const questions = demoQuestions(data.featuredPatient).slice(0, Math.max(1, Number(options.questions ?? 3)));
   try {
-    io.print(`Indexed ${runtime.privacy?.indexedValues ?? 0} sensitive values locally for pseudonymization.`);
+    io.print(`Indexed ${runtime.privacy?.values.size ?? 0} sensitive values locally for pseudonymization.`);
     for (const [i, question] of questions.entries()) {
       io.print(`\n━━ Question ${i + 1}: ${question}`);
       const session = runtime.agent.createSession();

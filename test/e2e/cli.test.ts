@@ -268,10 +268,11 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
   });
 
   it("a runtime failure prints `error CODE: message` without a stack and exits 1", async () => {
-    cloud.enqueue(reply.error(500, "planner exploded"));
+    cloud.enqueue(reply.json({ steps: [] }));
+    local.enqueue(reply.error(500, "local model exploded"));
     const r = await runCli(["ask", "What is the total per status?"], { cwd: dir, env: { FLM_DEBUG: "" } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error PLANNER_FAILED: /m);
+    expect(r.stderr).toMatch(/^error GENERATOR_FAILED: /m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

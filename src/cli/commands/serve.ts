@@ -1,24 +1,7 @@
-import type { Agent } from "../../agent/create-agent.js";
 import { ConfigError } from "../../config/config-error.js";
-import { optionalModule } from "../../config/optional-module.js";
+import { createGateway } from "../../server/index.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
-
-type CreateGateway = (options: {
-  agents: Record<string, Agent>;
-  users: {
-    token: string;
-    id: string;
-    roles: string[];
-    attributes?: Record<string, string | number | boolean>;
-  }[];
-  limits?: Record<string, number | undefined>;
-}) => {
-  listen(o: {
-    port?: number;
-    host?: string;
-  }): Promise<{ url: string; close(o?: { drainTimeoutMs?: number }): Promise<void> }>;
-};
 
 /** `flm serve`: the OpenAI-compatible gateway, until SIGINT/SIGTERM (then drains and closes). */
 export async function serveCommand(
@@ -26,11 +9,6 @@ export async function serveCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const createGateway = await optionalModule<CreateGateway>(
-    "../server/index.js",
-    "createGateway",
-    "The gateway (flm serve)",
-  );
   const { config, runtime } = await openRuntime(globals, io);
   if (runtime.users.length === 0) {
     await runtime.close();
