@@ -1,7 +1,14 @@
 // federated-lm: a cloud model plans, local tools run, a local model answers.
 export { AgentConfigError, GeneratorError } from "./agent/agent-errors.js";
 export type { ChatTurn } from "./agent/answer-prompt.js";
-export { type Agent, type AgentLimits, type AgentOptions, createAgent, DEFAULT_LIMITS, type RunOptions } from "./agent/create-agent.js";
+export {
+  type Agent,
+  type AgentLimits,
+  type AgentOptions,
+  createAgent,
+  DEFAULT_LIMITS,
+  type RunOptions,
+} from "./agent/create-agent.js";
 export { createEgressTap } from "./agent/egress-tap.js";
 export type { AgentEvent, StepOutcome, StepStatus } from "./agent/events.js";
 export type { AgentPrivacy, PrivacySession } from "./agent/privacy-hooks.js";

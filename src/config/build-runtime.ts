@@ -17,7 +17,6 @@ import type { ModelConfig, ModelObjectConfig, ToolSourceConfig } from "./config-
 import { configPath, type FlmConfig } from "./load-config.js";
 import { isGgufSpec, isLocalHost, modelHost } from "./model-host.js";
 
-
 export interface RuntimeUser {
   token: string;
   caller: Caller;
@@ -95,8 +94,11 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     // The in-process model knows its window and tokenizer; other endpoints declare the window.
     const inProcess = isLlamaModel(generator) ? generator : undefined;
     const contextWindow =
-      (typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined) ?? (await inProcess?.contextWindow());
-    const tokenCounter: TokenCounter | undefined = inProcess ? await tokenizerTokenCounter(inProcess) : undefined;
+      (typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined) ??
+      (await inProcess?.contextWindow());
+    const tokenCounter: TokenCounter | undefined = inProcess
+      ? await tokenizerTokenCounter(inProcess)
+      : undefined;
 
     let planner: Planner;
     let fallbackPlanner: Planner | undefined;

@@ -192,7 +192,11 @@ async function runStep(
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     const status =
-      reason instanceof StepTimeoutError ? "timeout" : reason instanceof RunCancelledError ? "cancelled" : "failed";
+      reason instanceof StepTimeoutError
+        ? "timeout"
+        : reason instanceof RunCancelledError
+          ? "cancelled"
+          : "failed";
     return { step, status, startedAt, durationMs: elapsed(), args, error: errorInfo(reason) };
   } finally {
     clearTimeout(timer);

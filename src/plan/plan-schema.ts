@@ -56,6 +56,7 @@ function stripForGrammar(schema: unknown): JSONSchema7 {
   }
   if (out.type === "object" && out.additionalProperties === undefined) out.additionalProperties = false;
   // Bounded strings keep a weak model from rambling past the token limit; arguments are short.
-  if (out.type === "string" && out.maxLength === undefined && out.enum === undefined) out.maxLength = MAX_ARG_CHARS;
+  if (out.type === "string" && out.maxLength === undefined && out.enum === undefined)
+    out.maxLength = MAX_ARG_CHARS;
   return out as JSONSchema7;
 }

@@ -5,7 +5,7 @@ import { currentRunScope } from "../agent/run-scope.js";
 import type { ToolSpec } from "../tools/tool.js";
 import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
 import type { AuditLog } from "./audit/audit-log.js";
-import { defaultDetectors } from "./detectors/index.js";
+import { defaultDetectors, structuredDetectors } from "./detectors/index.js";
 import { createEgressGuard, type EgressRecord } from "./egress-guard.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
 import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
@@ -20,8 +20,12 @@ export interface PrivacyOptions {
   sources?: ToolSource[];
   /** Extra sensitive values (e.g. from a file), indexed like the sources' ones. */
   sensitiveValues?: Iterable<SensitiveValue>;
-  /** Per entity type: pseudonymize (default), block, or allow. */
+  /** Per entity type: pseudonymize, block, or allow. */
   policies?: Record<string, EntityPolicy>;
+  /** For types without a policy. Default `pseudonymize`. */
+  defaultPolicy?: EntityPolicy;
+  /** Use NER for names, places and organisations not in the data (default true; costs a few ms a prompt). */
+  ner?: boolean;
   /** Strings that must never leave, whatever happens (planted in test data, honeytokens). */
   canaries?: string[];
   /** Where every cloud egress, allowed or blocked, is recorded. */
@@ -46,6 +50,9 @@ export interface Privacy extends AgentPrivacy {
   cloudFetch(inner?: typeof fetch): typeof fetch;
   /** The index of sensitive values from the sources (loaded once; `ready()` waits for it). */
   readonly values: ValueIndex;
+  ready(): Promise<void>;
+  /** The placeholders a conversation used, without their values (what stayed local). */
+  placeholders(session: PrivacySession): Array<{ placeholder: string; type: string }>;
 }
 
 const SESSION_KEY = "privacy.session";
@@ -59,9 +66,10 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const global = new TaintIndex({ minLength: options.minTaintLength });
   for (const canary of options.canaries ?? []) global.add(canary, { type: "CANARY", origin: "canary" });
   const pseudonymizer = createPseudonymizer({
-    detectors: options.detectors ?? defaultDetectors(),
+    detectors: options.detectors ?? (options.ner === false ? structuredDetectors() : defaultDetectors()),
     valueIndex: values,
     policies: options.policies,
+    defaultPolicy: options.defaultPolicy,
   });
   let loading: Promise<void> | undefined;
   const load = () => {
@@ -135,6 +143,10 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         : undefined;
     },
     restore: (args, session) => sessionOf(session).vault.restore(args),
+    placeholders: (session) =>
+      sessionOf(session)
+        .vault.entries()
+        .map((e) => ({ placeholder: e.placeholder, type: e.type })),
     taint(stepId, output, session) {
       sessionOf(session).taint.addToolResult(stepId, output);
     },
