@@ -1,4 +1,4 @@
-import { type Tokens, tokenize } from "./normalize.js";
+import { type LexedTokens, RAW, type Tokens, tokenize } from "./normalize.js";
 import type { PlaceholderVault } from "./placeholder-vault.js";
 import type { EgressHit } from "./privacy-errors.js";
 import { TokenMatcher } from "./token-matcher.js";
@@ -19,6 +19,11 @@ export interface TaintIndexOptions {
 /** Anything the egress guard can scan a body's tokens against (`TaintIndex`, `ValueIndex`). */
 export interface TaintScanner {
   scanTokens(tokens: Tokens): EgressHit[];
+  /**
+   * Optional fast path the egress guard prefers: hits in the raw and in the decoded view of a body
+   * lexed once by `lexBody` (same results as `scanTokens` on each view).
+   */
+  scanLexed?(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]];
 }
 
 const TRIVIAL = new Set(["true", "false", "null", "undefined", "nan", "none", "yes", "no"]);
@@ -99,12 +104,27 @@ export class TaintIndex implements TaintScanner {
     return this.scanTokens(tokenize(text));
   }
 
+  scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]] {
+    const raw: EgressHit[] = [];
+    const decoded: EgressHit[] = [];
+    this.matcher.scanViews(body, (view, entry) => {
+      if (this.exempted(this.matcher.key(entry))) return;
+      const meta = this.matcher.meta(entry);
+      (view === RAW ? raw : decoded).push({ type: meta.type, origin: meta.origin });
+    });
+    return [raw, decoded];
+  }
+
+  private exempted(key: string): boolean {
+    return this.exemptText.length > 1 && this.exemptText.includes(` ${key} `);
+  }
+
   scanTokens(tokens: Tokens): EgressHit[] {
     const matches = this.matcher.scan(tokens);
     if (matches.length === 0) return [];
     const hits: EgressHit[] = [];
     for (const m of matches) {
-      if (this.exemptText.length > 1 && this.exemptText.includes(` ${m.key} `)) continue;
+      if (this.exempted(m.key)) continue;
       hits.push({ type: m.meta.type, origin: m.meta.origin });
     }
     return hits;

@@ -1,5 +1,5 @@
 import type { SensitiveValue } from "../tools/tool-source.js";
-import { type Tokens, tokenize } from "./normalize.js";
+import { type LexedTokens, lexText, RAW, type Tokens, tokenize } from "./normalize.js";
 import type { EgressHit } from "./privacy-errors.js";
 import type { Detector, Span } from "./span.js";
 import { TokenMatcher } from "./token-matcher.js";
@@ -60,20 +60,42 @@ export class ValueIndex {
   }
 
   match(text: string): Span[] {
-    return this.matchTokens(text, tokenize(text));
+    // Short prompts: plain tokens are cheapest. Longer: same result without a string per token.
+    if (text.length < 512) return this.matchTokens(text, tokenize(text));
+    const lexed = lexText(text);
+    const spans: Span[] = [];
+    this.matcher.scanIds(this.matcher.idsOf(lexed), lexed.count, (first, last, entry) => {
+      const span = this.span(text, lexed.start[first]!, lexed.end[last]!, this.matcher.meta(entry));
+      if (span) spans.push(span);
+    });
+    return spans;
   }
 
   matchTokens(text: string, tokens: Tokens): Span[] {
     const spans: Span[] = [];
     for (const m of this.matcher.scan(tokens)) {
-      const start = tokens.starts[m.first]!;
-      const end = tokens.ends[m.last]!;
-      // Whole words: "maria.keller@acme.de" is an email, not a mention of "Maria Keller".
-      if (GLUED_BEFORE.test(text.slice(Math.max(0, start - 2), start))) continue;
-      if (GLUED_AFTER.test(text.slice(end, end + 2))) continue;
-      spans.push({ type: m.meta.type, start, end, value: text.slice(start, end), score: 1 });
+      const span = this.span(text, tokens.starts[m.first]!, tokens.ends[m.last]!, m.meta);
+      if (span) spans.push(span);
     }
     return spans;
+  }
+
+  private span(text: string, start: number, end: number, meta: Entry): Span | undefined {
+    // Whole words: "maria.keller@acme.de" is an email, not a mention of "Maria Keller".
+    if (GLUED_BEFORE.test(text.slice(Math.max(0, start - 2), start))) return undefined;
+    if (GLUED_AFTER.test(text.slice(end, end + 2))) return undefined;
+    return { type: meta.type, start, end, value: text.slice(start, end), score: 1 };
+  }
+
+  /** Egress-guard fast path: hits per view of a body lexed by `lexBody`. */
+  scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]] {
+    const raw: EgressHit[] = [];
+    const decoded: EgressHit[] = [];
+    this.matcher.scanViews(body, (view, entry) => {
+      const meta = this.matcher.meta(entry);
+      (view === RAW ? raw : decoded).push({ type: meta.type, origin: meta.origin });
+    });
+    return [raw, decoded];
   }
 
   /** Egress-guard view: which indexed types/origins occur in the text (never the values). */
