@@ -7,7 +7,13 @@ import {
   startFakeOpenAIServer,
 } from "../../test/helpers/fake-openai-server.js";
 import { isFlmError } from "../errors/flm-error.js";
-import { createEgressGuard, type EgressRecord, scanBody, scanText } from "./egress-guard.js";
+import {
+  createEgressGuard,
+  type EgressRecord,
+  scanBody,
+  scanText,
+  unescapeJsonLayer,
+} from "./egress-guard.js";
 import { tokenize } from "./normalize.js";
 import { EgressBlockedError, type EgressHit } from "./privacy-errors.js";
 import { TaintIndex, type TaintScanner } from "./taint-index.js";
@@ -155,10 +161,18 @@ describe("scanBody's single-pass JSON-aware scan", () => {
   values.add({ type: "PERSON", value: "Zoë Ørsted", origin: "crm.name" });
   values.add({ type: "CITY", value: "Köln", origin: "crm.city" });
 
-  /** The two-pass definition: raw body and `scanText`'s decoded view, each tokenized and scanned. */
+  /**
+   * The definition: raw body and `scanText`'s decoded view, each tokenized and scanned, plus up to
+   * two more decoded layers when the body embeds escaped JSON (a literal backslash in a string).
+   */
   const reference = (body: string, indexes: readonly TaintScanner[]): EgressHit[] => {
     const hits = new Map<string, EgressHit>();
-    for (const text of scanText(body)) {
+    const texts = scanText(body);
+    if (body.includes("\\\\")) {
+      let text = texts.at(-1)!;
+      for (let d = 0; d < 2 && /\\[\\"/bfnrtu]/.test(text); d++) texts.push((text = unescapeJsonLayer(text)));
+    }
+    for (const text of texts) {
       const tokens = tokenize(text);
       for (const index of indexes)
         for (const h of index.scanTokens(tokens)) hits.set(`${h.type}/${h.origin}`, h);
@@ -264,5 +278,29 @@ describe("scanBody's single-pass JSON-aware scan", () => {
       expect(scanBody(body, [taint, values]), body).toEqual(expected);
     }
     expect(withHits).toBeGreaterThan(100);
+  });
+});
+
+describe("nested JSON escapes", () => {
+  it("finds a value that is escaped twice (JSON embedded in a JSON string), and a value split by an embedded newline", () => {
+    const taint = new TaintIndex();
+    taint.add("Renée Lefèvre", { type: "PERSON", origin: "s1" });
+    taint.add("sutures removed on day ten", { type: "TOOL_RESULT", origin: "s2" });
+    const embedded = JSON.stringify({ patient: "Renée Lefèvre" }).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    const body = JSON.stringify({ messages: [{ role: "user", content: `Context: ${embedded}` }] });
+    expect(body).toContain("\\\\u00e9");
+    expect(scanBody(body, [taint]).map((h) => h.origin)).toEqual(["s1"]);
+    const split = JSON.stringify({
+      messages: [{ content: JSON.stringify({ note: "sutures removed\non day ten" }) }],
+    });
+    expect(scanBody(split, [taint]).map((h) => h.origin)).toEqual(["s2"]);
+    expect(
+      scanBody(JSON.stringify({ messages: [{ content: JSON.stringify({ note: "nothing here" }) }] }), [
+        taint,
+      ]),
+    ).toEqual([]);
   });
 });

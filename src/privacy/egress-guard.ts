@@ -332,10 +332,29 @@ export function scanBody(body: string, indexes: readonly TaintScanner[]): Egress
       if (texts[1]) decoded.push(...index.scanTokens(texts[1]));
     }
   }
+  // JSON inside a JSON string (a prompt that embeds serialized data) keeps a second layer of
+  // escapes after decoding; resolve up to two more layers. Rare, so only then is it paid for.
+  const nested: EgressHit[] = [];
+  if (body.includes("\\\\")) {
+    let text = scanText(body).at(-1)!;
+    for (let depth = 0; depth < 2 && /\\[\\"/bfnrtu]/.test(text); depth++) {
+      text = unescapeJsonLayer(text);
+      const tokens = tokenize(text);
+      for (const index of indexes) nested.push(...index.scanTokens(tokens));
+    }
+  }
   const hits = new Map<string, EgressHit>();
-  for (const h of raw) hits.set(`${h.type}\u0000${h.origin}`, h);
-  for (const h of decoded) hits.set(`${h.type}\u0000${h.origin}`, h);
+  for (const h of [...raw, ...decoded, ...nested]) hits.set(`${h.type}\u0000${h.origin}`, h);
   return [...hits.values()];
+}
+
+/** Resolves one layer of JSON string escapes; control escapes become spaces (word boundaries). */
+export function unescapeJsonLayer(text: string): string {
+  return text.replace(/\\(u[0-9a-fA-F]{4}|[\\"/bfnrt])/g, (_m, e: string) => {
+    if (e[0] === "u") return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    if ("bfnrt".includes(e)) return " ";
+    return e;
+  });
 }
 
 function hostOf(url: string): string {

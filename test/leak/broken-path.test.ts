@@ -93,7 +93,7 @@ describe("a buggy prompt builder that includes a tool result is blocked at the g
   // (a prompt that embeds ASCII-only JSON, e.g. Python's json.dumps default) are not resolved and
   // "Ren\u00e9e Lef\u00e8vre" tokenizes as "ren u00e9e lef u00e8vre". Fix belongs in
   // src/privacy/egress-guard.ts scanText (also scan strings with JSON escapes resolved once more).
-  it.fails("a sensitive value \\u-escaped inside embedded JSON (known gap)", () =>
+  it("a sensitive value \\u-escaped inside embedded JSON", () =>
     expectBlocked(({ row }) => asciiEscaped(JSON.stringify({ patient: row.name }))));
 });
 
