@@ -134,6 +134,8 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       contextWindow,
       tokenCounter,
       privacy,
+      // One in-process context serves one sequence at a time; servers take chunks in parallel.
+      mapReduce: { parallel: inProcess ? 1 : 4 },
     });
     closers.push(() => agent.close());
     const name = config.name ?? "flm";

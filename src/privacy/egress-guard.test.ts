@@ -170,7 +170,10 @@ describe("scanBody's single-pass JSON-aware scan", () => {
     const texts = scanText(body);
     if (body.includes("\\\\")) {
       let text = texts.at(-1)!;
-      for (let d = 0; d < 2 && /\\[\\"/bfnrtu]/.test(text); d++) texts.push((text = unescapeJsonLayer(text)));
+      for (let d = 0; d < 2 && /\\[\\"/bfnrtu]/.test(text); d++) {
+        text = unescapeJsonLayer(text);
+        texts.push(text);
+      }
     }
     for (const text of texts) {
       const tokens = tokenize(text);
