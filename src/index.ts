@@ -17,7 +17,11 @@ export type { EgressRecord, RunTrace, StepTrace, TokenUsage } from "./agent/trac
 export { type BuiltContext, buildContext, type ContextBudget } from "./context/build-context.js";
 export { renderStep, renderTable, renderValue } from "./context/layout.js";
 export { type ExtractedFact, mapReduceResults } from "./context/map-reduce.js";
-export { approximateTokenCounter, type TokenCounter } from "./context/token-counter.js";
+export {
+  approximateTokenCounter,
+  type TokenCounter,
+  tokenizerTokenCounter,
+} from "./context/token-counter.js";
 export { FlmError, type FlmErrorOptions, isFlmError } from "./errors/flm-error.js";
 export { type ExecuteOptions, executePlan } from "./execute/scheduler.js";
 export { RunCancelledError, StepArgumentsError, StepTimeoutError } from "./execute/step-errors.js";
@@ -41,3 +45,7 @@ export * from "./server/index.js";
 export { createPrivacy, type Privacy, type PrivacyOptions } from "./privacy/agent-privacy.js";
 export * from "./privacy/index.js";
 export * from "./sources/documents/index.js";
+export * from "./models/download/index.js";
+export * from "./models/llama/index.js";
+export * from "./models/ollama/index.js";
+export * from "./config/index.js";

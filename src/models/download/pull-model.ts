@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { createModelDownloader } from "node-llama-cpp";
+import type { createModelDownloader } from "node-llama-cpp";
 import { ModelDownloadAbortedError, ModelDownloadError } from "./errors.js";
 
 export interface PullProgress {
@@ -61,6 +61,7 @@ export async function pullModel(uri: string, options: PullModelOptions = {}): Pr
 
   let downloader: Awaited<ReturnType<typeof createModelDownloader>>;
   try {
+    const { createModelDownloader } = await import("node-llama-cpp");
     downloader = await createModelDownloader({
       ...(isUrl(uri) ? { modelUrl: uri } : { modelUri: uri }),
       dirPath: cacheDir,

@@ -124,7 +124,8 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
             sequences: this.options.sequences ?? 1,
             ...(threads !== undefined ? { threads } : {}),
           });
-          return { handle, pool: new SequencePool(context) };
+          const { LlamaChat } = await import("node-llama-cpp");
+          return { handle, pool: new SequencePool(context, LlamaChat) };
         } catch (error) {
           await handle.release();
           throw error;

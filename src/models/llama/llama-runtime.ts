@@ -4,7 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { getLlama, type Llama, type LlamaModel } from "node-llama-cpp";
+// Types only at load time: the bindings load on first use, so importing flm stays fast.
+import type { Llama, LlamaModel } from "node-llama-cpp";
 import { LlamaModelLoadError } from "./errors.js";
 
 export type LlamaGpuOption = false | "auto" | "cuda" | "vulkan" | "metal";
@@ -16,7 +17,7 @@ export function getLlamaRuntime(gpu: LlamaGpuOption = false): Promise<Llama> {
   const key = String(gpu);
   let runtime = runtimes.get(key);
   if (!runtime) {
-    runtime = getLlama({ gpu, logLevel: "error" as never });
+    runtime = import("node-llama-cpp").then(({ getLlama }) => getLlama({ gpu, logLevel: "error" as never }));
     runtimes.set(key, runtime);
     runtime.catch(() => runtimes.delete(key));
   }

@@ -2,7 +2,7 @@
  * A context with N sequences, each with its own LlamaChat. A request borrows one sequence for its
  * whole generation, so two generations never interleave in one sequence; extra requests wait FIFO.
  */
-import { LlamaChat, type LlamaContext } from "node-llama-cpp";
+import type { LlamaChat, LlamaContext } from "node-llama-cpp";
 
 interface Waiter {
   resolve(chat: LlamaChat): void;
@@ -15,9 +15,13 @@ export class SequencePool {
   private readonly free: LlamaChat[] = [];
   private readonly waiters: Waiter[] = [];
 
-  constructor(readonly context: LlamaContext) {
+  /** `Chat` is node-llama-cpp's LlamaChat class, passed in so the bindings load lazily. */
+  constructor(
+    readonly context: LlamaContext,
+    Chat: typeof LlamaChat,
+  ) {
     for (let i = 0; i < context.totalSequences; i++) {
-      this.free.push(new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true }));
+      this.free.push(new Chat({ contextSequence: context.getSequence(), autoDisposeSequence: true }));
     }
   }
 

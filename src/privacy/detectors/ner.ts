@@ -1,4 +1,12 @@
-import nlp from "compromise";
+import { createRequire } from "node:module";
+import type nlpType from "compromise";
+
+// compromise loads a large lexicon (~1 s); load it on the first detection, not on import.
+let nlpInstance: typeof nlpType | undefined;
+const nlp = (text: string) => {
+  nlpInstance ??= createRequire(import.meta.url)("compromise") as typeof nlpType;
+  return nlpInstance(text);
+};
 import type { Detector, Span } from "../span.js";
 
 /*
