@@ -1,25 +1,9 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import { isPrivateAddress } from "../../../privacy/private-address.js";
 import { DocumentError } from "../document-errors.js";
 
-/** Loopback, RFC 1918 / unique-local, link-local and CGNAT ranges: addresses that cannot be a public cloud. */
-export function isPrivateAddress(address: string): boolean {
-  const ip = address.replace(/^\[|\]$/g, "").toLowerCase();
-  const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  if (isIP(v4) === 4) {
-    const [a, b] = v4.split(".").map(Number);
-    return (
-      a === 127 ||
-      a === 10 ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 169 && b === 254) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (isIP(ip) === 6) return ip === "::1" || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
-  return false;
-}
+export { isPrivateAddress };
 
 /**
  * Refuses an embedding endpoint that is not loopback or private, unless `trusted` is set:
