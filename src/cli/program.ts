@@ -108,12 +108,14 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const docs = program.command("docs").description("local document retrieval");
   docs
     .command("ingest")
-    .description("index a folder of documents (Markdown, text, HTML, PDF)")
+    .description(
+      "index a folder of documents (Markdown, text, HTML, PDF); exit 1 if any file failed (the others are still indexed)",
+    )
     .argument("<folder>")
     .option("--index <file>", "index file (default: the first documents source in the config)")
-    .action(async (folder: string, opts, cmd: Command) =>
-      (await docsCmd()).docsIngestCommand(folder, opts, g(cmd), io),
-    );
+    .action(async (folder: string, opts, cmd: Command) => {
+      state.exitCode = await (await docsCmd()).docsIngestCommand(folder, opts, g(cmd), io);
+    });
   docs
     .command("search")
     .description("search the document index")

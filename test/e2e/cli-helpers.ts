@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,4 +69,84 @@ export function runCli(
     });
     child.stdin.end(options.stdin ?? "");
   });
+}
+
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves with the first match of `pattern` on stderr; rejects if the process exits first or on timeout. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the `flm` binary and leaves it running (for `flm serve`). The caller must stop it. */
+export function startCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): CliProcess {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: "",
+    GOOGLE_GENERATIVE_AI_API_KEY: "",
+    FLM_MODEL: "",
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
+    cwd: options.cwd,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters = new Set<() => void>();
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString("utf8");
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString("utf8");
+    for (const w of waiters) w();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => {
+      resolve({ code, signal });
+      for (const w of waiters) w();
+    }),
+  );
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+    waitForStderr(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern} on stderr:\n${stderr}`));
+        }, timeoutMs);
+        const check = () => {
+          const match = stderr.match(pattern);
+          if (match) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(match);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            reject(
+              new Error(`flm exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${stderr}`),
+            );
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
 }

@@ -1,0 +1,150 @@
+/**
+ * `flm audit show|verify` end to end: `flm ask` writes the hash-chained audit records, the CLI
+ * lists them without values, verifies them, and names the first record an attacker rewrote.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateAuditKey } from "../../src/privacy/audit/index.js";
+import {
+  type FakeOpenAIServer,
+  type RecordedRequest,
+  reply,
+  startFakeOpenAIServer,
+} from "../helpers/fake-openai-server.js";
+import { runCli } from "./cli-helpers.js";
+
+const SECRET_EMAIL = "maria.keller@example.org";
+
+let cloud: FakeOpenAIServer;
+let local: FakeOpenAIServer;
+let dir: string;
+
+function plannerReply(req: RecordedRequest) {
+  const user =
+    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
+  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0] ?? "nobody";
+  return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder } }] });
+}
+
+beforeAll(async () => {
+  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  cloud.handle(plannerReply);
+  local.handle(() => reply.text("Found the customer [s1]."));
+  dir = mkdtempSync(join(tmpdir(), "flm-audit-e2e-"));
+  const db = new Database(join(dir, "crm.sqlite"));
+  db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(1, "Maria Keller", SECRET_EMAIL);
+  db.close();
+  generateAuditKey(join(dir, "keys", "audit-key.pem"));
+  writeFileSync(
+    join(dir, "flm.config.json"),
+    JSON.stringify({
+      planner: `${cloud.url}#planner-model`,
+      generator: `${local.url}#local-model`,
+      tools: [
+        {
+          kind: "sql",
+          name: "crm",
+          driver: "sqlite",
+          path: "crm.sqlite",
+          sensitive: [
+            { column: "customers.name", type: "PERSON" },
+            { column: "customers.email", type: "EMAIL" },
+          ],
+          queries: [
+            {
+              name: "find_customer",
+              description: "Find a customer by full name.",
+              sql: "SELECT id, name, email FROM customers WHERE name = :name",
+              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+            },
+          ],
+        },
+      ],
+      audit: { path: "audit.sqlite", keyPath: "keys/audit-key.pem" },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([cloud?.close(), local?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("flm audit end to end", { timeout: 60_000 }, () => {
+  it("an empty log is reported, not an error; no audit store is a configuration error (exit 3)", async () => {
+    const cfg = join(dir, "noaudit.json");
+    writeFileSync(cfg, JSON.stringify({ generator: `${local.url}#m` }));
+    const [r, none] = await Promise.all([
+      runCli(["audit", "show"], { cwd: dir }),
+      runCli(["--config", cfg, "audit", "verify"], { cwd: dir }),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("The audit log is empty.");
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain("error CONFIG_INVALID: audit: missing");
+  });
+
+  it("asks leave records that show lists with placeholders only, and verify says OK", async () => {
+    // Two processes append to the same log at once: the chain must stay linear.
+    const asks = await Promise.all(
+      [`Find Maria Keller (${SECRET_EMAIL}).`, "What is the email of Maria Keller?"].map((prompt) =>
+        runCli(["ask", prompt], { cwd: dir }),
+      ),
+    );
+    for (const r of asks) {
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(0);
+    }
+    expect(cloud.requests).toHaveLength(2);
+
+    const [show, json, verify] = await Promise.all([
+      runCli(["audit", "show"], { cwd: dir }),
+      runCli(["audit", "show", "--json"], { cwd: dir }),
+      runCli(["audit", "verify"], { cwd: dir }),
+    ]);
+    expect(show.code).toBe(0);
+    const lines = show.stdout.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => l.split("  ")[0]).sort()).toEqual(["1", "2"]);
+    for (const line of lines) expect(line).toMatch(/ {2}allowed {2}127\.0\.0\.1:\d+ {2}plan {2}/);
+
+    expect(json.code).toBe(0);
+    const records = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(records).toHaveLength(2);
+    for (const rec of records) {
+      expect(rec.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(rec.body).toBeUndefined(); // bodies are not stored by default
+      expect(rec.placeholderCounts).toMatchObject({ PERSON: 1 });
+    }
+    // The body hashes are those of the exact bytes the cloud received.
+    const { createHash } = await import("node:crypto");
+    const sent = cloud.requests.map((r) => createHash("sha256").update(r.body).digest("hex")).sort();
+    expect(records.map((r) => r.bodySha256).sort()).toEqual(sent);
+    for (const out of [show.stdout, json.stdout]) {
+      expect(out).not.toContain("Maria");
+      expect(out).not.toContain("Keller");
+      expect(out).not.toContain(SECRET_EMAIL);
+    }
+
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^Audit log OK: 2 record\(s\)/);
+  });
+
+  it("a record rewritten behind the triggers fails verify, naming its sequence number", async () => {
+    const db = new Database(join(dir, "audit.sqlite"));
+    db.exec("DROP TRIGGER audit_records_no_update");
+    db.prepare("UPDATE audit_records SET host = 'evil.example.com:443' WHERE seq = 2").run();
+    db.close();
+    // Verified with the auditor's public key (what someone without the private key would use).
+    const r = await runCli(["audit", "verify", "--key", join(dir, "keys", "audit-key.pem.pub")], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Audit log FAILED verification: .* at record 2\./);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * `flm serve` end to end: the real binary, a config with `${ENV}` tokens, scripted model servers,
+ * driven by the official `openai` npm client; then SIGTERM must drain and exit 0.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type FakeOpenAIServer,
+  type RecordedRequest,
+  reply,
+  startFakeOpenAIServer,
+} from "../helpers/fake-openai-server.js";
+import { loadOpenAISpec } from "../helpers/openai-spec.js";
+import { type CliProcess, startCli } from "./cli-helpers.js";
+
+const CANARY = "Ottoline Brackenridge";
+const TOKEN = "tok-e2e-alice-0123456789";
+const spec = loadOpenAISpec();
+/** Schema checks run only when ../shared has the spec; everything else always runs. */
+const valid = (schema: string, value: unknown) => spec?.assertValid(schema, value);
+
+let cloud: FakeOpenAIServer;
+let local: FakeOpenAIServer;
+let dir: string;
+let flm: CliProcess;
+let baseURL: string;
+
+function plannerReply(req: RecordedRequest) {
+  const user =
+    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
+  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0];
+  return reply.json({
+    steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder ?? "nobody" } }],
+  });
+}
+
+beforeAll(async () => {
+  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  cloud.handle(plannerReply);
+  local.handle(() => reply.text("The customer is a VIP account [s1]."));
+  dir = mkdtempSync(join(tmpdir(), "flm-serve-"));
+  const db = new Database(join(dir, "crm.sqlite"));
+  db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, note TEXT)");
+  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(1, "Maria Keller", `VIP, referred by ${CANARY}`);
+  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(2, CANARY, "canary row");
+  db.close();
+  writeFileSync(
+    join(dir, "flm.config.json"),
+    JSON.stringify({
+      name: "crm-agent",
+      planner: `${cloud.url}#planner-model`,
+      generator: `${local.url}#local-model`,
+      tools: [
+        {
+          kind: "sql",
+          name: "crm",
+          driver: "sqlite",
+          path: "crm.sqlite",
+          sensitive: [{ column: "customers.name", type: "PERSON" }],
+          queries: [
+            {
+              name: "find_customer",
+              description: "Find a customer by full name.",
+              sql: "SELECT id, name, note FROM customers WHERE name = :name",
+              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+            },
+          ],
+        },
+      ],
+      privacy: { canaries: [CANARY] },
+      users: [{ token: "${FLM_E2E_TOKEN}", id: "alice", roles: ["analyst"] }],
+    }),
+  );
+  flm = startCli(["serve", "--port", "0"], { cwd: dir, env: { FLM_E2E_TOKEN: TOKEN } });
+  const match = await flm.waitForStderr(/listening on (http:\/\/\S+)/);
+  baseURL = `${match[1]}/v1`;
+}, 30_000);
+
+afterAll(async () => {
+  if (flm && flm.child.exitCode === null && flm.child.signalCode === null) flm.child.kill("SIGKILL");
+  await Promise.all([cloud?.close(), local?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("flm serve end to end", { timeout: 30_000 }, () => {
+  it("prints the listening line with the configured model name and never the token", () => {
+    expect(flm.stderr).toContain("(models: crm-agent)");
+    expect(flm.stderr).not.toContain(TOKEN);
+  });
+
+  it("answers a non-streaming completion through the openai client", async () => {
+    const client = new OpenAI({ baseURL, apiKey: TOKEN, maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: "crm-agent",
+      messages: [{ role: "user", content: "What do we know about Maria Keller?" }],
+    });
+    valid("CreateChatCompletionResponse", completion);
+    expect(completion.object).toBe("chat.completion");
+    expect(completion.model).toBe("crm-agent");
+    expect(completion.choices[0]?.message.content).toBe("The customer is a VIP account [s1].");
+    expect(completion.choices[0]?.finish_reason).toBe("stop");
+    // The planner saw a placeholder; the local model saw the row.
+    expect(cloud.allBodies()).toContain("<PERSON_1>");
+    expect(local.allBodies()).toContain("VIP, referred by");
+  });
+
+  it("streams a completion as spec-valid chunks ending with finish_reason stop", async () => {
+    const client = new OpenAI({ baseURL, apiKey: TOKEN, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "crm-agent",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "What do we know about Maria Keller?" }],
+    });
+    let text = "";
+    const finishes: (string | null)[] = [];
+    let usageChunks = 0;
+    for await (const chunk of stream) {
+      valid("CreateChatCompletionStreamResponse", chunk);
+      expect(chunk.object).toBe("chat.completion.chunk");
+      for (const choice of chunk.choices) {
+        text += choice.delta.content ?? "";
+        finishes.push(choice.finish_reason);
+      }
+      if (chunk.usage) usageChunks++;
+    }
+    expect(text).toBe("The customer is a VIP account [s1].");
+    expect(finishes.at(-1)).toBe("stop");
+    expect(usageChunks).toBe(1);
+  });
+
+  it("refuses a bad token with 401 in OpenAI's error format, running nothing", async () => {
+    const before = cloud.requests.length;
+    const client = new OpenAI({ baseURL, apiKey: "tok-wrong-000000000", maxRetries: 0 });
+    const error = await client.chat.completions
+      .create({ model: "crm-agent", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as InstanceType<typeof OpenAI.AuthenticationError>).status).toBe(401);
+    expect((error as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe("invalid_api_key");
+    // The raw wire: a spec-valid error body and a WWW-Authenticate challenge.
+    const raw = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "crm-agent", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(raw.status).toBe(401);
+    expect(raw.headers.get("www-authenticate")).toContain("Bearer");
+    const body = await raw.json();
+    valid("ErrorResponse", body);
+    expect(body.error.code).toBe("invalid_api_key");
+    expect(cloud.requests.length).toBe(before);
+  });
+
+  it("lists the model, reports health and exposes Prometheus metrics", async () => {
+    const client = new OpenAI({ baseURL, apiKey: TOKEN, maxRetries: 0 });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(["crm-agent"]);
+
+    const origin = baseURL.replace(/\/v1$/, "");
+    const health = await fetch(`${origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", models: ["crm-agent"] });
+
+    const metrics = await fetch(`${origin}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get("content-type")).toContain("text/plain");
+    const body = await metrics.text();
+    expect(body).toMatch(
+      /flm_http_requests_total\{[^}]*route="\/v1\/chat\/completions"[^}]*status="200"[^}]*\} 2/,
+    );
+    expect(body).toMatch(/flm_http_requests_total\{[^}]*status="401"[^}]*\} 2/);
+    expect(body).toMatch(/flm_tokens_total\{[^}]*location="cloud"[^}]*\} [1-9]/);
+    expect(body).toMatch(/flm_tokens_total\{[^}]*location="local"[^}]*\} [1-9]/);
+    expect(body).toContain("flm_runs_in_flight 0");
+  });
+
+  it("shuts down gracefully on SIGTERM (exit 0) and nothing sensitive reached the cloud", async () => {
+    const t0 = Date.now();
+    flm.child.kill("SIGTERM");
+    const exit = await Promise.race([
+      flm.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no exit in 5 s")), 5_000)),
+    ]);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(flm.stderr).toContain("shutting down");
+    expect(flm.stderr).not.toMatch(/\n\s+at /);
+
+    const sent = cloud.allBodies();
+    expect(cloud.requests.length).toBeGreaterThanOrEqual(2);
+    expect(sent).not.toContain(CANARY);
+    expect(sent).not.toContain("Ottoline");
+    expect(sent).not.toContain("Maria Keller");
+    expect(sent).not.toContain("VIP, referred by");
+    expect(sent).not.toContain(TOKEN);
+  });
+});
