@@ -232,6 +232,7 @@ async function buildModel(
         baseURL: object.baseURL,
         apiKey,
         headers: object.headers,
+        contextWindow: object.contextWindow,
       }
     : spec;
   return resolveModel(resolved as string, { fetch, env });

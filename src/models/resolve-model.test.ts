@@ -1,5 +1,6 @@
 import { generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ollamaReply, startFakeOllamaServer } from "../../test/helpers/fake-ollama-server.js";
 import {
   type FakeOpenAIServer,
   reply,
@@ -34,11 +35,10 @@ describe("resolveModel", () => {
       fetched++;
       return fetch(input, init);
     };
-    const env = { OPENAI_API_KEY: "k", OLLAMA_BASE_URL: server.origin };
+    const env = { OPENAI_API_KEY: "k" };
     for (const spec of [
       { provider: "openai", model: "gpt-x", baseURL: server.url },
       `${server.url}#local-model`,
-      "ollama:qwen2.5:3b",
     ] as const) {
       server.enqueue(reply.text("hi"));
       const { text } = await generateText({
@@ -48,9 +48,27 @@ describe("resolveModel", () => {
       });
       expect(text).toBe("hi");
     }
-    expect(fetched).toBe(3);
-    expect(server.requests.map((r) => r.json.model)).toEqual(["gpt-x", "local-model", "qwen2.5:3b"]);
+    expect(fetched).toBe(2);
+    expect(server.requests.map((r) => r.json.model)).toEqual(["gpt-x", "local-model"]);
     expect(server.requests[0].headers.authorization).toBe("Bearer k");
+  });
+
+  it("resolves ollama: to Ollama's native API with the context window and keep_alive set", async () => {
+    const ollama = await startFakeOllamaServer();
+    try {
+      ollama.enqueue(ollamaReply.text("hi"));
+      const model = resolveModel(
+        { provider: "ollama", model: "qwen2.5:3b", contextWindow: 16384 },
+        { env: { OLLAMA_BASE_URL: `${ollama.url}/v1` } },
+      );
+      const { text } = await generateText({ model, prompt: "hello", maxRetries: 0 });
+      expect(text).toBe("hi");
+      expect(ollama.requests[0].path).toBe("/api/chat");
+      expect(ollama.requests[0].json.options.num_ctx).toBe(16384);
+      expect(ollama.requests[0].json.keep_alive).toBeDefined();
+    } finally {
+      await ollama.close();
+    }
   });
 
   it("says which environment variable to set when a key is missing", () => {

@@ -4,6 +4,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { FlmError } from "../errors/flm-error.js";
+import { createOllamaModel } from "./ollama/ollama-chat-model.js";
 
 export interface ModelSpecObject {
   /** openai | anthropic | google | ollama | openai-compatible */
@@ -12,6 +13,8 @@ export interface ModelSpecObject {
   baseURL?: string;
   apiKey?: string;
   headers?: Record<string, string>;
+  /** Ollama: the context window to load the model with (`num_ctx`). Default 8192. */
+  contextWindow?: number;
 }
 
 export interface ResolveModelOptions {
@@ -27,11 +30,11 @@ const KEY_ENV: Record<string, string> = {
   google: "GOOGLE_GENERATIVE_AI_API_KEY",
 };
 
-export const DEFAULT_OLLAMA_URL = "http://localhost:11434/v1";
+export const DEFAULT_OLLAMA_URL = "http://localhost:11434";
 
 /**
  * Turns a spec into an AI SDK model instance:
- * `openai:gpt-4o`, `anthropic:claude-sonnet-4-5`, `google:gemini-2.5-pro`, `ollama:qwen2.5:3b`,
+ * `openai:gpt-4o`, `anthropic:claude-sonnet-4-5`, `google:gemini-2.5-pro`, `ollama:qwen2.5:3b` (native API),
  * `http://host:8000/v1#model-name` (any OpenAI-compatible server), or an object form.
  */
 export function resolveModel(
@@ -56,13 +59,14 @@ export function resolveModel(
     case "google":
       return createGoogleGenerativeAI({ ...common, apiKey: key(s, env), baseURL: s.baseURL })(s.model);
     case "ollama":
-      return createOpenAICompatible({
+      // Ollama's native API: the only way to set the context window (num_ctx) and keep_alive.
+      // Its OpenAI-compatible endpoint stays available as http://host:11434/v1#model.
+      return createOllamaModel({
         ...common,
-        name: "ollama",
-        baseURL:
-          s.baseURL ??
-          (env.OLLAMA_BASE_URL ? `${env.OLLAMA_BASE_URL.replace(/\/$/, "")}/v1` : DEFAULT_OLLAMA_URL),
-      }).chatModel(s.model);
+        model: s.model,
+        baseURL: (s.baseURL ?? env.OLLAMA_BASE_URL ?? DEFAULT_OLLAMA_URL).replace(/\/v1\/?$/, ""),
+        contextWindow: s.contextWindow,
+      });
     case "openai-compatible": {
       if (!s.baseURL) {
         throw new FlmError("MODEL_SPEC_INVALID", `Model "${s.model}" needs a base URL.`, {
