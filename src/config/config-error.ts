@@ -4,7 +4,6 @@ export type ConfigErrorCode =
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "CONFIG_ENV_MISSING"
-  | "FEATURE_UNAVAILABLE"
   | "GENERATOR_UNTRUSTED";
 
 /** One problem in a configuration file, located by its key path (`tools[1].queries[0].sql`). */
@@ -33,7 +32,6 @@ export function isConfigError(error: unknown): error is FlmError {
     FlmError.isInstance(error) &&
     (error instanceof ConfigError ||
       error.code.startsWith("CONFIG_") ||
-      error.code === "FEATURE_UNAVAILABLE" ||
       error.code === "GENERATOR_UNTRUSTED" ||
       error.code === "MODEL_SPEC_INVALID" ||
       error.code === "MODEL_KEY_MISSING" ||

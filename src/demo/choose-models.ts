@@ -45,8 +45,9 @@ export class DemoModelError extends FlmError {
   }
 }
 
+/** The same cache `flm pull` fills: `$FLM_MODEL_CACHE`, else `~/.cache/flm/models`. */
 export function modelCacheDir(env: Record<string, string | undefined> = process.env): string {
-  return env.FLM_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "flm", "models");
+  return env.FLM_MODEL_CACHE || join(homedir(), ".cache", "flm", "models");
 }
 
 /** Flags win, then FLM_MODEL, then the cached or downloaded default. A cloud key makes the cloud plan. */
@@ -69,7 +70,7 @@ export async function chooseModels(
       throw new DemoModelError(
         `FLM_OFFLINE is set and ${DEFAULT_MODEL.file} is not in ${modelCacheDir(env)}.`,
       );
-    else generator = await download(onDownload);
+    else generator = await download(onDownload, env);
     why.push(`generator: ${DEFAULT_MODEL.label}, in-process (${generator})`);
   }
   let planner = flags.planner;
@@ -86,10 +87,15 @@ export async function chooseModels(
   return { planner, generator: generator!, why };
 }
 
-async function download(onDownload: Parameters<typeof chooseModels>[2]): Promise<string> {
+async function download(
+  onDownload: Parameters<typeof chooseModels>[2],
+  env: Record<string, string | undefined>,
+): Promise<string> {
   const update = onDownload({ label: DEFAULT_MODEL.label, bytes: DEFAULT_MODEL.approxBytes });
   try {
     const result = await pullModel(DEFAULT_MODEL.uri, {
+      cacheDir: modelCacheDir(env),
+      fileName: DEFAULT_MODEL.file,
       onProgress: (p) => update?.(p.downloadedSize, p.totalSize || DEFAULT_MODEL.approxBytes),
     });
     return result.path;
