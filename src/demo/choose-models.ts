@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FlmError } from "../errors/flm-error.js";
-import { pullModel } from "../models/download/index.js";
+import { cacheFileNameFor, pullModel } from "../models/download/index.js";
 
 /**
  * Qwen2.5-3B-Instruct at Q4_K_M: about 1.9 GB, runs on a laptop CPU, follows instructions and
@@ -11,7 +11,8 @@ import { pullModel } from "../models/download/index.js";
  */
 export const DEFAULT_MODEL = {
   uri: "hf:bartowski/Qwen2.5-3B-Instruct-GGUF/Qwen2.5-3B-Instruct-Q4_K_M.gguf",
-  file: "Qwen2.5-3B-Instruct-Q4_K_M.gguf",
+  // The name `flm pull <uri>` gives it in the cache, so a pulled model is found here.
+  file: cacheFileNameFor("hf:bartowski/Qwen2.5-3B-Instruct-GGUF/Qwen2.5-3B-Instruct-Q4_K_M.gguf"),
   approxBytes: 1_930_000_000,
   label: "Qwen2.5-3B-Instruct Q4_K_M",
 };

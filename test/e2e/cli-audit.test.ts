@@ -2,77 +2,62 @@
  * `flm audit show|verify` end to end: `flm ask` writes the hash-chained audit records, the CLI
  * lists them without values, verifies them, and names the first record an attacker rewrote.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateAuditKey } from "../../src/privacy/audit/index.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
 import {
-  type FakeOpenAIServer,
-  type RecordedRequest,
-  reply,
-  startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
-import { runCli } from "./cli-helpers.js";
+  type CliFixture,
+  crmTool,
+  findCustomerQuery,
+  lastUserText,
+  runCli,
+  startCliFixture,
+  writeFlmConfig,
+  writeSqliteDb,
+} from "./cli-helpers.js";
 
 const SECRET_EMAIL = "maria.keller@example.org";
 
+let fixture: CliFixture;
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
 let dir: string;
 
 function plannerReply(req: RecordedRequest) {
-  const user =
-    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
-  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0] ?? "nobody";
+  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? "nobody";
   return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder } }] });
 }
 
 beforeAll(async () => {
-  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  fixture = await startCliFixture("audit-e2e");
+  ({ cloud, local, dir } = fixture);
   cloud.handle(plannerReply);
   local.handle(() => reply.text("Found the customer [s1]."));
-  dir = mkdtempSync(join(tmpdir(), "flm-audit-e2e-"));
-  const db = new Database(join(dir, "crm.sqlite"));
-  db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
-  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(1, "Maria Keller", SECRET_EMAIL);
-  db.close();
+  writeSqliteDb(join(dir, "crm.sqlite"), {
+    customers: {
+      columns: "id INTEGER PRIMARY KEY, name TEXT, email TEXT",
+      rows: [[1, "Maria Keller", SECRET_EMAIL]],
+    },
+  });
   generateAuditKey(join(dir, "keys", "audit-key.pem"));
-  writeFileSync(
-    join(dir, "flm.config.json"),
-    JSON.stringify({
-      planner: `${cloud.url}#planner-model`,
-      generator: `${local.url}#local-model`,
-      tools: [
-        {
-          kind: "sql",
-          name: "crm",
-          driver: "sqlite",
-          path: "crm.sqlite",
-          sensitive: [
-            { column: "customers.name", type: "PERSON" },
-            { column: "customers.email", type: "EMAIL" },
-          ],
-          queries: [
-            {
-              name: "find_customer",
-              description: "Find a customer by full name.",
-              sql: "SELECT id, name, email FROM customers WHERE name = :name",
-              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
-            },
-          ],
-        },
-      ],
-      audit: { path: "audit.sqlite", keyPath: "keys/audit-key.pem" },
-    }),
-  );
+  writeFlmConfig(fixture, {
+    tools: [
+      crmTool(
+        [findCustomerQuery("id, name, email")],
+        [
+          { column: "customers.name", type: "PERSON" },
+          { column: "customers.email", type: "EMAIL" },
+        ],
+      ),
+    ],
+    audit: { path: "audit.sqlite", keyPath: "keys/audit-key.pem" },
+  });
 });
 
-afterAll(async () => {
-  await Promise.all([cloud?.close(), local?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe("flm audit end to end", { timeout: 60_000 }, () => {
   it("an empty log is reported, not an error; no audit store is a configuration error (exit 3)", async () => {

@@ -1,25 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FakeOpenAIServer,
-  type RecordedRequest,
-  reply,
-  startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
 import { sharedFile } from "../helpers/shared-dir.js";
-import { runCli } from "./cli-helpers.js";
+import { type CliFixture, lastUserText, runCli, startCliFixture } from "./cli-helpers.js";
 
+let fixture: CliFixture;
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
 let dir: string;
 
 /** A scripted cloud planner that plans each demo question the way a good model would. */
 function plan(req: RecordedRequest) {
-  const user = String(
-    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "",
-  );
+  const user = lastUserText(req);
   if (/diagnosis/.test(user))
     return reply.json({ steps: [{ id: "s1", tool: "diagnosis_counts", args: {} }] });
   const person = user.match(/<PERSON_\d+>/)?.[0];
@@ -35,18 +28,15 @@ function plan(req: RecordedRequest) {
 }
 
 beforeAll(async () => {
-  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  fixture = await startCliFixture("demo");
+  ({ cloud, local, dir } = fixture);
   cloud.handle(plan);
   local.handle((req) =>
     reply.text(`Answer from the local model (${String(req.body.length)} bytes of context) [s1].`),
   );
-  dir = mkdtempSync(join(tmpdir(), "flm-demo-"));
 });
 
-afterAll(async () => {
-  await Promise.all([cloud?.close(), local?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe("flm demo", { timeout: 180_000 }, () => {
   it("creates the clinic, writes a config, and answers federated questions without leaking", async () => {
@@ -99,34 +89,23 @@ describe("flm demo", { timeout: 180_000 }, () => {
   });
 
   it("the same seed gives the same database", async () => {
-    const a = await runCli(
-      [
-        "demo",
-        "--dir",
-        join(dir, "a"),
-        "--questions",
-        "1",
-        "--planner",
-        `${cloud.url}#p`,
-        "--generator",
-        `${local.url}#g`,
-      ],
-      { cwd: dir },
-    );
-    const b = await runCli(
-      [
-        "demo",
-        "--dir",
-        join(dir, "b"),
-        "--questions",
-        "1",
-        "--planner",
-        `${cloud.url}#p`,
-        "--generator",
-        `${local.url}#g`,
-      ],
-      { cwd: dir },
-    );
+    const demo = (sub: string) =>
+      runCli(
+        [
+          "demo",
+          "--dir",
+          join(dir, sub),
+          "--questions",
+          "1",
+          "--planner",
+          `${cloud.url}#p`,
+          "--generator",
+          `${local.url}#g`,
+        ],
+        { cwd: dir },
+      );
+    const a = await demo("a");
+    const b = await demo("b");
     expect(a.code).toBe(0);
     const line = (s: string) =>
       s
@@ -142,7 +121,7 @@ describe("flm demo", { timeout: 180_000 }, () => {
   it("without any model it says exactly what to do and exits 1", async () => {
     const r = await runCli(["demo", "--dir", join(dir, "offline")], {
       cwd: dir,
-      env: { FLM_OFFLINE: "1", FLM_CACHE_DIR: join(dir, "empty-cache") },
+      env: { FLM_OFFLINE: "1", FLM_MODEL_CACHE: join(dir, "empty-cache") },
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error DEMO_MODEL_UNAVAILABLE");

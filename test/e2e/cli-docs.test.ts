@@ -2,30 +2,30 @@
  * `flm docs ingest|search` and a document-grounded `flm ask` through the real binary: passages
  * and their citation labels reach the local model only, never the planner.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../helpers/fake-openai-server.js";
-import { runCli } from "./cli-helpers.js";
+import { type FakeOpenAIServer, reply } from "../helpers/fake-openai-server.js";
+import { type CliFixture, runCli, startCliFixture, writeFlmConfig } from "./cli-helpers.js";
 
 const CANARY = "Wilhelmina Thistlewood";
 const PASSAGE = "Parental leave is eighteen weeks at full pay";
 const CITE = "handbook.md § Employee Handbook > Leave > Parental leave";
 
+let fixture: CliFixture;
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
 let dir: string;
 let corpus: string;
 
 beforeAll(async () => {
-  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  fixture = await startCliFixture("docs-e2e");
+  ({ cloud, local, dir } = fixture);
   // The planner writes the query from the prompt's words; it never sees a passage.
   cloud.handle(() =>
     reply.json({ steps: [{ id: "s1", tool: "search_documents", args: { query: "parental leave weeks" } }] }),
   );
   local.handle(() => reply.text("Parental leave is eighteen weeks [s1]."));
-  dir = mkdtempSync(join(tmpdir(), "flm-docs-e2e-"));
   corpus = join(dir, "corpus");
   mkdirSync(join(corpus, "policies"), { recursive: true });
   writeFileSync(
@@ -54,21 +54,13 @@ beforeAll(async () => {
   );
   writeFileSync(join(corpus, "empty.md"), "");
   writeFileSync(join(corpus, "broken.pdf"), "%PDF-1.7\nthis is not really a pdf\u0000\u0001garbage");
-  writeFileSync(
-    join(dir, "flm.config.json"),
-    JSON.stringify({
-      planner: `${cloud.url}#planner-model`,
-      generator: `${local.url}#local-model`,
-      tools: [{ kind: "documents", name: "handbook", index: "index/docs.sqlite" }],
-      privacy: { canaries: [CANARY] },
-    }),
-  );
+  writeFlmConfig(fixture, {
+    tools: [{ kind: "documents", name: "handbook", index: "index/docs.sqlite" }],
+    privacy: { canaries: [CANARY] },
+  });
 });
 
-afterAll(async () => {
-  await Promise.all([cloud?.close(), local?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe("flm docs end to end", { timeout: 60_000 }, () => {
   it("ingests a folder, reporting bad files without losing the good ones (exit 1)", async () => {

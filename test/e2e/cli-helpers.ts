@@ -1,7 +1,14 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import {
+  type FakeOpenAIServer,
+  type RecordedRequest,
+  startFakeOpenAIServer,
+} from "../helpers/fake-openai-server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -40,35 +47,48 @@ export function runCli(
   options: { cwd: string; stdin?: string; env?: Record<string, string | undefined>; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      OPENAI_API_KEY: "",
-      ANTHROPIC_API_KEY: "",
-      GOOGLE_GENERATIVE_AI_API_KEY: "",
-      FLM_MODEL: "",
-      ...options.env,
-    };
-    const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
-      cwd: options.cwd,
-      env: env as NodeJS.ProcessEnv,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString("utf8");
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString("utf8");
-    });
+    const { child, output } = spawnCli(args, options);
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 25_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, ...output });
     });
     child.stdin.end(options.stdin ?? "");
   });
+}
+
+/**
+ * Spawns the binary with no cloud credentials and no default model in its environment (unless
+ * `env` sets them), collecting its output as it arrives; `onStderr` runs after each stderr chunk.
+ */
+function spawnCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+  onStderr?: () => void,
+): { child: ChildProcessWithoutNullStreams; output: { stdout: string; stderr: string } } {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: "",
+    GOOGLE_GENERATIVE_AI_API_KEY: "",
+    FLM_MODEL: "",
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
+    cwd: options.cwd,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d: Buffer) => {
+    output.stdout += d.toString("utf8");
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    output.stderr += d.toString("utf8");
+    onStderr?.();
+  });
+  return { child, output };
 }
 
 export interface CliProcess {
@@ -86,27 +106,8 @@ export function startCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string | undefined> },
 ): CliProcess {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    OPENAI_API_KEY: "",
-    ANTHROPIC_API_KEY: "",
-    GOOGLE_GENERATIVE_AI_API_KEY: "",
-    FLM_MODEL: "",
-    ...options.env,
-  };
-  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
-    cwd: options.cwd,
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
   const waiters = new Set<() => void>();
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString("utf8");
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString("utf8");
+  const { child, output } = spawnCli(args, options, () => {
     for (const w of waiters) w();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -118,20 +119,20 @@ export function startCli(
   return {
     child,
     get stdout() {
-      return stdout;
+      return output.stdout;
     },
     get stderr() {
-      return stderr;
+      return output.stderr;
     },
     exited,
     waitForStderr(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${pattern} on stderr:\n${stderr}`));
+          reject(new Error(`timed out waiting for ${pattern} on stderr:\n${output.stderr}`));
         }, timeoutMs);
         const check = () => {
-          const match = stderr.match(pattern);
+          const match = output.stderr.match(pattern);
           if (match) {
             clearTimeout(timer);
             waiters.delete(check);
@@ -140,7 +141,9 @@ export function startCli(
             clearTimeout(timer);
             waiters.delete(check);
             reject(
-              new Error(`flm exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${stderr}`),
+              new Error(
+                `flm exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${output.stderr}`,
+              ),
             );
           }
         };
@@ -149,4 +152,85 @@ export function startCli(
       });
     },
   };
+}
+
+/** The scripted cloud planner and local generator a CLI test talks to, and its working directory. */
+export interface CliFixture {
+  cloud: FakeOpenAIServer;
+  local: FakeOpenAIServer;
+  dir: string;
+  /** Stops both model servers and removes `dir`. */
+  close(): Promise<void>;
+}
+
+/** Starts the two model servers and makes a fresh temporary directory named `flm-<name>-…`. */
+export async function startCliFixture(name: string): Promise<CliFixture> {
+  const [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  const dir = mkdtempSync(join(tmpdir(), `flm-${name}-`));
+  return {
+    cloud,
+    local,
+    dir,
+    close: async () => {
+      await Promise.all([cloud.close(), local.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The text of the last user message in a request to a scripted model. */
+export function lastUserText(req: RecordedRequest): string {
+  return String(
+    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "",
+  );
+}
+
+/** A SQLite file holding each table's `rows`, created from its column definitions. */
+export function writeSqliteDb(path: string, tables: Record<string, { columns: string; rows: unknown[][] }>) {
+  const db = new Database(path);
+  for (const [table, { columns, rows }] of Object.entries(tables)) {
+    db.exec(`CREATE TABLE ${table} (${columns})`);
+    for (const row of rows)
+      db.prepare(`INSERT INTO ${table} VALUES (${row.map(() => "?").join(", ")})`).run(...row);
+  }
+  db.close();
+}
+
+/** The `crm` SQL tool over `crm.sqlite` (in the config's directory), with its column labels and queries. */
+export function crmTool(
+  queries: Record<string, unknown>[],
+  sensitive: { column: string; type: string }[] = [{ column: "customers.name", type: "PERSON" }],
+) {
+  return { kind: "sql", name: "crm", driver: "sqlite", path: "crm.sqlite", sensitive, queries };
+}
+
+/** The `find_customer` query every CRM config has, selecting `columns`. */
+export function findCustomerQuery(columns: string) {
+  return {
+    name: "find_customer",
+    description: "Find a customer by full name.",
+    sql: `SELECT ${columns} FROM customers WHERE name = :name`,
+    params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+  };
+}
+
+/**
+ * Writes `flm.config.json` (or `file`) into the fixture's directory: the fixture's planner and
+ * generator, then `config` (which may override them). Returns the file's path.
+ */
+export function writeFlmConfig(
+  fixture: Pick<CliFixture, "cloud" | "local" | "dir">,
+  config: Record<string, unknown>,
+  file = "flm.config.json",
+): string {
+  const path = join(fixture.dir, file);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      planner: `${fixture.cloud.url}#planner-model`,
+      generator: `${fixture.local.url}#local-model`,
+      ...config,
+    }),
+  );
+  return path;
 }

@@ -1,19 +1,18 @@
 /** `flm pull` end to end: the real binary downloads a generated GGUF from a server on 127.0.0.1. */
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FileServer, startGgufFileServer } from "../helpers/gguf-file-server.js";
 import { buildTinyLlamaGguf } from "../helpers/gguf-writer.js";
 import { runCli } from "./cli-helpers.js";
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 const gguf = buildTinyLlamaGguf({ seed: 11 });
-const served: string[] = [];
-let server: Server;
+let server: FileServer;
+let served: string[];
 let origin: string;
 let dir: string;
 let cache: string;
@@ -21,32 +20,12 @@ let cache: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "flm-pull-e2e-"));
   cache = join(dir, "cache");
-  server = createServer((req, res) => {
-    served.push(`${req.method} ${req.url}`);
-    if (req.url !== "/models/tiny.gguf") {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
-    const start = range ? Number(range[1]) : 0;
-    const end = range?.[2] ? Number(range[2]) : gguf.length - 1;
-    const body = gguf.subarray(start, end + 1);
-    const headers = {
-      "content-type": "application/octet-stream",
-      "accept-ranges": "bytes",
-      "content-length": String(body.length),
-    };
-    if (range) res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${end}/${gguf.length}` });
-    else res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startGgufFileServer(gguf);
+  ({ served, origin } = server);
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,20 +2,22 @@
  * `flm serve` end to end: the real binary, a config with `${ENV}` tokens, scripted model servers,
  * driven by the official `openai` npm client; then SIGTERM must drain and exit 0.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FakeOpenAIServer,
-  type RecordedRequest,
-  reply,
-  startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
 import { loadOpenAISpec } from "../helpers/openai-spec.js";
-import { type CliProcess, startCli } from "./cli-helpers.js";
+import {
+  type CliFixture,
+  type CliProcess,
+  crmTool,
+  findCustomerQuery,
+  lastUserText,
+  startCli,
+  startCliFixture,
+  writeFlmConfig,
+  writeSqliteDb,
+} from "./cli-helpers.js";
 
 const CANARY = "Ottoline Brackenridge";
 const TOKEN = "tok-e2e-alice-0123456789";
@@ -23,58 +25,40 @@ const spec = loadOpenAISpec();
 /** Schema checks run only when ../shared has the spec; everything else always runs. */
 const valid = (schema: string, value: unknown) => spec?.assertValid(schema, value);
 
+let fixture: CliFixture;
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
-let dir: string;
 let flm: CliProcess;
 let baseURL: string;
 
 function plannerReply(req: RecordedRequest) {
-  const user =
-    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
-  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0];
+  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0];
   return reply.json({
     steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder ?? "nobody" } }],
   });
 }
 
 beforeAll(async () => {
-  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  fixture = await startCliFixture("serve");
+  ({ cloud, local } = fixture);
+  const { dir } = fixture;
   cloud.handle(plannerReply);
   local.handle(() => reply.text("The customer is a VIP account [s1]."));
-  dir = mkdtempSync(join(tmpdir(), "flm-serve-"));
-  const db = new Database(join(dir, "crm.sqlite"));
-  db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, note TEXT)");
-  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(1, "Maria Keller", `VIP, referred by ${CANARY}`);
-  db.prepare("INSERT INTO customers VALUES (?, ?, ?)").run(2, CANARY, "canary row");
-  db.close();
-  writeFileSync(
-    join(dir, "flm.config.json"),
-    JSON.stringify({
-      name: "crm-agent",
-      planner: `${cloud.url}#planner-model`,
-      generator: `${local.url}#local-model`,
-      tools: [
-        {
-          kind: "sql",
-          name: "crm",
-          driver: "sqlite",
-          path: "crm.sqlite",
-          sensitive: [{ column: "customers.name", type: "PERSON" }],
-          queries: [
-            {
-              name: "find_customer",
-              description: "Find a customer by full name.",
-              sql: "SELECT id, name, note FROM customers WHERE name = :name",
-              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
-            },
-          ],
-        },
+  writeSqliteDb(join(dir, "crm.sqlite"), {
+    customers: {
+      columns: "id INTEGER PRIMARY KEY, name TEXT, note TEXT",
+      rows: [
+        [1, "Maria Keller", `VIP, referred by ${CANARY}`],
+        [2, CANARY, "canary row"],
       ],
-      privacy: { canaries: [CANARY] },
-      users: [{ token: "${FLM_E2E_TOKEN}", id: "alice", roles: ["analyst"] }],
-    }),
-  );
+    },
+  });
+  writeFlmConfig(fixture, {
+    name: "crm-agent",
+    tools: [crmTool([findCustomerQuery("id, name, note")])],
+    privacy: { canaries: [CANARY] },
+    users: [{ token: "${FLM_E2E_TOKEN}", id: "alice", roles: ["analyst"] }],
+  });
   flm = startCli(["serve", "--port", "0"], { cwd: dir, env: { FLM_E2E_TOKEN: TOKEN } });
   const match = await flm.waitForStderr(/listening on (http:\/\/\S+)/);
   baseURL = `${match[1]}/v1`;
@@ -82,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (flm && flm.child.exitCode === null && flm.child.signalCode === null) flm.child.kill("SIGKILL");
-  await Promise.all([cloud?.close(), local?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe("flm serve end to end", { timeout: 30_000 }, () => {

@@ -1,28 +1,30 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
 import {
-  type FakeOpenAIServer,
-  type RecordedRequest,
-  reply,
-  startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
-import { runCli } from "./cli-helpers.js";
+  type CliFixture,
+  crmTool,
+  findCustomerQuery,
+  lastUserText,
+  runCli,
+  startCliFixture,
+  writeFlmConfig,
+  writeSqliteDb,
+} from "./cli-helpers.js";
 
 const CANARY = "Quetzalia Marchbanks";
 const SECRET_EMAIL = "maria.keller@example.org";
 
+let fixture: CliFixture;
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
 let dir: string;
 
 /** The planner: looks up the customer named in the (pseudonymized) prompt, then their invoices. */
 function plannerReply(req: RecordedRequest) {
-  const user =
-    (req.json?.messages ?? []).filter((m: { role: string }) => m.role === "user").at(-1)?.content ?? "";
-  const placeholder = String(user).match(/<PERSON_\d+>/)?.[0];
+  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0];
   if (placeholder) {
     return reply.json({
       steps: [
@@ -34,83 +36,59 @@ function plannerReply(req: RecordedRequest) {
   return reply.json({ steps: [{ id: "s1", tool: "invoice_totals", args: {} }] });
 }
 
-function writeConfig(path: string, extra: Record<string, unknown> = {}) {
-  writeFileSync(
-    path,
-    JSON.stringify({
-      planner: `${cloud.url}#planner-model`,
-      generator: `${local.url}#local-model`,
-      tools: [
-        {
-          kind: "sql",
-          name: "crm",
-          driver: "sqlite",
-          path: "crm.sqlite",
-          sensitive: [
-            { column: "customers.name", type: "PERSON" },
-            { column: "customers.email", type: "EMAIL" },
-          ],
-          queries: [
-            {
-              name: "find_customer",
-              description: "Find a customer by full name.",
-              sql: "SELECT id, name, email, note FROM customers WHERE name = :name",
-              params: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
-            },
-            {
-              name: "customer_invoices",
-              description: "Invoices of one customer.",
-              sql: "SELECT id, total, status FROM invoices WHERE customer_id = :customer_id",
-              params: {
-                type: "object",
-                properties: { customer_id: { type: "integer" } },
-                required: ["customer_id"],
-              },
-            },
-            {
-              name: "invoice_totals",
-              description: "Total invoiced per status.",
-              sql: "SELECT status, SUM(total) AS total FROM invoices GROUP BY status",
-            },
-          ],
-        },
-      ],
-      privacy: { canaries: [CANARY] },
-      ...extra,
-    }),
-  );
-}
-
 beforeAll(async () => {
-  [cloud, local] = await Promise.all([startFakeOpenAIServer(), startFakeOpenAIServer()]);
+  fixture = await startCliFixture("cli");
+  ({ cloud, local, dir } = fixture);
   cloud.handle(plannerReply);
   local.handle(() => reply.text("Maria Keller has two invoices [s2]."));
-  dir = mkdtempSync(join(tmpdir(), "flm-cli-"));
-  const db = new Database(join(dir, "crm.sqlite"));
-  db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, email TEXT, note TEXT);
-    CREATE TABLE invoices (id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL, status TEXT);`);
-  db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?)").run(
-    1,
-    "Maria Keller",
-    SECRET_EMAIL,
-    `VIP, referred by ${CANARY}`,
-  );
-  db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?)").run(
-    2,
-    CANARY,
-    "q.marchbanks@example.org",
-    "canary row",
-  );
-  db.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?)").run(10, 1, 120.5, "paid");
-  db.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?)").run(11, 1, 99.99, "unpaid");
-  db.close();
-  writeConfig(join(dir, "flm.config.json"));
+  writeSqliteDb(join(dir, "crm.sqlite"), {
+    customers: {
+      columns: "id INTEGER PRIMARY KEY, name TEXT, email TEXT, note TEXT",
+      rows: [
+        [1, "Maria Keller", SECRET_EMAIL, `VIP, referred by ${CANARY}`],
+        [2, CANARY, "q.marchbanks@example.org", "canary row"],
+      ],
+    },
+    invoices: {
+      columns: "id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL, status TEXT",
+      rows: [
+        [10, 1, 120.5, "paid"],
+        [11, 1, 99.99, "unpaid"],
+      ],
+    },
+  });
+  writeFlmConfig(fixture, {
+    tools: [
+      crmTool(
+        [
+          findCustomerQuery("id, name, email, note"),
+          {
+            name: "customer_invoices",
+            description: "Invoices of one customer.",
+            sql: "SELECT id, total, status FROM invoices WHERE customer_id = :customer_id",
+            params: {
+              type: "object",
+              properties: { customer_id: { type: "integer" } },
+              required: ["customer_id"],
+            },
+          },
+          {
+            name: "invoice_totals",
+            description: "Total invoiced per status.",
+            sql: "SELECT status, SUM(total) AS total FROM invoices GROUP BY status",
+          },
+        ],
+        [
+          { column: "customers.name", type: "PERSON" },
+          { column: "customers.email", type: "EMAIL" },
+        ],
+      ),
+    ],
+    privacy: { canaries: [CANARY] },
+  });
 });
 
-afterAll(async () => {
-  await Promise.all([cloud?.close(), local?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 beforeEach(() => {
   cloud.requests.length = 0;

@@ -2,8 +2,9 @@
  * A real HTTP server on 127.0.0.1 speaking Ollama's native API (/api/chat streamed as NDJSON or
  * not, /api/embed, /api/tags), scripted per test and recording every request body.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJsonBody, readBody, sendJson } from "./http-test-utils.js";
 
 export interface OllamaRecordedRequest {
   method: string;
@@ -61,10 +62,7 @@ export async function startFakeOllamaServer(): Promise<FakeOllamaServer> {
     open.add(res);
     res.on("close", () => open.delete(res));
     const body = await readBody(req);
-    let json: any;
-    try {
-      json = body ? JSON.parse(body) : undefined;
-    } catch {}
+    const json = parseJsonBody(body);
     const path = (req.url ?? "/").split("?")[0];
     requests.push({ method: req.method ?? "GET", path, body, json });
 
@@ -141,18 +139,4 @@ export async function startFakeOllamaServer(): Promise<FakeOllamaServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -3,8 +3,9 @@
  * scripted per test, recording every request byte it receives. Used through the real AI SDK
  * provider packages, so what it records is exactly what would leave the building.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJsonBody, readBody, sendJson } from "./http-test-utils.js";
 
 export interface RecordedRequest {
   method: string;
@@ -96,12 +97,7 @@ export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
     open.add(res);
     res.on("close", () => open.delete(res));
     const body = await readBody(req);
-    let json: any;
-    try {
-      json = body ? JSON.parse(body) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonBody(body);
     const recorded: RecordedRequest = {
       method: req.method ?? "GET",
       path: req.url ?? "/",
@@ -139,21 +135,6 @@ export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
 }
 
 const sleep = (ms?: number) => (ms ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FileServer, startGgufFileServer } from "../../../test/helpers/gguf-file-server.js";
 import { buildTinyLlamaGguf } from "../../../test/helpers/gguf-writer.js";
 import { isFlmError } from "../../errors/flm-error.js";
 import { cacheFileNameFor, defaultModelCacheDir, pullModel } from "./index.js";
@@ -13,50 +12,19 @@ const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex")
 
 describe("pullModel (local HTTP server)", () => {
   const gguf = buildTinyLlamaGguf({ seed: 7 });
-  const served: string[] = [];
-  let server: Server;
+  let server: FileServer;
+  let served: string[];
   let origin: string;
   let cacheDir: string;
 
   beforeAll(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), "flm-pull-"));
-    server = createServer((req, res) => {
-      served.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`);
-      const slow = req.url?.startsWith("/slow/");
-      if (!req.url?.startsWith("/models/tiny.gguf") && !slow) {
-        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-        return;
-      }
-      const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
-      const start = range ? Number(range[1]) : 0;
-      const end = range?.[2] ? Number(range[2]) : gguf.length - 1;
-      const body = gguf.subarray(start, end + 1);
-      const headers = {
-        "content-type": "application/octet-stream",
-        "accept-ranges": "bytes",
-        "content-length": String(body.length),
-      };
-      if (range) res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${end}/${gguf.length}` });
-      else res.writeHead(200, headers);
-      if (req.method === "HEAD") return res.end();
-      // Several chunks so progress is observable.
-      let offset = 0;
-      const step = Math.ceil(body.length / (slow ? 20 : 4));
-      const push = () => {
-        if (offset >= body.length) return res.end();
-        res.write(body.subarray(offset, offset + step));
-        offset += step;
-        setTimeout(push, slow ? 300 : 5);
-      };
-      push();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startGgufFileServer(gguf);
+    ({ served, origin } = server);
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     rmSync(cacheDir, { recursive: true, force: true });
   });
 

@@ -25,6 +25,11 @@ export interface PullModelOptions {
   signal?: AbortSignal;
   /** Extra HTTP headers, e.g. an Authorization header for a private mirror. */
   headers?: Record<string, string>;
+  /**
+   * Give up when the host does not answer, or the download makes no progress, for this long
+   * (default 30 s): offline machines otherwise wait on retries for minutes.
+   */
+  stallTimeoutMs?: number;
 }
 
 export interface PulledModel {
@@ -59,37 +64,79 @@ export async function pullModel(uri: string, options: PullModelOptions = {}): Pr
   options.signal?.throwIfAborted();
   await mkdir(cacheDir, { recursive: true });
 
+  const stallMs = options.stallTimeoutMs ?? 30_000;
+  const stalled = () =>
+    new ModelDownloadError(
+      uri,
+      `no answer or no progress from the model host for ${Math.round(stallMs / 1000)} s (offline?)`,
+    );
   let downloader: Awaited<ReturnType<typeof createModelDownloader>>;
+  let lastProgress = Date.now();
   try {
     const { createModelDownloader } = await import("node-llama-cpp");
-    downloader = await createModelDownloader({
-      ...(isUrl(uri) ? { modelUrl: uri } : { modelUri: uri }),
-      dirPath: cacheDir,
-      fileName,
-      headers: options.headers,
-      showCliProgress: false,
-      skipExisting: true,
-      deleteTempFileOnCancel: true,
-      onProgress: options.onProgress
-        ? (status) =>
-            options.onProgress?.({ totalSize: status.totalSize, downloadedSize: status.downloadedSize })
-        : undefined,
-    });
+    downloader = await withTimeout(
+      createModelDownloader({
+        ...(isUrl(uri) ? { modelUrl: uri } : { modelUri: uri }),
+        dirPath: cacheDir,
+        fileName,
+        headers: options.headers,
+        showCliProgress: false,
+        skipExisting: true,
+        deleteTempFileOnCancel: true,
+        onProgress: (status) => {
+          lastProgress = Date.now();
+          options.onProgress?.({ totalSize: status.totalSize, downloadedSize: status.downloadedSize });
+        },
+      }),
+      stallMs,
+      stalled,
+    );
   } catch (error) {
+    removePartial(cacheDir, fileName);
+    if (error instanceof ModelDownloadError) throw error;
     throw new ModelDownloadError(uri, describe(error), error);
   }
 
+  // A watchdog: the download is cancelled when bytes stop arriving.
+  const watchdog = new AbortController();
+  lastProgress = Date.now();
+  const timer = setInterval(
+    () => {
+      if (Date.now() - lastProgress > stallMs) watchdog.abort(stalled());
+    },
+    Math.min(1000, stallMs / 4),
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, watchdog.signal]) : watchdog.signal;
   try {
-    const downloadedPath = await downloader.download({ signal: options.signal });
+    const downloadedPath = await Promise.race([
+      downloader.download({ signal }),
+      new Promise<never>((_, reject) =>
+        watchdog.signal.addEventListener("abort", () => reject(watchdog.signal.reason)),
+      ),
+    ]);
     // The downloader resolves (rather than rejects) when cancelled: never report that as done.
     if (options.signal?.aborted) throw options.signal.reason;
+    if (watchdog.signal.aborted) throw watchdog.signal.reason;
     return { path: downloadedPath, downloaded: true };
   } catch (error) {
     await downloader.cancel({ deleteTempFile: true }).catch(() => undefined);
     removePartial(cacheDir, fileName);
     if (options.signal?.aborted) throw new ModelDownloadAbortedError(uri, error);
+    if (error instanceof ModelDownloadError) throw error;
     throw new ModelDownloadError(uri, describe(error), error);
+  } finally {
+    clearInterval(timer);
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(error()), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Removes the final name (if the downloader left it half-written) and its temp siblings. */

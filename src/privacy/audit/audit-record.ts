@@ -151,6 +151,27 @@ export const RECORD_COLUMNS = [
   "hash",
 ] as const;
 
+/** Definitions of the `audit_records` columns after `seq` (whose type is dialect-specific). */
+export const RECORD_COLUMNS_DDL = `
+  at TEXT NOT NULL,
+  host TEXT NOT NULL,
+  model TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  body TEXT,
+  placeholder_counts TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  reason TEXT,
+  run_id TEXT,
+  user_id TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL`;
+
+/** The INSERT of one record into `table`; `param(n)` writes the dialect's n-th (1-based) placeholder. */
+export function insertRecordSql(table: string, param: (n: number) => string): string {
+  return `INSERT INTO ${table} (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map((_, i) => param(i + 1)).join(", ")})`;
+}
+
 function parseCounts(value: unknown): Record<string, number> {
   if (value == null) return {};
   // A tampered row may hold anything; the verifier reports it as an edit via the hash.

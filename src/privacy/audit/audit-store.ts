@@ -29,3 +29,31 @@ export interface AuditStore {
   listCheckpoints(): Promise<StoredCheckpoint[]>;
   close(): Promise<void>;
 }
+
+/**
+ * The SELECT behind `AuditStore.list` over `table`; `param(n)` writes the dialect's n-th (1-based)
+ * placeholder for `params[n - 1]`.
+ */
+export function listRecordsQuery(
+  table: string,
+  options: ListRecordsOptions,
+  param: (n: number) => string,
+): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (options.afterSeq !== undefined) {
+    params.push(options.afterSeq);
+    where.push(`seq > ${param(params.length)}`);
+  }
+  if (options.since !== undefined) {
+    params.push(options.since);
+    where.push(`at >= ${param(params.length)}`);
+  }
+  let sql = `SELECT * FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
+  sql += ` ORDER BY seq ${options.newestFirst ? "DESC" : "ASC"}`;
+  if (options.limit !== undefined) {
+    params.push(options.limit);
+    sql += ` LIMIT ${param(params.length)}`;
+  }
+  return { sql, params };
+}

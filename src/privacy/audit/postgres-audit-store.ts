@@ -3,12 +3,13 @@ import { AuditConfigError, AuditStoreError } from "./audit-errors.js";
 import {
   type AuditRecord,
   type AuditRecordFields,
-  RECORD_COLUMNS,
+  insertRecordSql,
+  RECORD_COLUMNS_DDL,
   recordFromRow,
   rowValues,
   sealRecord,
 } from "./audit-record.js";
-import type { AuditStore, ListRecordsOptions } from "./audit-store.js";
+import { type AuditStore, type ListRecordsOptions, listRecordsQuery } from "./audit-store.js";
 import { checkpointFromRow, type SignedCheckpoint, type StoredCheckpoint } from "./checkpoint.js";
 
 export interface PostgresAuditStoreOptions {
@@ -82,20 +83,7 @@ export class PostgresAuditStore implements AuditStore {
     const ddl = `
       CREATE SCHEMA IF NOT EXISTS ${q};
       CREATE TABLE IF NOT EXISTS ${this.t.records} (
-        seq BIGINT PRIMARY KEY,
-        at TEXT NOT NULL,
-        host TEXT NOT NULL,
-        model TEXT NOT NULL,
-        purpose TEXT NOT NULL,
-        body_sha256 TEXT NOT NULL,
-        body TEXT,
-        placeholder_counts TEXT NOT NULL,
-        decision TEXT NOT NULL,
-        reason TEXT,
-        run_id TEXT,
-        user_id TEXT,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
+        seq BIGINT PRIMARY KEY,${RECORD_COLUMNS_DDL}
       );
       CREATE INDEX IF NOT EXISTS audit_records_at ON ${this.t.records} (at);
       CREATE TABLE IF NOT EXISTS ${this.t.checkpoints} (
@@ -145,10 +133,7 @@ export class PostgresAuditStore implements AuditStore {
           ? { seq: Number(head.rows[0].seq), hash: String(head.rows[0].hash) }
           : undefined;
         const rec = sealRecord(prev, fields);
-        await client.query(
-          `INSERT INTO ${this.t.records} (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`,
-          rowValues(rec),
-        );
+        await client.query(insertRecordSql(this.t.records, pgParam), rowValues(rec));
         return rec;
       });
     } catch (cause) {
@@ -160,22 +145,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async list(options: ListRecordsOptions = {}): Promise<AuditRecord[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (options.afterSeq !== undefined) {
-      params.push(options.afterSeq);
-      where.push(`seq > $${params.length}`);
-    }
-    if (options.since !== undefined) {
-      params.push(options.since);
-      where.push(`at >= $${params.length}`);
-    }
-    let sql = `SELECT * FROM ${this.t.records}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
-    sql += ` ORDER BY seq ${options.newestFirst ? "DESC" : "ASC"}`;
-    if (options.limit !== undefined) {
-      params.push(options.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
+    const { sql, params } = listRecordsQuery(this.t.records, options, pgParam);
     const res = await this.pool.query(sql, params);
     return res.rows.map(recordFromRow);
   }
@@ -220,6 +190,8 @@ export class PostgresAuditStore implements AuditStore {
     }
   }
 }
+
+const pgParam = (n: number) => `$${n}`;
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -3,30 +3,18 @@ import { AuditStoreError } from "./audit-errors.js";
 import {
   type AuditRecord,
   type AuditRecordFields,
-  RECORD_COLUMNS,
+  insertRecordSql,
+  RECORD_COLUMNS_DDL,
   recordFromRow,
   rowValues,
   sealRecord,
 } from "./audit-record.js";
-import type { AuditStore, ListRecordsOptions } from "./audit-store.js";
+import { type AuditStore, type ListRecordsOptions, listRecordsQuery } from "./audit-store.js";
 import { checkpointFromRow, type SignedCheckpoint, type StoredCheckpoint } from "./checkpoint.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  host TEXT NOT NULL,
-  model TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  body_sha256 TEXT NOT NULL,
-  body TEXT,
-  placeholder_counts TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  reason TEXT,
-  run_id TEXT,
-  user_id TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
+  seq INTEGER PRIMARY KEY,${RECORD_COLUMNS_DDL}
 );
 CREATE INDEX IF NOT EXISTS audit_records_at ON audit_records (at);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (
@@ -81,9 +69,7 @@ export class SqliteAuditStore implements AuditStore {
       });
     }
     const headStmt = this.db.prepare("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
-    const insert = this.db.prepare(
-      `INSERT INTO audit_records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
-    );
+    const insert = this.db.prepare(insertRecordSql("audit_records", () => "?"));
     const tx = this.db.transaction((fields: AuditRecordFields) => {
       const prev = headStmt.get() as { seq: number; hash: string } | undefined;
       const rec = sealRecord(prev, fields);
@@ -105,22 +91,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async list(options: ListRecordsOptions = {}): Promise<AuditRecord[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (options.afterSeq !== undefined) {
-      where.push("seq > ?");
-      params.push(options.afterSeq);
-    }
-    if (options.since !== undefined) {
-      where.push("at >= ?");
-      params.push(options.since);
-    }
-    let sql = `SELECT * FROM audit_records${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
-    sql += ` ORDER BY seq ${options.newestFirst ? "DESC" : "ASC"}`;
-    if (options.limit !== undefined) {
-      sql += " LIMIT ?";
-      params.push(options.limit);
-    }
+    const { sql, params } = listRecordsQuery("audit_records", options, () => "?");
     const rows = this.db.prepare(sql).all(...params) as Record<string, unknown>[];
     return rows.map(recordFromRow);
   }

@@ -56,18 +56,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 // Column weights for bm25(): a hit in a heading or title says more than one in body text.
 const BM25 = "bm25(chunks_fts, 2.0, 3.0, 1.0)";
 
-export interface StoredDocument {
-  id: number;
-  path: string;
-  type: DocumentType;
-  title: string;
-  sha256: string;
-  size: number;
-  mtimeMs: number;
-  chunkCount: number;
-  embedder: string | null;
-}
-
 export interface DocumentRecord {
   path: string;
   type: DocumentType;
@@ -76,6 +64,13 @@ export interface DocumentRecord {
   size: number;
   mtimeMs: number;
   embedder?: string;
+}
+
+/** A document row as read back: the record plus its id and chunk count (`embedder` NULL when none). */
+export interface StoredDocument extends Omit<DocumentRecord, "embedder"> {
+  id: number;
+  chunkCount: number;
+  embedder: string | null;
 }
 
 export interface RankedChunk {

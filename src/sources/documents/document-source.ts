@@ -7,7 +7,7 @@ import { DocumentIndex } from "./document-index.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { type IngestOptions, type IngestReport, ingestFolder } from "./ingest-folder.js";
 import { MAX_LIMIT, searchIndex } from "./search-documents.js";
-import { citationLabel } from "./passage.js";
+import { citationLabel, type Passage } from "./passage.js";
 
 export interface DocumentSourceOptions {
   /** Source name, shown in traces (`docs:NAME`) and in the tool description. */
@@ -27,17 +27,10 @@ export interface DocumentSourceOptions {
 
 /** What the tool returns: compact passages for the local model's context. */
 export interface DocumentSearchResult {
-  passages: {
+  passages: (Omit<Passage, "start" | "end"> & {
     /** Label for citations, e.g. `handbook.pdf p.12`. */
     cite: string;
-    id: string;
-    source: string;
-    title: string;
-    page?: number;
-    heading?: string;
-    text: string;
-    score: number;
-  }[];
+  })[];
 }
 
 export interface DocumentSource extends ToolSource {
