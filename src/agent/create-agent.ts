@@ -320,6 +320,8 @@ export function createAgent(options: AgentOptions): Agent {
           signal,
           parallel: options.mapReduce?.parallel ?? 1,
           maxOutputTokens: answerReserve,
+        }).catch((error) => {
+          throw localModelError(error, signal, "while reading large results");
         });
         addUsage(trace.usage.local, reduced.usage);
         const facts = fitLines(
@@ -416,15 +418,7 @@ export function createAgent(options: AgentOptions): Agent {
       }
       return text;
     } catch (error) {
-      if (FlmError.isInstance(error)) throw error;
-      if (signal.aborted) throw new RunCancelledError(signal.reason);
-      throw new GeneratorError(
-        `The local model failed${text ? " mid-answer" : ""}: ${(error as Error)?.message ?? String(error)}`,
-        {
-          cause: error,
-          hint: "Check that the local model server is running and the model is loaded.",
-        },
-      );
+      throw localModelError(error, signal, text ? "mid-answer" : "");
     }
   }
 
@@ -497,6 +491,19 @@ function fitLines(text: string, budget: number, counter: TokenCounter): string {
     used += cost;
   }
   return `${kept.join("\n")}\n… ${lines.length - kept.length} more facts not shown: they did not fit the local model's context.`;
+}
+
+/** Typed errors pass through; a cancelled run says so; anything else is the local model failing. */
+function localModelError(error: unknown, signal: AbortSignal, when: string): FlmError {
+  if (FlmError.isInstance(error)) return error;
+  if (signal.aborted) return new RunCancelledError(signal.reason);
+  return new GeneratorError(
+    `The local model failed${when ? ` ${when}` : ""}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      cause: error,
+      hint: "Check that the local model server is running and the model is loaded.",
+    },
+  );
 }
 
 function addUsage(into: TokenUsage, add: TokenUsage): void {

@@ -94,6 +94,27 @@ describe("map-reduce when results exceed the local window", () => {
     expect(result.trace.usage.local.inputTokens).toBeGreaterThan(0);
   });
 
+  it("reports a local model that fails while reading chunks as GENERATOR_FAILED", async () => {
+    const big = defineTool({
+      name: "big",
+      description: "many rows",
+      input: z.object({}),
+      run: async () => ({ rows: rows("x", 400) }),
+    });
+    models.cloud.enqueue(reply.json({ steps: [{ id: "s1", tool: "big", args: {} }] }));
+    models.local.handle(() => reply.error(500, "out of memory"));
+    const agent = createAgent({
+      planner: models.planner,
+      generator: models.generator,
+      tools: [big],
+      contextWindow: 1024,
+      answerReserve: 200,
+    });
+    const error = await agent.run("q").catch((e) => e);
+    expect(error.code).toBe("GENERATOR_FAILED");
+    expect(error.message).toContain("while reading large results");
+  });
+
   it("uses the direct layout (no extra calls) when the results fit", async () => {
     const small = defineTool({
       name: "small",
