@@ -20,3 +20,17 @@ export class LlamaModelDisposedError extends FlmError {
     });
   }
 }
+
+/** The prompt alone does not fit the model's context window. */
+export class LlamaPromptTooLongError extends FlmError {
+  constructor(promptTokens: number, contextSize: number, cause?: unknown) {
+    super(
+      "LOCAL_PROMPT_TOO_LONG",
+      `The prompt is about ${promptTokens} tokens, but the local model's context holds ${contextSize}.`,
+      {
+        cause,
+        hint: "Use a model with a larger context (contextSize / contextWindow), offer fewer or shorter tool descriptions, or plan in the cloud.",
+      },
+    );
+  }
+}

@@ -1,4 +1,4 @@
-export { LlamaModelDisposedError, LlamaModelLoadError } from "./errors.js";
+export { LlamaModelDisposedError, LlamaModelLoadError, LlamaPromptTooLongError } from "./errors.js";
 export { toGbnfJsonSchema } from "./json-schema-to-gbnf.js";
 export {
   createLlamaModel,

@@ -29,7 +29,7 @@ import type {
   LlamaGrammar,
   LlamaModel,
 } from "node-llama-cpp";
-import { LlamaModelDisposedError } from "./errors.js";
+import { LlamaModelDisposedError, LlamaPromptTooLongError } from "./errors.js";
 import { toGbnfJsonSchema } from "./json-schema-to-gbnf.js";
 import {
   acquireLlamaModel,
@@ -325,10 +325,16 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
         ...(grammar ? { grammar } : {}),
         ...(functions ? { functions, maxParallelFunctionCalls: 4 } : {}),
       } as never;
-      const response = (await chat.generateResponse(
-        history,
-        generateOptions as never,
-      )) as LlamaChatResponse<ChatModelFunctions>;
+      const response = (await chat
+        .generateResponse(history, generateOptions as never)
+        .catch((error: unknown) => {
+          // llama.cpp's wording for "the prompt alone overflows the context": say it plainly.
+          if (/context shift|too long prompt|context size/i.test(String((error as Error)?.message))) {
+            const promptTokens = countPromptTokens(chat, model, history, functions);
+            throw new LlamaPromptTooLongError(promptTokens ?? 0, pool.context.contextSize, error);
+          }
+          throw error;
+        })) as unknown as LlamaChatResponse<ChatModelFunctions>;
       signal?.throwIfAborted();
 
       const inputTokens = countPromptTokens(chat, model, history, functions);
