@@ -69,7 +69,13 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
         config.audit.path
           ? { kind: "sqlite", path: configPath(config, config.audit.path) }
           : { kind: "postgres", url: config.audit.url! },
-        { keyPath: config.audit.keyPath ? configPath(config, config.audit.keyPath) : undefined },
+        {
+          keyPath: config.audit.keyPath ? configPath(config, config.audit.keyPath) : undefined,
+          storeBodies: config.audit.storeBodies,
+          checkpointEvery: config.audit.keyPath
+            ? (config.audit.checkpointEvery ?? { records: 100, ms: 60_000 })
+            : undefined,
+        },
       );
       const log = audit;
       closers.push(() => log.close());

@@ -134,6 +134,15 @@ const auditSchema = z
     path: z.string().optional(),
     url: z.string().optional(),
     keyPath: z.string().optional(),
+    /** Keep the pseudonymized request bodies (default: only their SHA-256). */
+    storeBodies: z.boolean().optional(),
+    /** Sign a checkpoint every N records and/or every T ms (default with keyPath: 100 records, 60 s). */
+    checkpointEvery: z
+      .strictObject({
+        records: z.number().int().positive().optional(),
+        ms: z.number().int().positive().optional(),
+      })
+      .optional(),
   })
   .refine((a) => Boolean(a.path) !== Boolean(a.url), {
     message: "exactly one of path (SQLite) or url (PostgreSQL)",

@@ -67,6 +67,8 @@ export class AuditLog {
   /** Serialises checkpoints so an append-triggered and a timer-triggered one never interleave. */
   private checkpointChain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Appended since this log was opened: a short-lived process still leaves its records signed. */
+  private appended = false;
   private readonly onError: (error: unknown) => void;
 
   constructor(store: AuditStore, options: AuditLogOptions = {}) {
@@ -103,6 +105,7 @@ export class AuditLog {
   /** Appends one egress record and returns it (with its seq and hash). */
   async append(entry: AuditEntry): Promise<AuditRecord> {
     const rec = await this.store.append(this.toFields(entry));
+    this.appended = true;
     if (this.everyRecords && rec.seq - Math.max(this.lastCheckpointSize, 0) >= this.everyRecords) {
       await this.signHead(true);
     }
@@ -158,6 +161,8 @@ export class AuditLog {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    // Sign what this process appended (a CLI run appends a record or two, then exits).
+    if (this.privateKey && this.appended) await this.signHead(true).catch(this.onError);
     await this.checkpointChain;
     await this.store.close();
   }
