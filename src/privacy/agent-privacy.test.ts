@@ -197,3 +197,16 @@ describe("privacy firewall in the pipeline", () => {
     }
   });
 });
+
+describe("modelOf", () => {
+  it("reads the model from the body, or from a Gemini-style URL", async () => {
+    const { modelOf } = await import("./agent-privacy.js");
+    expect(modelOf('{"model":"gpt-4.1","messages":[]}', "https://api.openai.com/v1/chat/completions")).toBe(
+      "gpt-4.1",
+    );
+    expect(
+      modelOf("{}", "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent"),
+    ).toBe("gemini-2.5-pro");
+    expect(modelOf("not json", "https://example.org/x")).toBe("unknown");
+  });
+});

@@ -93,7 +93,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     if (options.audit) {
       await options.audit.append({
         host: r.host,
-        model: modelOf(r.body),
+        model: modelOf(r.body, r.url),
         purpose: scope?.purpose ?? "unknown",
         body: r.body,
         placeholderCounts: session?.counts ?? {},
@@ -156,11 +156,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   };
 }
 
-function modelOf(body: string): string {
+/** The model a request is for: in the body (OpenAI, Anthropic) or in the path (Google `models/x:generateContent`). */
+export function modelOf(body: string, url = ""): string {
   try {
     const model = (JSON.parse(body) as { model?: unknown }).model;
-    return typeof model === "string" ? model : "unknown";
+    if (typeof model === "string") return model;
   } catch {
-    return "unknown";
+    // not JSON: fall through to the URL
   }
+  return /\/models\/([^/:?]+)/.exec(url)?.[1] ?? "unknown";
 }
