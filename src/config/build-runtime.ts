@@ -141,7 +141,9 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       tokenCounter,
       privacy,
       // One in-process context serves one sequence at a time; servers take chunks in parallel.
-      mapReduce: { parallel: inProcess ? 1 : 4 },
+      mapReduce: {
+        parallel: inProcess ? (typeof generatorSpec === "object" ? (generatorSpec.sequences ?? 1) : 1) : 4,
+      },
     });
     closers.push(() => agent.close());
     const name = config.name ?? "flm";
@@ -207,7 +209,11 @@ async function buildModel(
         },
       );
     }
-    return llamaModel(configPath(config, spec.modelPath), spec.contextWindow);
+    return llamaModel(configPath(config, spec.modelPath), {
+      contextSize: spec.contextWindow,
+      sequences: spec.sequences,
+      threads: spec.threads,
+    });
   }
   const object: ModelObjectConfig | undefined = typeof spec === "object" ? spec : undefined;
   let apiKey = object?.apiKey;
@@ -244,10 +250,13 @@ async function buildModel(
   return resolveModel(resolved as string, { fetch, env });
 }
 
-async function llamaModel(modelPath: string, contextSize?: number): Promise<LanguageModel> {
+async function llamaModel(
+  modelPath: string,
+  options: { contextSize?: number; sequences?: number; threads?: number } = {},
+): Promise<LanguageModel> {
   // Loaded on demand: llama.cpp's bindings are heavy and most commands never need them.
   const { createLlamaModel } = await import("../models/llama/index.js");
-  return createLlamaModel({ modelPath, contextSize });
+  return createLlamaModel({ modelPath, ...options });
 }
 
 function isLlamaModel(model: LanguageModel): model is LlamaLanguageModel {

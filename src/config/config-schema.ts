@@ -19,6 +19,10 @@ export const modelObjectSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** In-process GGUF (provider `llama`). */
   modelPath: z.string().optional(),
+  /** In-process only: requests served at once (one context sequence each; more wait in a queue). */
+  sequences: positiveInt.optional(),
+  /** In-process only: CPU threads for llama.cpp. */
+  threads: positiveInt.optional(),
   contextWindow: positiveInt.optional(),
   /** Declares a non-local generator host trusted to see tool results. */
   trusted: z.boolean().optional(),

@@ -105,3 +105,20 @@ describe("config", () => {
     );
   });
 });
+
+describe("in-process generator options", () => {
+  it("accepts sequences and threads for a llama generator, and names the key path of a bad one", () => {
+    const ok = parseConfig(
+      { generator: { provider: "llama", modelPath: "m.gguf", sequences: 2, threads: 4 } },
+      { env: {} },
+    );
+    expect(ok.generator).toMatchObject({ sequences: 2, threads: 4 });
+    let message = "";
+    try {
+      parseConfig({ generator: { provider: "llama", modelPath: "m.gguf", sequences: 0 } }, { env: {} });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("generator.sequences");
+  });
+});
