@@ -9,8 +9,9 @@ import { RunCancelledError } from "../execute/step-errors.js";
 import { createModelPlanner } from "../plan/model-planner.js";
 import type { Plan } from "../plan/plan.js";
 import { PlannerError, type PlanIssue, PlanValidationError } from "../plan/plan-errors.js";
-import { parsePlan } from "../plan/parse-plan.js";
+import { parsePlan, type RawPlannerOutput } from "../plan/parse-plan.js";
 import type { Planner, PlanRequest } from "../plan/planner.js";
+import { plannerTemplateText } from "../plan/planner-prompt.js";
 import { validatePlan } from "../plan/validate-plan.js";
 import type { Caller } from "../tools/caller.js";
 import type { Tool } from "../tools/tool.js";
@@ -161,6 +162,8 @@ export function createAgent(options: AgentOptions): Agent {
         },
       );
       trace.planner = active.name;
+      // The planner's own reply came from the cloud: echoing it in a repair request leaks nothing.
+      if (session) options.privacy?.markPublic?.([rawText(reply.raw)], session);
       const usage = active.location === "cloud" ? trace.usage.cloud : trace.usage.local;
       addUsage(usage, reply.usage);
       const parsed = parsePlan(reply.raw);
@@ -232,6 +235,7 @@ export function createAgent(options: AgentOptions): Agent {
       date: (options.now?.() ?? new Date()).toISOString().slice(0, 10),
       maxSteps: limits.maxSteps,
     };
+    if (session) options.privacy?.markPublic?.(plannerTemplateText(request), session);
     t = performance.now();
     const plan = await planWithRepairs(request, tools, trace, session, signal, emit);
     trace.stages.plan = performance.now() - t;
@@ -278,8 +282,9 @@ export function createAgent(options: AgentOptions): Agent {
           session && options.privacy ? (args) => options.privacy!.restore(args, session) : undefined,
         onStart: (step) => emit({ type: "tool-start", step }),
         onEnd: (outcome) => {
-          if (outcome.status === "ok" && session && options.privacy)
-            options.privacy.taint(outcome.step.id, outcome.output, session);
+          // Error messages of failed steps carry data too (a database's "key (email)=(…)").
+          if (session && options.privacy)
+            options.privacy.taint(outcome.step.id, outcome.status === "ok" ? outcome.output : outcome.error?.message, session);
           emit({ type: "tool-end", outcome });
         },
       });
@@ -373,7 +378,7 @@ export function createAgent(options: AgentOptions): Agent {
         text,
         citations: extractCitations(
           text,
-          plan.steps.map((s) => s.id),
+          outcomes.filter((o) => o.status === "ok").map((o) => o.step.id),
         ),
         steps: outcomes,
         trace,
@@ -504,6 +509,10 @@ function localModelError(error: unknown, signal: AbortSignal, when: string): Flm
       hint: "Check that the local model server is running and the model is loaded.",
     },
   );
+}
+
+function rawText(raw: RawPlannerOutput): string {
+  return raw.kind === "text" ? raw.text : JSON.stringify(raw.calls);
 }
 
 function addUsage(into: TokenUsage, add: TokenUsage): void {

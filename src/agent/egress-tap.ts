@@ -30,7 +30,11 @@ export function createEgressTap(inner: Fetch = globalThis.fetch): Fetch {
     try {
       return await inner(input, init);
     } catch (error) {
-      if (FlmError.isInstance(error) && error.code === "EGRESS_BLOCKED") record.decision = "blocked";
+      if (FlmError.isInstance(error) && error.code === "EGRESS_BLOCKED") {
+        record.decision = "blocked";
+        // The body held what must not leave; the trace keeps only its size and hash.
+        record.body = "[blocked: not sent]";
+      }
       throw error;
     }
   };

@@ -14,6 +14,11 @@ export interface AgentPrivacy {
   createSession(): PrivacySession;
   /** Makes the session the current run's (the egress guard looks it up), with the public tool specs. */
   bind?(session: PrivacySession, tools: ToolSpec[]): void;
+  /**
+   * Text that is public by construction (the planner's own instructions and replies): a tool
+   * value that happens to equal a word of it is not a leak, so the guard must not refuse it.
+   */
+  markPublic?(texts: string[], session: PrivacySession): void;
   /** Pseudonymizes texts in order (history first, prompt last); may throw a policy error. */
   pseudonymize(texts: string[], session: PrivacySession): string[];
   /** Problem with a string argument in a plan (e.g. an unknown placeholder), or undefined. */

@@ -69,9 +69,12 @@ export async function mapReduceResults(options: MapReduceOptions): Promise<MapRe
   const results: ExtractedFact[][] = new Array(chunks.length);
   const failedChunks: number[] = [];
   let next = 0;
+  // The first hard failure stops the other workers too: no more calls to a model that is down.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
 
   const worker = async () => {
-    while (next < chunks.length) {
+    while (next < chunks.length && !signal.aborted) {
       const index = next++;
       const chunk = chunks[index];
       let facts: ExtractedFact[] = [];
@@ -81,7 +84,7 @@ export async function mapReduceResults(options: MapReduceOptions): Promise<MapRe
           system: SYSTEM,
           prompt: `Question: ${options.question}\n\nLookup results (part ${index + 1} of ${chunks.length}):\n${chunk.text}`,
           output: Output.object({ schema }),
-          abortSignal: options.signal,
+          abortSignal: signal,
           maxRetries: 0,
           temperature: 0,
           maxOutputTokens: options.maxOutputTokens ?? 512,
@@ -91,7 +94,10 @@ export async function mapReduceResults(options: MapReduceOptions): Promise<MapRe
         facts = result.output.facts;
       } catch (error) {
         if (options.signal.aborted) throw error;
-        if (!NoObjectGeneratedError.isInstance(error)) throw error;
+        if (!NoObjectGeneratedError.isInstance(error)) {
+          stop.abort(error);
+          throw error;
+        }
         usage.inputTokens += error.usage?.inputTokens ?? 0;
         usage.outputTokens += error.usage?.outputTokens ?? 0;
         failedChunks.push(index);

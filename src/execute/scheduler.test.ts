@@ -251,3 +251,35 @@ describe("executePlan", () => {
     expect(seen).toEqual([{ args: { email: "maria@example.com" }, caller: "u7", step: "s1" }]);
   });
 });
+
+describe("executePlan callbacks", () => {
+  it("a throwing onEnd fails the run once every running step has settled, with no stray rejections", async () => {
+    const stray: unknown[] = [];
+    const onStray = (e: unknown) => stray.push(e);
+    process.on("unhandledRejection", onStray);
+    try {
+      const slow = defineTool({
+        name: "slow",
+        description: "slow",
+        input: z.object({ ms: z.number() }),
+        run: async ({ ms }, { signal }) => {
+          await sleep(ms, signal);
+          return ms;
+        },
+      });
+      const steps = [10, 60, 60, 200].map((ms, i) => ({ id: `s${i + 1}`, tool: "slow", args: { ms } }));
+      const error = await executePlan(plan(steps), {
+        tools: toolMap(slow),
+        concurrency: 3,
+        onEnd: (o) => {
+          if (o.step.id === "s1") throw new Error("callback broke");
+        },
+      }).catch((e) => e);
+      expect(error.message).toBe("callback broke");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(stray).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onStray);
+    }
+  });
+});

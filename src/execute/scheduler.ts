@@ -46,21 +46,28 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
   const stepOptions: ExecuteOptions = { ...options, signal: runController.signal };
 
+  let callbackError: unknown;
   const finish = (outcome: StepOutcome) => {
     outcomes.set(outcome.step.id, outcome);
     if (outcome.status === "ok") outputs.set(outcome.step.id, outcome.output);
-    options.onEnd?.(outcome);
+    try {
+      options.onEnd?.(outcome);
+    } catch (error) {
+      // Remembered and rethrown once every running step has settled: no orphaned rejections.
+      callbackError ??= error;
+      runController.abort(error);
+    }
   };
 
   while (waiting.size > 0 || running.size > 0) {
     for (const step of [...waiting]) {
-      if (options.signal?.aborted) {
+      if (runController.signal.aborted) {
         waiting.delete(step);
         finish({
           step,
           status: "cancelled",
           durationMs: 0,
-          error: errorInfo(new RunCancelledError(options.signal.reason)),
+          error: errorInfo(new RunCancelledError(runController.signal.reason)),
         });
         continue;
       }
@@ -90,7 +97,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       }
     }
     if (running.size > 0) await Promise.race(running.values());
-    else if (waiting.size > 0 && !options.signal?.aborted) {
+    else if (waiting.size > 0 && !runController.signal.aborted) {
       // Only reachable with a cycle or a reference to a missing step, which validation rejects.
       for (const step of waiting) {
         finish({
@@ -104,6 +111,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     }
   }
   options.signal?.removeEventListener("abort", onCallerAbort);
+  if (callbackError !== undefined) throw callbackError;
   return plan.steps.map((s) => outcomes.get(s.id)!);
 }
 

@@ -24,15 +24,29 @@ Tools:
 ${tools || "(none)"}`;
 }
 
+const EARLIER = "Earlier questions in this conversation (for reference only):";
+const NOTED = "Noted.";
+const REJECTED = "That plan was rejected:";
+const CORRECT = "Return a corrected plan in the same format.";
+
+/**
+ * The fixed parts of what the planner is sent (instructions, date, tool list, framing). They are
+ * public by construction; the egress guard is told so, so a tool value that equals a word of
+ * them (a year, a tool name) does not block the request. Dynamic content is not included.
+ */
+export function plannerTemplateText(request: PlanRequest): string[] {
+  return [plannerSystemPrompt(request, "json"), plannerSystemPrompt(request, "tool-calls"), EARLIER, NOTED, REJECTED, CORRECT];
+}
+
 export function plannerMessages(request: PlanRequest): ModelMessage[] {
   const messages: ModelMessage[] = [];
   if (request.history?.length) {
     const earlier = request.history.map((h, i) => `${i + 1}. ${h}`).join("\n");
     messages.push({
       role: "user",
-      content: `Earlier questions in this conversation (for reference only):\n${earlier}`,
+      content: `${EARLIER}\n${earlier}`,
     });
-    messages.push({ role: "assistant", content: "Noted." });
+    messages.push({ role: "assistant", content: NOTED });
   }
   messages.push({ role: "user", content: request.prompt });
   if (request.repair) {
@@ -44,7 +58,7 @@ export function plannerMessages(request: PlanRequest): ModelMessage[] {
     const problems = request.repair.issues.map((i) => `- ${i.message}`).join("\n");
     messages.push({
       role: "user",
-      content: `That plan was rejected:\n${problems}\nReturn a corrected plan in the same format.`,
+      content: `${REJECTED}\n${problems}\n${CORRECT}`,
     });
   }
   return messages;

@@ -11,6 +11,8 @@ import { isFlmError } from "../errors/flm-error.js";
 import { createModelPlanner } from "../plan/model-planner.js";
 import type { Planner } from "../plan/planner.js";
 import { createSqlSource } from "../sources/sql/sql-source.js";
+import { defineTool } from "../tools/define-tool.js";
+import { z } from "zod";
 import { createPrivacy } from "./agent-privacy.js";
 import { generateAuditKey } from "./audit/audit-key.js";
 import { openAuditLog } from "./audit/open-audit-log.js";
@@ -208,5 +210,46 @@ describe("modelOf", () => {
       modelOf("{}", "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent"),
     ).toBe("gemini-2.5-pro");
     expect(modelOf("not json", "https://example.org/x")).toBe("unknown");
+  });
+});
+
+describe("public text is not mistaken for a leak", () => {
+  it("a later turn is not blocked when an earlier tool result equals a word of the planner's own instructions or replies", async () => {
+    const yearTool = defineTool({
+      name: "sales_by_year",
+      description: "Sales totals per year",
+      input: z.object({ city: z.string() }),
+      run: async () => ({ rows: [{ year: 2026, day: "2026-11-26", city: "Berlin", total: 1234.5 }] }),
+    });
+    const privacy = createPrivacy();
+    const planner = createOpenAI({
+      baseURL: models.cloud.url,
+      apiKey: "k",
+      fetch: privacy.cloudFetch(),
+    }).chat("p");
+    const agent = createAgent({
+      planner,
+      generator: models.generator,
+      tools: [yearTool],
+      privacy,
+      now: () => new Date("2026-11-26T10:00:00Z"),
+    });
+    const session = agent.createSession();
+    models.local.handle(() => reply.text("ok [s1]"));
+    models.cloud.enqueue(
+      reply.json({ steps: [{ id: "s1", tool: "sales_by_year", args: { city: "Berlin" } }] }),
+    );
+    await agent.run("Sales this year?", { session });
+    // Turn 2: the system prompt says "Today is 2026-11-26"; the first plan is invalid, so the repair
+    // request echoes the planner's reply (with "Berlin", which is also a tool value by now).
+    models.cloud.enqueue(
+      reply.json({ steps: [{ id: "s1", tool: "sales_by_year", args: { town: "Berlin" } }] }),
+      reply.json({ steps: [{ id: "s1", tool: "sales_by_year", args: { city: "Berlin" } }] }),
+    );
+    const second = await agent.run("And the same again?", { session });
+    expect(second.trace.repairs).toBe(1);
+    expect(second.trace.egress.map((e) => e.decision)).toEqual(["allowed", "allowed"]);
+    // Tool values that are not public text are still refused.
+    expect(models.cloud.allBodies()).not.toContain("1234.5");
   });
 });

@@ -40,6 +40,8 @@ interface Session extends PrivacySession {
   vault: PlaceholderVault;
   taint: TaintIndex;
   counts: Record<string, number>;
+  /** Public texts already exempted (tool specs, planner instructions), so each is added once. */
+  exempted: Set<string>;
 }
 
 export interface Privacy extends AgentPrivacy {
@@ -77,8 +79,16 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       await values.addAll(options.sensitiveValues ?? []);
       for (const source of options.sources ?? [])
         if (source.sensitiveValues) await values.addAll(source.sensitiveValues());
-    })();
+    })().catch((error) => {
+      loading = undefined; // a source that was down is read again on the next run
+      throw error;
+    });
     return loading;
+  };
+  const exemptOnce = (s: Session, text: string) => {
+    if (s.exempted.has(text)) return;
+    s.exempted.add(text);
+    s.taint.exempt(text);
   };
 
   const sessionOf = (s: PrivacySession) => s as Session;
@@ -95,7 +105,8 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         host: r.host,
         model: modelOf(r.body, r.url),
         purpose: scope?.purpose ?? "unknown",
-        body: r.body,
+        // A blocked body holds exactly what must not be kept: store its hash only.
+        ...(r.decision === "allowed" ? { body: r.body } : { bodySha256: r.sha256 }),
         placeholderCounts: session?.counts ?? {},
         decision: r.decision,
         reason: r.hits.length ? r.hits.map((h) => `${h.type} from ${h.origin}`).join(", ") : undefined,
@@ -115,6 +126,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         vault: new PlaceholderVault(),
         taint: new TaintIndex({ minLength: options.minTaintLength }),
         counts: {},
+        exempted: new Set(),
       };
     },
     bind(session, tools: ToolSpec[]) {
@@ -122,7 +134,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       const scope = currentRunScope();
       scope?.data.set(SESSION_KEY, s);
       // Tool names, descriptions and enum values are public by definition.
-      s.taint.exempt(JSON.stringify(tools));
+      exemptOnce(s, JSON.stringify(tools));
     },
     pseudonymize(texts, session) {
       const s = sessionOf(session);
@@ -133,8 +145,11 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       });
       // The originals behind placeholders must never leave; what the user typed around them may.
       s.taint.addVault(s.vault);
-      s.taint.exempt(out.join("\n"));
+      for (const text of out) exemptOnce(s, text);
       return out;
+    },
+    markPublic(texts, session) {
+      for (const text of texts) exemptOnce(sessionOf(session), text);
     },
     checkPlanString(value, session) {
       const unknown = sessionOf(session).vault.unknownPlaceholders(value);
