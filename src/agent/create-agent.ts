@@ -284,7 +284,11 @@ export function createAgent(options: AgentOptions): Agent {
         onEnd: (outcome) => {
           // Error messages of failed steps carry data too (a database's "key (email)=(…)").
           if (session && options.privacy)
-            options.privacy.taint(outcome.step.id, outcome.status === "ok" ? outcome.output : outcome.error?.message, session);
+            options.privacy.taint(
+              outcome.step.id,
+              outcome.status === "ok" ? outcome.output : outcome.error?.message,
+              session,
+            );
           emit({ type: "tool-end", outcome });
         },
       });

@@ -35,7 +35,14 @@ const CORRECT = "Return a corrected plan in the same format.";
  * them (a year, a tool name) does not block the request. Dynamic content is not included.
  */
 export function plannerTemplateText(request: PlanRequest): string[] {
-  return [plannerSystemPrompt(request, "json"), plannerSystemPrompt(request, "tool-calls"), EARLIER, NOTED, REJECTED, CORRECT];
+  return [
+    plannerSystemPrompt(request, "json"),
+    plannerSystemPrompt(request, "tool-calls"),
+    EARLIER,
+    NOTED,
+    REJECTED,
+    CORRECT,
+  ];
 }
 
 export function plannerMessages(request: PlanRequest): ModelMessage[] {
