@@ -56,7 +56,9 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
   };
   try {
     const sources: ToolSource[] = [];
-    for (const [i, tool] of config.tools.entries()) {
+    const tools = withSensitiveColumns(config);
+    for (const [i, tool] of tools.entries()) {
+      assertToolHostTrusted(tool, i, config);
       const source = await buildSource(config, tool, i);
       sources.push(source);
       closers.push(() => source.close());
@@ -95,8 +97,9 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     await privacy?.ready?.();
 
     const generatorSpec = config.generator;
-    assertGeneratorTrusted(generatorSpec, config, env);
+    assertModelHostTrusted(generatorSpec, "generator", config, env);
     const generator = await buildModel(generatorSpec, "generator", config, env, options.fetch);
+    if (isLlamaModel(generator)) closers.push(() => generator.dispose());
     // The in-process model knows its window and tokenizer; other endpoints declare the window.
     const inProcess = isLlamaModel(generator) ? generator : undefined;
     const contextWindow =
@@ -118,6 +121,8 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
         location === "cloud"
           ? (privacy?.cloudFetch(options.fetch) ?? createEgressTap(options.fetch))
           : options.fetch;
+      // A "local" planner gets no guard, so it must really be local (or declared trusted).
+      if (location === "local") assertModelHostTrusted(plannerSpec, "planner", config, env);
       const model = await buildModel(plannerSpec, "planner", config, env, fetch);
       planner = createModelPlanner({
         model,
@@ -171,23 +176,84 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
   }
 }
 
-/** Data goes to the generator: it must run in-process, on a local/private host, or be declared trusted. */
-function assertGeneratorTrusted(
+function isTrustedHost(host: string, config: FlmConfig): boolean {
+  return (config.privacy?.trustedEndpoints ?? []).some(
+    (t) => t === host || t.split(":")[0] === host.split(":")[0],
+  );
+}
+
+/**
+ * Data goes to the generator (and to a planner marked local, which is not guarded): it must run
+ * in-process, on a local/private host, or be declared trusted.
+ */
+function assertModelHostTrusted(
   spec: ModelConfig,
+  role: "generator" | "planner",
   config: FlmConfig,
   env: Record<string, string | undefined>,
 ): void {
   const host = modelHost(spec, env);
-  if (host === undefined || isLocalHost(host)) return;
+  if (host === undefined || isLocalHost(host.split(":")[0])) return;
   if (typeof spec === "object" && spec.trusted) return;
-  if ((config.privacy?.trustedEndpoints ?? []).some((t) => t === host || t.split(":")[0] === host)) return;
+  if (isTrustedHost(host, config)) return;
+  const why =
+    role === "generator"
+      ? "the generator sees the tool results (your data)"
+      : 'a planner with location "local" is not behind the egress guard';
   throw new ConfigError(
     "GENERATOR_UNTRUSTED",
-    `generator: ${host} is not a local or private host, and the generator sees the tool results (your data).`,
+    `${role}: ${host} is not a local or private host, and ${why}.`,
     {
       hint: 'Point it at a local model, or declare it with "trusted": true (or list the host in privacy.trustedEndpoints) if that endpoint may see your data.',
     },
   );
+}
+
+/** Tool arguments can carry values from other steps: a tool on a remote host must be declared trusted. */
+function assertToolHostTrusted(tool: ToolSourceConfig, index: number, config: FlmConfig): void {
+  if (tool.kind !== "openapi" && tool.kind !== "mcp") return;
+  if (tool.trusted) return;
+  const urls =
+    tool.kind === "mcp" ? [tool.url] : [tool.baseUrl, typeof tool.spec === "string" ? tool.spec : undefined];
+  for (const url of urls) {
+    if (!url || !/^https?:\/\//.test(url)) continue;
+    const host = new URL(url).host;
+    if (isLocalHost(new URL(url).hostname) || isTrustedHost(host, config)) continue;
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `tools[${index}] (${tool.name}): ${host} is not a local or private host, and tool arguments can carry data from other steps.`,
+      {
+        issues: [{ path: `tools[${index}].trusted`, message: `declare the remote host ${host} trusted` }],
+        hint: 'Add "trusted": true to this tool source (or list the host in privacy.trustedEndpoints) if that service may receive your data.',
+      },
+    );
+  }
+}
+
+/** `privacy.sensitiveColumns` (`source.table.column`) joins the named SQL source's own `sensitive` list. */
+function withSensitiveColumns(config: FlmConfig): ToolSourceConfig[] {
+  const extra = config.privacy?.sensitiveColumns ?? [];
+  const tools = config.tools.map((t) => ({ ...t })) as ToolSourceConfig[];
+  for (const [i, entry] of extra.entries()) {
+    const [sourceName, ...column] = entry.split(".");
+    const tool = tools.find((t) => t.name === sourceName);
+    if (!tool || tool.kind !== "sql" || column.length !== 2) {
+      throw new ConfigError(
+        "CONFIG_INVALID",
+        `privacy.sensitiveColumns[${i}]: expected "<sql source>.<table>.<column>", found "${entry}"`,
+        {
+          issues: [
+            {
+              path: `privacy.sensitiveColumns[${i}]`,
+              message: "no SQL source by that name, or not source.table.column",
+            },
+          ],
+        },
+      );
+    }
+    tool.sensitive = [...(tool.sensitive ?? []), column.join(".")];
+  }
+  return tools;
 }
 
 async function buildModel(

@@ -87,6 +87,8 @@ const mcpTool = z.strictObject({
   exclude: z.array(z.string()).optional(),
   prefix: z.union([z.string(), z.boolean()]).optional(),
   timeoutMs: positiveInt.optional(),
+  /** A Streamable HTTP server on a non-local host receives tool arguments (possibly data): declare it. */
+  trusted: z.boolean().optional(),
 });
 
 const openapiTool = z.strictObject({
@@ -98,6 +100,8 @@ const openapiTool = z.strictObject({
   operations: z.array(z.string()).optional(),
   identity: jsonSchemaObject.optional(),
   timeoutMs: positiveInt.optional(),
+  /** A service on a non-local host receives tool arguments (possibly data): declare it. */
+  trusted: z.boolean().optional(),
 });
 
 const documentsTool = z.strictObject({

@@ -1,0 +1,69 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createCrmDb } from "../../test/helpers/crm-db.js";
+import { isFlmError } from "../errors/flm-error.js";
+import { buildRuntime } from "./build-runtime.js";
+import { loadConfig } from "./load-config.js";
+
+const { path: dbPath } = createCrmDb();
+const dir = join(dbPath, "..");
+const closers: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+
+async function build(config: Record<string, unknown>) {
+  const file = join(dir, `flm-${Math.random().toString(36).slice(2)}.config.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ planner: "local", generator: "http://127.0.0.1:9/v1#local", ...config }),
+  );
+  const runtime = await buildRuntime(await loadConfig(file), { env: {} });
+  closers.push(() => runtime.close());
+  return runtime;
+}
+
+const crm = { kind: "sql", name: "crm", driver: "sqlite", path: "crm.sqlite", tables: ["customers"] };
+
+describe("buildRuntime safeguards", () => {
+  it("indexes privacy.sensitiveColumns from the named SQL source", async () => {
+    const plain = await build({ tools: [crm] });
+    await plain.privacy?.ready();
+    expect(plain.privacy?.values.size).toBe(0);
+    const marked = await build({
+      tools: [crm],
+      privacy: { sensitiveColumns: ["crm.customers.email", "crm.customers.name"] },
+    });
+    await marked.privacy?.ready();
+    expect(marked.privacy?.values.size).toBe(8);
+  });
+
+  it("refuses a sensitiveColumns entry that names no SQL source", async () => {
+    const error = await build({ tools: [crm], privacy: { sensitiveColumns: ["crm.email"] } }).catch((e) => e);
+    expect(isFlmError(error, "CONFIG_INVALID")).toBe(true);
+    expect(error.message).toContain("privacy.sensitiveColumns[0]");
+  });
+
+  it("refuses a remote OpenAPI or MCP service that is not declared trusted", async () => {
+    const spec = { openapi: "3.0.0", info: { title: "t", version: "1" }, paths: {} };
+    const openapi = { kind: "openapi", name: "orders", spec, baseUrl: "https://orders.example.com/api" };
+    const error = await build({ tools: [openapi] }).catch((e) => e);
+    expect(isFlmError(error, "CONFIG_INVALID")).toBe(true);
+    expect(error.message).toContain("orders.example.com");
+    const mcp = { kind: "mcp", name: "remote", url: "https://mcp.example.com/mcp" };
+    expect(isFlmError(await build({ tools: [mcp] }).catch((e) => e), "CONFIG_INVALID")).toBe(true);
+    // Declared, or on a private network: accepted.
+    await expect(build({ tools: [{ ...openapi, trusted: true }] })).resolves.toBeDefined();
+    await expect(build({ tools: [{ ...openapi, baseUrl: "http://10.0.0.7/api" }] })).resolves.toBeDefined();
+  });
+
+  it("refuses a planner marked local that points at a cloud host", async () => {
+    const error = await build({
+      planner: { provider: "openai", model: "gpt-4o", apiKey: "k", location: "local" },
+      tools: [crm],
+    }).catch((e) => e);
+    expect(isFlmError(error, "GENERATOR_UNTRUSTED")).toBe(true);
+    expect(error.message).toContain("planner: api.openai.com");
+  });
+});
