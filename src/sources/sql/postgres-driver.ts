@@ -19,6 +19,18 @@ export interface PostgresDriverOptions {
   maxConnections?: number;
 }
 
+const DATE_OID = 1082;
+
+/**
+ * A `date` stays the string the server sent ("1985-03-05"): pg's default parses it as local
+ * midnight, which shifts it by a day east of UTC once serialized, and makes a sensitive date of
+ * birth unmatchable in the privacy index.
+ */
+function typeParser(oid: number, format?: "text" | "binary") {
+  if (oid === DATE_OID && format !== "binary") return (value: string) => value;
+  return pg.types.getTypeParser(oid, format as "text");
+}
+
 /**
  * `pg` Pool behind the SqlDriver interface. Every connection starts with
  * `default_transaction_read_only = on`; every query runs in its own transaction opened
@@ -43,6 +55,7 @@ export class PostgresDriver implements SqlDriver {
       connectionString: options.url,
       max: options.maxConnections ?? 5,
       options: `-c default_transaction_read_only=on -c search_path=${this.schema}`,
+      types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on("error", () => {});
@@ -88,6 +101,7 @@ export class PostgresDriver implements SqlDriver {
 
   async *stream(sql: string, params: unknown[], timeoutMs: number): AsyncIterable<unknown> {
     const client = await this.connect();
+    let committed = false;
     try {
       await client.query("BEGIN READ ONLY");
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
@@ -98,11 +112,13 @@ export class PostgresDriver implements SqlDriver {
         for (const row of batch.rows as unknown[][]) yield row[0];
       }
       await client.query("COMMIT");
-      client.release();
+      committed = true;
     } catch (cause) {
-      await client.query("ROLLBACK").catch(() => {});
-      client.release();
       throw translate(cause, sql, timeoutMs);
+    } finally {
+      // Also when the consumer stops early: end the transaction and give the client back.
+      if (!committed) await client.query("ROLLBACK").catch(() => {});
+      client.release();
     }
   }
 
@@ -136,6 +152,18 @@ export class PostgresDriver implements SqlDriver {
     await this.pool.end();
   }
 
+  private async cancelBackend(pid: number, stillRunning: () => boolean): Promise<void> {
+    const admin = new pg.Client({ connectionString: this.options.url });
+    try {
+      await admin.connect();
+      if (stillRunning()) await admin.query("SELECT pg_cancel_backend($1)", [pid]);
+    } catch {
+      // Best effort: the statement timeout still bounds the query.
+    } finally {
+      await admin.end().catch(() => {});
+    }
+  }
+
   private async connect(): Promise<pg.PoolClient> {
     try {
       return await this.pool.connect();
@@ -154,10 +182,12 @@ export class PostgresDriver implements SqlDriver {
     if (options.signal?.aborted)
       throw sqlError("SQL_ABORTED", "The run was cancelled before the query started.");
     const client = await this.connect();
-    // A cancelled run cancels the statement on the server too.
+    // A cancelled run cancels the statement on the server too, over its own connection (the
+    // pool may be full), and only while the statement still runs on this client.
+    let running = true;
     const onAbort = () => {
       const pid = (client as unknown as { processID?: number }).processID;
-      if (pid) this.pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => {});
+      if (pid) void this.cancelBackend(pid, () => running);
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -165,10 +195,12 @@ export class PostgresDriver implements SqlDriver {
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
       const result = await body(client);
       await client.query("COMMIT");
+      running = false;
       client.release();
       return result;
     } catch (cause) {
       await client.query("ROLLBACK").catch(() => {});
+      running = false;
       client.release();
       if (options.signal?.aborted) throw sqlError("SQL_ABORTED", "The run was cancelled.", { cause });
       throw translate(cause, "", options.timeoutMs);

@@ -128,3 +128,38 @@ describe.skipIf(!url)("PostgreSQL (FLM_TEST_PG_URL)", () => {
     });
   });
 });
+
+describe.skipIf(!url)("PostgreSQL dates", () => {
+  it("returns a date column as the calendar date, and indexes it in that form, whatever the time zone", async () => {
+    const { schema, admin, drop } = await makeSchema();
+    try {
+      await admin.query(`CREATE TABLE ${schema}.patient (id integer PRIMARY KEY, birth_date date NOT NULL)`);
+      await admin.query(`INSERT INTO ${schema}.patient VALUES (1, '1985-03-05')`);
+      const source = createSqlSource({
+        name: "clinic",
+        driver: "postgres",
+        url,
+        schema,
+        tables: ["patient"],
+        sensitive: [{ column: "patient.birth_date", type: "DATE_OF_BIRTH" }],
+      });
+      try {
+        const tool = (await source.tools()).find((t) => t.name === "find_patient")!;
+        const out = (await tool.run(tool.validate({}).value, {
+          signal: new AbortController().signal,
+          stepId: "s1",
+        })) as {
+          rows: Array<{ birth_date: unknown }>;
+        };
+        expect(out.rows[0].birth_date).toBe("1985-03-05");
+        const values = [];
+        for await (const v of source.sensitiveValues()) values.push(v.value);
+        expect(values).toEqual(["1985-03-05"]);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await drop();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { SensitiveValue, ToolSource } from "../../tools/tool-source.js";
 import type { Tool } from "../../tools/tool.js";
 import { type DeclaredQuery, declaredQueryTool, type ToolEnv } from "./declared-query.js";
 import { PostgresDriver } from "./postgres-driver.js";
-import type { SqlDriver, TableInfo } from "./sql-driver.js";
+import { plainValue, type SqlDriver, type TableInfo } from "./sql-driver.js";
 import { sqlError } from "./sql-error.js";
 import { SqliteDriver } from "./sqlite-driver.js";
 import { type TableToolConfig, tableTool } from "./table-tool.js";
@@ -129,7 +129,8 @@ export function createSqlSource(config: SqlSourceConfig): SqlSource {
         const { table, column } = resolveColumn(ref, known);
         const sql = `SELECT DISTINCT ${d.quoteIdent(column)} FROM ${d.quoteIdent(table)} WHERE ${d.quoteIdent(column)} IS NOT NULL`;
         for await (const value of d.stream(sql, [], env().timeoutMs * 10)) {
-          const text = String(value).trim();
+          // The form the local model and the user see (ISO dates, not Date#toString).
+          const text = String(plainValue(value)).trim();
           if (text)
             yield {
               type: type || column.toUpperCase(),
