@@ -57,6 +57,15 @@ export function buildRequest(
         { source: settings.source },
       );
     }
+    // "." and ".." survive encodeURIComponent and would be resolved by the URL parser,
+    // climbing to another operation (or out of the caller's segment).
+    if (value === "." || value === "..") {
+      throw new OpenApiSourceError(
+        "OPENAPI_REQUEST_FAILED",
+        `Path parameter "${name}" of ${operation.method} ${operation.path} may not be "${value}".`,
+        { source: settings.source },
+      );
+    }
     return encodeURIComponent(value);
   });
   const url = new URL(settings.baseUrl.replace(/\/+$/, "") + path);

@@ -124,6 +124,17 @@ describe("OpenAPI source: tools from the document", () => {
     expect(boom.message).toContain("database is on fire");
   });
 
+  it("refuses dot segments in path parameters, so a call cannot climb to another operation", async () => {
+    const tools = await source.tools();
+    const before = service.requests.length;
+    for (const orderId of ["..", "."]) {
+      const error: any = await call(tools, "getOrder", { orderId }).catch((e: any) => e);
+      expect(isFlmError(error, "OPENAPI_REQUEST_FAILED")).toBe(true);
+      expect(error.message).toContain(`may not be "${orderId}"`);
+    }
+    expect(service.requests.length).toBe(before);
+  });
+
   it("times out a slow operation with OPENAPI_TIMEOUT", async () => {
     const quick = createOpenApiSource({
       name: "orders",
