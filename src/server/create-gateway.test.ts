@@ -284,6 +284,12 @@ describe("gateway: authentication and errors", () => {
     expect(body.error).toMatchObject({ code: "PLAN_INVALID", type: "server_error" });
     expect(g.metrics.runErrors.get({ code: "PLAN_INVALID" })).toBe(1);
 
+    // Streaming too: repair rounds are not the plan, so the status is still a real 502.
+    models.cloud.enqueue(reply.text("no plan"), reply.text("still no plan"), reply.text("nope"));
+    const badStream = await post(url, { stream: true, messages: [{ role: "user", content: "Berlin?" }] });
+    expect(badStream.status).toBe(502);
+    expect((await badStream.json()).error).toMatchObject({ code: "PLAN_INVALID" });
+
     await gateway!.close();
     const blocking: typeof fetch = async () => {
       throw new EgressBlockedError("cloud.example", [{ type: "EMAIL", origin: "s1" }]);

@@ -286,7 +286,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       const iterator = agent.stream(request.prompt, runOptions)[Symbol.asyncIterator]();
       let first: IteratorResult<AgentEvent>;
       try {
-        first = await iterator.next();
+        // Repair rounds come before the plan: keep reading until the plan (or the end) arrives.
+        do first = await iterator.next();
+        while (!first.done && first.value.type === "repair");
       } catch (error) {
         end();
         return errorResponse(c, fail(error));
