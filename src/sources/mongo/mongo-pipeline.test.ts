@@ -90,3 +90,44 @@ describe("sanitizePipeline", () => {
     expect(() => sanitizePipeline([{ $match: { $where: "1" } }], rules)).toThrow(/"\$where" is not allowed/);
   });
 });
+
+describe("$lookup and declared fields", () => {
+  const declared = {
+    ...rules,
+    collectionFields: { orders: rules.fields, customers: ["_id", "country"] },
+  };
+
+  it("joins only the foreign collection's declared fields, and only lets later stages use those", () => {
+    const out = sanitizePipeline(
+      [
+        { $lookup: { from: "customers", localField: "customer", foreignField: "_id", as: "buyer" } },
+        { $match: { "buyer.country": "NO" } },
+      ],
+      declared,
+    );
+    expect(out[0]).toEqual({
+      $lookup: {
+        from: "customers",
+        localField: "customer",
+        foreignField: "_id",
+        as: "buyer",
+        pipeline: [{ $project: { _id: 1, country: 1 } }],
+      },
+    });
+    expect(() =>
+      sanitizePipeline(
+        [
+          { $lookup: { from: "customers", localField: "customer", foreignField: "_id", as: "buyer" } },
+          { $match: { "buyer.ssn": "x" } },
+        ],
+        declared,
+      ),
+    ).toThrow(/buyer\.ssn/);
+    expect(() =>
+      sanitizePipeline(
+        [{ $lookup: { from: "customers", localField: "customer", foreignField: "ssn", as: "b" } }],
+        declared,
+      ),
+    ).toThrow(/ssn/);
+  });
+});

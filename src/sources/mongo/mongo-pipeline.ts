@@ -11,6 +11,8 @@ import {
 export interface PipelineRules extends FilterRules {
   /** Collections `$lookup` may join (the declared ones). */
   collections: readonly string[];
+  /** Declared fields of each collection, where declared: a join never reveals more than them. */
+  collectionFields?: Readonly<Record<string, readonly string[] | undefined>>;
   /** Cap on documents returned; a final `$limit` of `maxDocs + 1` is always appended. */
   maxDocs: number;
 }
@@ -164,15 +166,20 @@ export function sanitizePipeline(pipeline: unknown, rules: PipelineRules): Recor
           throw stageError(`$lookup.from must be a declared collection: ${rules.collections.join(", ")}.`);
         }
         const as = outputName(body.as, "$lookup.as");
+        const foreignFields = rules.collectionFields?.[body.from];
         out.push({
           $lookup: {
             from: body.from,
             localField: field(String(body.localField)),
-            foreignField: checkField(String(body.foreignField), {}),
+            foreignField: checkField(String(body.foreignField), { fields: foreignFields }),
             as,
+            // Joined documents carry only the foreign collection's declared fields (MongoDB 5.0+).
+            ...(foreignFields
+              ? { pipeline: [{ $project: Object.fromEntries(foreignFields.map((f) => [f, 1])) }] }
+              : {}),
           },
         });
-        if (fields) fields = [...fields, as];
+        if (fields) fields = [...fields, ...(foreignFields ? foreignFields.map((f) => `${as}.${f}`) : [as])];
         break;
       }
       default:

@@ -57,6 +57,9 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
   const maxDocs = config.maxDocs ?? 100;
   const maxTimeMS = config.maxTimeMS ?? 5_000;
   const collections = config.collections.map((c) => c.name);
+  const collectionFields = Object.fromEntries(
+    config.collections.map((c) => [c.name, c.fields?.map((f) => (typeof f === "string" ? f : f.name))]),
+  );
   let client: Promise<MongoClient> | undefined;
   let closed = false;
 
@@ -98,7 +101,7 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
 
   const tools: Tool[] = config.collections.flatMap((coll) => {
     const fields = coll.fields?.map((f) => (typeof f === "string" ? f : f.name));
-    const rules = { fields, maxDocs, maxTimeMS, collections };
+    const rules = { fields, maxDocs, maxTimeMS, collections, collectionFields };
     const fieldList = coll.fields
       ? ` Fields: ${coll.fields.map((f) => (typeof f === "string" ? f : f.description ? `${f.name} (${f.description})` : f.name)).join(", ")}.`
       : "";
