@@ -237,7 +237,7 @@ function withSensitiveColumns(config: FlmConfig): ToolSourceConfig[] {
   for (const [i, entry] of extra.entries()) {
     const [sourceName, ...column] = entry.split(".");
     const tool = tools.find((t) => t.name === sourceName);
-    if (!tool || tool.kind !== "sql" || column.length !== 2) {
+    if (tool?.kind !== "sql" || column.length !== 2) {
       throw new ConfigError(
         "CONFIG_INVALID",
         `privacy.sensitiveColumns[${i}]: expected "<sql source>.<table>.<column>", found "${entry}"`,
