@@ -3,20 +3,10 @@
  * scripted per test, recording every request byte it receives. Used through the real AI SDK
  * provider packages, so what it records is exactly what would leave the building.
  */
-import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { parseJsonBody, readBody, sendJson } from "./http-test-utils.js";
+import type { ServerResponse } from "node:http";
+import { type RecordedHttpRequest, sendJson, startScriptedServer } from "./http-test-utils.js";
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  /** The raw body exactly as received. */
-  body: string;
-  /** Parsed JSON body, when it was JSON. */
-  json: any;
-  receivedAt: number;
-}
+export type RecordedRequest = RecordedHttpRequest;
 
 export interface ToolCallSpec {
   name: string;
@@ -88,53 +78,17 @@ export interface FakeOpenAIServer {
 }
 
 export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
-  const queue: Reply[] = [];
-  const requests: RecordedRequest[] = [];
-  let handler: Handler | undefined;
-  const open = new Set<ServerResponse>();
-
-  const server: Server = createServer(async (req, res) => {
-    open.add(res);
-    res.on("close", () => open.delete(res));
-    const body = await readBody(req);
-    const json = parseJsonBody(body);
-    const recorded: RecordedRequest = {
-      method: req.method ?? "GET",
-      path: req.url ?? "/",
-      headers: req.headers,
-      body,
-      json,
-      receivedAt: Date.now(),
-    };
-    requests.push(recorded);
-    if (recorded.method === "GET" && recorded.path.endsWith("/models")) {
-      return sendJson(res, 200, {
-        object: "list",
-        data: [{ id: "fake-model", object: "model", owned_by: "test" }],
-      });
-    }
-    const next = queue.shift() ?? (handler ? await handler(recorded) : undefined);
-    if (!next) return sendJson(res, 500, { error: { message: "fake server: no scripted reply left" } });
-    await serve(res, next, json?.stream === true, json?.model ?? "fake-model");
+  const server = await startScriptedServer<Reply>({
+    route: (res, request) => {
+      if (request.method !== "GET" || !request.path.endsWith("/models")) return false;
+      sendJson(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", owned_by: "test" }] });
+      return true;
+    },
+    noReply: (res) => sendJson(res, 500, { error: { message: "fake server: no scripted reply left" } }),
+    serve: (res, next, request) =>
+      serve(res, next, request.json?.stream === true, request.json?.model ?? "fake-model"),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
-
-  return {
-    url: `${origin}/v1`,
-    origin,
-    requests,
-    enqueue: (...replies) => queue.push(...replies),
-    handle: (h) => {
-      handler = h;
-    },
-    allBodies: () => requests.map((r) => r.body).join("\n"),
-    close: async () => {
-      for (const res of open) res.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...server, url: `${server.origin}/v1` };
 }
 
 const sleep = (ms?: number) => (ms ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
