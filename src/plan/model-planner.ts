@@ -43,7 +43,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
       try {
         const common = {
           model: options.model,
-          system: plannerSystemPrompt(request, mode),
+          system: plannerSystemPrompt(request, mode, { compact: options.structuredOutput }),
           messages: plannerMessages(request),
           abortSignal: signal,
           // Retries are ours (repair loop, fallback planner); the SDK's would multiply cloud round trips.

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import type { JSONSchema7, JSONSchema7Definition } from "@ai-sdk/provider";
 import type { PlanRequest } from "./planner.js";
 
 const RULES = `- Use only the tools listed below; arguments must match each tool's JSON Schema.
@@ -7,10 +8,35 @@ const RULES = `- Use only the tools listed below; arguments must match each tool
 - Steps that do not depend on each other run in parallel. Add only the steps that are needed.
 - If no lookup is needed to answer, return no steps.`;
 
-export function plannerSystemPrompt(request: PlanRequest, mode: "json" | "tool-calls"): string {
+const LOCAL_RULES = `- Use only the tools listed below, with their arguments.
+- Values written like <PERSON_1> are placeholders for private values: use them exactly as written.
+- Add only the steps that are needed; if no lookup is needed, return no steps.`;
+
+/**
+ * `compact` is for local planners decoding under the plan's JSON Schema: the grammar already
+ * enforces every argument, so tools are listed as short signatures. That keeps the prompt
+ * within a small model's window (a 200-table schema in full would not fit).
+ */
+export function plannerSystemPrompt(
+  request: PlanRequest,
+  mode: "json" | "tool-calls",
+  options: { compact?: boolean } = {},
+): string {
   const tools = request.tools
-    .map((t) => `- ${t.name}: ${t.description}\n  input schema: ${JSON.stringify(t.inputSchema)}`)
+    .map((t) =>
+      options.compact
+        ? `- ${toolSignature(t.name, t.inputSchema)}: ${t.description}`
+        : `- ${t.name}: ${t.description}\n  input schema: ${JSON.stringify(t.inputSchema)}`,
+    )
     .join("\n");
+  if (options.compact) {
+    return `You plan tool calls that gather what is needed to answer the user's question. Today is ${request.date}.
+Reply with JSON: {"steps": [{"id": "s1", "tool": "<tool>", "args": {...}}]}, at most ${request.maxSteps} steps.
+${LOCAL_RULES}
+
+Tools:
+${tools || "(none)"}`;
+  }
   const format =
     mode === "json"
       ? `Reply with only a JSON object, no prose: {"steps": [{"id": "s1", "tool": "<tool name>", "args": {...}}]}. Step ids are s1, s2, ... At most ${request.maxSteps} steps.`
@@ -69,4 +95,25 @@ export function plannerMessages(request: PlanRequest): ModelMessage[] {
     });
   }
   return messages;
+}
+
+/** `find_customer(city: string, limit?: integer)`: what a small model needs to pick a tool. */
+export function toolSignature(name: string, schema: JSONSchema7): string {
+  const required = new Set(schema.required ?? []);
+  const args = Object.entries(schema.properties ?? {}).map(([arg, def]) => {
+    return `${arg}${required.has(arg) ? "" : "?"}: ${typeName(def)}`;
+  });
+  return `${name}(${args.join(", ")})`;
+}
+
+function typeName(def: JSONSchema7Definition): string {
+  if (typeof def === "boolean") return "any";
+  if (def.enum) {
+    const values = def.enum.slice(0, 6).map((v: unknown) => JSON.stringify(v));
+    return values.join(" | ") + (def.enum.length > 6 ? " | …" : "");
+  }
+  if (def.type === "array")
+    return `${def.items && typeof def.items === "object" && !Array.isArray(def.items) ? typeName(def.items) : "any"}[]`;
+  if (Array.isArray(def.type)) return def.type.join(" | ");
+  return def.type ?? (def.anyOf ? "any" : "object");
 }
