@@ -141,8 +141,11 @@ describe("flm demo", { timeout: 180_000 }, () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toContain("planner: local");
     expect(r.stdout).toContain("━━ Question 1");
-    // A 260K-parameter model may not produce a usable plan; the demo must still finish cleanly.
-    expect([0, 1]).toContain(r.code);
-    expect(r.stdout).toMatch(/(answer \(local model\)|✗ failed: [A-Z_]+)/);
+    // The compact local-planner prompt fits the tiny model's window; the grammar makes its plan
+    // valid. Its answer is a children's story, but the run goes through every stage.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("→ left the building: nothing");
+    expect(r.stdout).toContain("answer (local model):");
+    expect(r.stdout).toContain("1/1 question(s) answered");
   });
 });
