@@ -188,6 +188,9 @@ describe("privacy firewall in the pipeline", () => {
       expect(records[0].userId).toBe("alice");
       expect(records[0].body).toBe(models.cloud.requests[0].body);
       expect(records[1].reason).toContain("CANARY from canary");
+      // The blocked body held the canary: only its hash is kept.
+      expect(records[1].body).toBeUndefined();
+      expect(records[1].bodySha256).toMatch(/^[0-9a-f]{64}$/);
       await audit.checkpoint();
       const report = await verifyAudit(audit.store, {
         publicKey: await loadAuditPublicKey(`${keyPath}.pub`),
@@ -251,5 +254,39 @@ describe("public text is not mistaken for a leak", () => {
     expect(second.trace.egress.map((e) => e.decision)).toEqual(["allowed", "allowed"]);
     // Tool values that are not public text are still refused.
     expect(models.cloud.allBodies()).not.toContain("1234.5");
+  });
+});
+
+describe("failed steps", () => {
+  it("taints a failed step's error message too: a prompt builder that forwards it is blocked", async () => {
+    let leaked = "";
+    const failing = defineTool({
+      name: "insert_contact",
+      description: "Adds a contact",
+      input: z.object({}),
+      run: async () => {
+        throw new Error("duplicate key value violates unique constraint: (email)=(zoe.quill@example.net)");
+      },
+    });
+    const privacy = createPrivacy();
+    const inner = createModelPlanner({
+      model: createOpenAI({ baseURL: models.cloud.url, apiKey: "k", fetch: privacy.cloudFetch() }).chat("p"),
+    });
+    const planner: Planner = {
+      name: "broken",
+      location: "cloud",
+      plan: (request, opts) => inner.plan({ ...request, prompt: `${request.prompt}\n${leaked}` }, opts),
+    };
+    const agent = createAgent({ planner, generator: models.generator, tools: [failing], privacy });
+    const session = agent.createSession();
+    models.cloud.enqueue(reply.json({ steps: [{ id: "s1", tool: "insert_contact", args: {} }] }));
+    models.local.enqueue(reply.text("It failed [s1]."));
+    const first = await agent.run("Add the contact", { session });
+    leaked = first.steps[0].error!.message;
+    expect(leaked).toContain("zoe.quill@example.net");
+    const before = models.cloud.requests.length;
+    const error = await agent.run("Try again", { session }).catch((e) => e);
+    expect(isFlmError(error, "EGRESS_BLOCKED")).toBe(true);
+    expect(models.cloud.requests.length).toBe(before);
   });
 });
