@@ -73,7 +73,8 @@ export async function demoCommand(
         io.print(`   ${prompt ?? "(not a chat body)"}`);
       }
       io.print(`plan (${result.trace.planner}):`);
-      if (!result.trace.plan?.steps.length) io.print("   (no lookups: the planner answered that none was needed)");
+      if (!result.trace.plan?.steps.length)
+        io.print("   (no lookups: the planner answered that none was needed)");
       for (const line of result.trace.plan ? formatPlan(result.trace.plan) : []) io.print(line);
       io.print(`answer (local model): ${result.text.trim()}`);
       const rows = result.steps.reduce((n, s) => n + rowsOf(s.output), 0);
