@@ -17,6 +17,7 @@ import {
   type DesignId,
   type LatencyProfile,
   type EndpointStats,
+  newStats,
   startScriptedModels,
 } from "./scripted-models.js";
 import { stepLevels, WORKLOAD } from "./workload.js";
@@ -78,17 +79,7 @@ const dependent = new Set(
   WORKLOAD.filter((q) => Math.max(...stepLevels(q.plan).values()) > 0).map((q) => q.id),
 );
 const piiQuestions = WORKLOAD.filter((q) => q.pii).length;
-const empty: EndpointStats = {
-  requests: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  requestBytes: 0,
-  toolBytes: 0,
-  sensitiveHits: 0,
-  sensitiveDistinct: new Set(),
-  leakingQuestions: new Set(),
-  unscripted: 0,
-};
+const empty: EndpointStats = newStats();
 
 const rows: Array<[string, ...string[]]> = [];
 const add = (

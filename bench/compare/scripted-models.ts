@@ -59,7 +59,7 @@ export interface EndpointStats {
   unscripted: number;
 }
 
-const newStats = (): EndpointStats => ({
+export const newStats = (): EndpointStats => ({
   requests: 0,
   inputTokens: 0,
   outputTokens: 0,

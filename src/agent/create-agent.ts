@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type LanguageModel, streamText } from "ai";
-import { buildContext } from "../context/build-context.js";
+import { buildContext, leadingLinesWithin } from "../context/build-context.js";
 import { mapReduceResults, renderFacts } from "../context/map-reduce.js";
 import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
 import { FlmError } from "../errors/flm-error.js";
@@ -491,15 +491,8 @@ export function createAgent(options: AgentOptions): Agent {
 function fitLines(text: string, budget: number, counter: TokenCounter): string {
   if (counter.count(text) <= budget) return text;
   const lines = text.split("\n");
-  const kept: string[] = [];
-  let used = 20;
-  for (const line of lines) {
-    const cost = counter.count(line) + 1;
-    if (used + cost > budget) break;
-    kept.push(line);
-    used += cost;
-  }
-  return `${kept.join("\n")}\n… ${lines.length - kept.length} more facts not shown: they did not fit the local model's context.`;
+  const { kept } = leadingLinesWithin(lines, budget, counter, 20);
+  return `${lines.slice(0, kept).join("\n")}\n… ${lines.length - kept} more facts not shown: they did not fit the local model's context.`;
 }
 
 /** Typed errors pass through; a cancelled run says so; anything else is the local model failing. */

@@ -93,8 +93,19 @@ function shorten(
   // Header plus at least one data line, or it is not worth showing.
   if (lines.length < 3) return undefined;
   const marker = (n: number) => `… ${n} more lines not shown: they did not fit the local model's context.`;
-  const markerCost = counter.count(marker(lines.length)) + 1;
-  let used = markerCost;
+  const { kept, used } = leadingLinesWithin(lines, room, counter, counter.count(marker(lines.length)) + 1);
+  if (kept < 3) return undefined;
+  return { text: `${lines.slice(0, kept).join("\n")}\n${marker(lines.length - kept)}`, tokens: used };
+}
+
+/** How many leading lines fit in `room` tokens after `reserved` ones (for a marker), and the tokens used. */
+export function leadingLinesWithin(
+  lines: string[],
+  room: number,
+  counter: TokenCounter,
+  reserved: number,
+): { kept: number; used: number } {
+  let used = reserved;
   let kept = 0;
   for (const line of lines) {
     const cost = counter.count(line) + 1;
@@ -102,6 +113,5 @@ function shorten(
     used += cost;
     kept++;
   }
-  if (kept < 3) return undefined;
-  return { text: `${lines.slice(0, kept).join("\n")}\n${marker(lines.length - kept)}`, tokens: used };
+  return { kept, used };
 }
