@@ -1,3 +1,4 @@
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import { FlmError, type FlmErrorOptions } from "../../errors/flm-error.js";
 
 /**
@@ -7,11 +8,55 @@ import { FlmError, type FlmErrorOptions } from "../../errors/flm-error.js";
  * - `MONGO_STAGE_REFUSED`: a pipeline stage outside the allow-list (`$out`, `$merge`...) or malformed.
  * - `MONGO_FIELD_REFUSED`: a field that is not declared, or a key that is not a plain field name.
  * - `MONGO_ARGUMENT_INVALID`: a value of the wrong shape (limit, regex length, ...).
- * - `MONGO_QUERY_FAILED`: the server refused or failed the query (includes `maxTimeMS` expiry).
+ * - `MONGO_TIMEOUT`: the server stopped the query at `maxTimeMS` (server error 50, MaxTimeMSExpired).
+ * - `MONGO_CONNECTION_FAILED`: the server could not be reached, or the connection dropped mid-query.
+ * - `MONGO_QUERY_FAILED`: the server refused or failed the query for another reason.
+ * - `MONGO_CALLER_REQUIRED`: the collection binds the caller's identity and the run has none.
  * - `MONGO_ABORTED`: the run was cancelled.
  */
 export class MongoSourceError extends FlmError {}
 
 export function mongoError(code: string, message: string, options?: FlmErrorOptions): MongoSourceError {
   return new MongoSourceError(code, message, options);
+}
+
+/** MongoDB's MaxTimeMSExpired. */
+const MAX_TIME_MS_EXPIRED = 50;
+
+/** A driver failure during a query, as the typed error a step reports. */
+export function queryFailure(
+  cause: unknown,
+  context: { source: string; maxTimeMS: number; aborted: boolean },
+): MongoSourceError {
+  if (FlmError.isInstance(cause)) return cause as MongoSourceError;
+  if (context.aborted)
+    return mongoError("MONGO_ABORTED", "The run was cancelled while the query ran.", { cause });
+  if (cause instanceof MongoServerError && cause.code === MAX_TIME_MS_EXPIRED) {
+    return mongoError(
+      "MONGO_TIMEOUT",
+      `MongoDB stopped the query after maxTimeMS (${context.maxTimeMS} ms) for source "${context.source}".`,
+      {
+        cause,
+        hint: "Narrow the filter or lower the limit, or raise maxTimeMS in the source's configuration.",
+      },
+    );
+  }
+  if (cause instanceof MongoNetworkError || cause instanceof MongoServerSelectionError) {
+    return mongoError(
+      "MONGO_CONNECTION_FAILED",
+      `Lost the connection to MongoDB during the query for source "${context.source}": ${cause.message}.`,
+      {
+        cause,
+        hint: "Check that the server runs and is reachable; the call only reads, so it is safe to retry.",
+      },
+    );
+  }
+  return mongoError(
+    "MONGO_QUERY_FAILED",
+    `MongoDB failed the query: ${(cause as Error)?.message ?? String(cause)}.`,
+    {
+      cause,
+      hint: "Narrow the filter; queries stop after maxTimeMS.",
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { buildFind, plainDocument } from "./mongo-find.js";
 
@@ -63,6 +64,21 @@ describe("plainDocument", () => {
       "address.city": "Oslo",
       "address.geo.lat": 1,
       tags: ["x"],
+    });
+  });
+});
+
+describe("plainDocument inside arrays", () => {
+  it("converts BSON values in documents nested in arrays, keeping their shape", () => {
+    const id = new ObjectId("65a1b2c3d4e5f60718293a4b");
+    expect(plainDocument({ who: [{ _id: id, at: new Date(0), tags: [id] }] })).toEqual({
+      who: [
+        {
+          _id: "65a1b2c3d4e5f60718293a4b",
+          at: "1970-01-01T00:00:00.000Z",
+          tags: ["65a1b2c3d4e5f60718293a4b"],
+        },
+      ],
     });
   });
 });

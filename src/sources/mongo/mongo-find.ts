@@ -78,5 +78,6 @@ function plainBson(value: unknown): unknown {
     const json = (value as { toJSON?: () => unknown }).toJSON?.();
     return json !== undefined && typeof json !== "object" ? json : String(value);
   }
-  return value;
+  // Documents inside arrays (e.g. a $lookup's matches) keep their shape; their values are converted.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainBson(v)]));
 }

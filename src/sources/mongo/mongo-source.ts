@@ -1,10 +1,16 @@
 import { type Document, MongoClient } from "mongodb";
-import { FlmError } from "../../errors/flm-error.js";
 import { defineTool } from "../../tools/define-tool.js";
 import type { JSONSchema7 } from "../../tools/json-schema.js";
 import type { Tool, ToolRunContext } from "../../tools/tool.js";
 import type { SensitiveValue, ToolSource } from "../../tools/tool-source.js";
-import { mongoError } from "./mongo-error.js";
+import { mongoError, queryFailure } from "./mongo-error.js";
+import {
+  bindFilter,
+  bindPipeline,
+  identityMatch,
+  identityProblem,
+  type MongoIdentityBinding,
+} from "./mongo-identity.js";
 import { buildFind, type MongoFindArgs, plainDocument } from "./mongo-find.js";
 import { FILTER_OPERATORS, isPlainObject } from "./mongo-filter.js";
 import { PIPELINE_STAGES, sanitizePipeline } from "./mongo-pipeline.js";
@@ -19,6 +25,8 @@ export interface MongoCollectionConfig {
   filterSchema?: JSONSchema7;
   /** Fields whose values feed the privacy index: `"email"` or `{ field: "email", type: "EMAIL" }`. */
   sensitive?: (string | { field: string; type: string })[];
+  /** Row-level identity: tools only read documents whose `field` equals the caller's id (or attribute). */
+  identity?: MongoIdentityBinding;
 }
 
 export interface MongoSourceConfig {
@@ -60,6 +68,9 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
   const collectionFields = Object.fromEntries(
     config.collections.map((c) => [c.name, c.fields?.map((f) => (typeof f === "string" ? f : f.name))]),
   );
+  const identities = new Map(
+    config.collections.flatMap((c) => (c.identity ? [[c.name, c.identity] as const] : [])),
+  );
   let client: Promise<MongoClient> | undefined;
   let closed = false;
 
@@ -71,10 +82,14 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
       .connect()
       .catch((cause) => {
         client = undefined;
-        throw mongoError("MONGO_QUERY_FAILED", `Cannot connect to MongoDB for source "${config.name}".`, {
-          cause,
-          hint: "Check the url and that the server runs.",
-        });
+        throw mongoError(
+          "MONGO_CONNECTION_FAILED",
+          `Cannot connect to MongoDB for source "${config.name}".`,
+          {
+            cause,
+            hint: "Check the url and that the server runs.",
+          },
+        );
       });
     return (await client).db(config.database);
   };
@@ -89,11 +104,7 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
     try {
       docs = await body();
     } catch (cause) {
-      if (FlmError.isInstance(cause)) throw cause;
-      throw mongoError("MONGO_QUERY_FAILED", `MongoDB failed the query: ${(cause as Error).message}.`, {
-        cause,
-        hint: "Narrow the filter; queries stop after maxTimeMS.",
-      });
+      throw queryFailure(cause, { source: config.name, maxTimeMS, aborted: ctx.signal.aborted });
     }
     const rows = docs.slice(0, limit).map((d) => plainDocument(d));
     return { rows, rowCount: rows.length, truncated: docs.length > limit };
@@ -105,14 +116,28 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
     const fieldList = coll.fields
       ? ` Fields: ${coll.fields.map((f) => (typeof f === "string" ? f : f.description ? `${f.name} (${f.description})` : f.name)).join(", ")}.`
       : "";
-    const field: JSONSchema7 = fields ? { type: "string", enum: fields } : { type: "string" };
+    // A declared field or a path below one (`address.city`), as the run-time check allows.
+    const own = coll.identity ? " Only the caller's own documents are visible." : "";
+    const field: JSONSchema7 = fields
+      ? {
+          type: "string",
+          anyOf: [
+            { enum: fields },
+            {
+              pattern: `^(${fields.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})\\.[A-Za-z0-9_.]+$`,
+            },
+          ],
+        }
+      : { type: "string" };
     const filter: JSONSchema7 = coll.filterSchema ?? {
       type: "object",
       description: `MongoDB query filter. Operators: ${FILTER_OPERATORS.join(" ")}. $regex text is matched literally (leading ^ anchors).`,
     };
+    const findName = `find_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64);
+    const aggregateName = `aggregate_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64);
     const find = defineTool<MongoFindArgs, MongoResult>({
-      name: `find_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64),
-      description: `${coll.description.trim()} Finds documents in "${coll.name}".${fieldList} At most ${maxDocs} documents.`,
+      name: findName,
+      description: `${coll.description.trim()} Finds documents in "${coll.name}".${fieldList}${own} At most ${maxDocs} documents.`,
       source: `mongo:${config.name}`,
       timeoutMs: maxTimeMS + 2_000,
       input: {
@@ -137,20 +162,23 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
       },
       run: async (args, ctx) => {
         const plan = buildFind(args, rules);
+        const filter = coll.identity
+          ? bindFilter(plan.filter, identityMatch(coll.identity, ctx.caller, findName))
+          : plan.filter;
         return run(
           ctx,
           async () =>
             (await db())
               .collection(coll.name)
-              .find(plan.filter, { ...plan.options, signal: ctx.signal })
+              .find(filter, { ...plan.options, signal: ctx.signal })
               .toArray(),
           plan.limit,
         );
       },
     });
     const aggregate = defineTool<{ pipeline: unknown[] }, MongoResult>({
-      name: `aggregate_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64),
-      description: `${coll.description.trim()} Runs an aggregation pipeline on "${coll.name}".${fieldList} Stages: ${PIPELINE_STAGES.join(" ")}; $lookup only from: ${collections.join(", ")}. At most ${maxDocs} results.`,
+      name: aggregateName,
+      description: `${coll.description.trim()} Runs an aggregation pipeline on "${coll.name}".${fieldList}${own} Stages: ${PIPELINE_STAGES.join(" ")}; $lookup only from: ${collections.join(", ")}. At most ${maxDocs} results.`,
       source: `mongo:${config.name}`,
       timeoutMs: maxTimeMS + 2_000,
       input: {
@@ -160,7 +188,11 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
         properties: { pipeline: { type: "array", maxItems: 20, items: { type: "object" } } },
       },
       run: async (args, ctx) => {
-        const pipeline = sanitizePipeline(args.pipeline, rules);
+        const bound = (name: string) => {
+          const binding = identities.get(name);
+          return binding && identityMatch(binding, ctx.caller, aggregateName);
+        };
+        const pipeline = bindPipeline(sanitizePipeline(args.pipeline, rules), bound(coll.name), bound);
         return run(
           ctx,
           async () =>
@@ -230,6 +262,8 @@ function validate(config: MongoSourceConfig): void {
     if (!c.description?.trim()) fail(`collection "${c.name}" needs a description (the planner reads it).`);
     if (c.filterSchema && !isPlainObject(c.filterSchema))
       fail(`collection "${c.name}": filterSchema must be a JSON Schema object.`);
+    const identity = c.identity && identityProblem(c.identity);
+    if (identity) fail(`collection "${c.name}": ${identity}`);
   }
   for (const [key, v] of [
     ["maxDocs", config.maxDocs],
