@@ -15,6 +15,18 @@ describe("createNerDetector (compromise + cues)", () => {
     const spans = ner.detect("my name is borna jerković but everyone calls me borna");
     expect(spans.filter((s) => s.type === "PERSON").map((s) => s.value)).toContain("borna jerković");
   });
+  it("takes surname lists for firms, but not lists with first names or common words", () => {
+    const orgs = (text: string) =>
+      ner
+        .detect(text)
+        .filter((s) => s.type === "ORGANIZATION")
+        .map((s) => s.value);
+    expect(orgs("Tomomi is from Hawkins, Richardson and Santana")).toContain(
+      "Hawkins, Richardson and Santana",
+    );
+    expect(orgs("They had 6: Derek, Anna and Andrew.")).toEqual([]);
+    expect(orgs("Compare Rock, Jazz and Metal sales")).toEqual([]);
+  });
   it("can be limited to some entity kinds", () => {
     const spans = createNerDetector({ types: ["LOCATION"] }).detect("Maria Keller lives in Finland");
     expect(spans.every((s) => s.type === "LOCATION")).toBe(true);

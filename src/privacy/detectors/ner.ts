@@ -8,6 +8,8 @@ const nlp = (text: string) => {
   return nlpInstance(text);
 };
 import type { Detector, Span } from "../span.js";
+import { getLexicon } from "./lexicon.js";
+import { properNounSpans } from "./proper-noun-rules.js";
 
 /*
  * Names, organisations and places that are not in the indexed data, from `compromise` (a small
@@ -23,12 +25,12 @@ const CAP = "\\p{Lu}[\\p{L}'’-]+";
 const ORG_PATTERNS = [
   // "Smith Ltd.", "Civic Impulse LLC", "3 Round Stones Inc", "Stillwater Supercomputing Inc."
   new RegExp(
-    `(?<![\\p{L}])(?:(?:${CAP}|\\d+)\\s){0,3}${CAP}(?:,)?\\s(?:Inc|LLC|Ltd|GmbH|AG|SA|S\\.A|SAS|BV|B\\.V|NV|Oy|AB|AS|ApS|Srl|S\\.r\\.l|SpA|PLC|plc|Corp|Corporation|Company|Co|Group|Holdings|Partners|Associates|Consulting|Research|Foundation|Bank|University|Institute)\\b\\.?`,
+    `(?<![\\p{L}])(?:(?:${CAP}|\\d+)\\s){0,3}${CAP}(?:,)?\\s(?:Inc|LLC|Ltd|GmbH|AG|SA|S\\.A|SAS|BV|B\\.V|NV|Oy|AB|AS|ApS|Srl|S\\.r\\.l|SpA|PLC|plc|Corp|Corporation|Incorporated|Limited|Company|Co|Group|Holdings|Partners|Associates|Consulting|Research|Foundation|Bank|University|Institute|Technologies|Technology|Solutions|Systems|Software|Services|Capital|Investments|Insurance|Markets|Labs|Laboratories|Networks|Analytics|Biosciences?|Pharmaceuticals|Ventures|Industries|Enterprises|Hospital|College|Airlines|Motors|Logistics)\\b\\.?`,
     "gu",
   ),
-  // Law-firm style: "Glover, Ruiz and Armstrong", "Weber-Santana" is left to the name detector.
-  new RegExp(`(?<![\\p{L}])${CAP},\\s${CAP}\\s(?:and|&)\\s${CAP}`, "gu"),
 ];
+// Law-firm style: "Glover, Ruiz and Armstrong" (surnames; a list with a first name is people).
+const LAW_FIRM = new RegExp(`(?<![\\p{L}])${CAP},\\s${CAP}\\s(?:and|&)\\s${CAP}`, "gu");
 const TITLED = new RegExp(
   `\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Herr|Frau|Mme|Mlle)\\.?\\s(${CAP}(?:\\s${CAP}){0,2})`,
   "gu",
@@ -116,11 +118,30 @@ export function createNerDetector(options: NerDetectorOptions = {}): Detector {
       if (types.has("ORGANIZATION")) {
         fromCompromise(text, doc.organizations(), "ORGANIZATION", 0.45, spans);
         for (const re of ORG_PATTERNS) fromRegex(text, re, "ORGANIZATION", 0.55, spans);
+        const firms: Span[] = [];
+        fromRegex(text, LAW_FIRM, "ORGANIZATION", 0.55, firms);
+        const lex = getLexicon();
+        for (const firm of firms) {
+          const words = firm.value
+            .split(/[\s,&]+/)
+            .filter((w) => w !== "and")
+            .map((w) => w.toLowerCase());
+          // "Derek, Anna and Andrew" are people, "Rock, Jazz and Metal" are genres.
+          const people = words.some((w) => lex.isFirstName(w) && !lex.isLastName(w));
+          if (!people && words.filter((w) => lex.isCommon(w)).length < 2) spans.push(firm);
+        }
       }
       if (types.has("LOCATION")) {
         fromCompromise(text, doc.places(), "LOCATION", 0.45, spans);
         fromRegex(text, COUNTRY, "LOCATION", 0.6, spans);
       }
+      spans.push(
+        ...properNounSpans(text, getLexicon(), {
+          person: types.has("PERSON"),
+          organization: types.has("ORGANIZATION"),
+          location: types.has("LOCATION"),
+        }),
+      );
       return spans;
     },
   };

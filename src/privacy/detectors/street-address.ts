@@ -50,9 +50,30 @@ const PATTERNS: Array<{ re: RegExp; score: number }> = [
     ),
     score: 0.65,
   },
+  // Post office boxes: "P.O. Box 242", "PO Box 17"
+  { re: /\bP\.?[ \t]?O\.?[ \t]Box[ \t]\d{1,6}\b/giu, score: 0.7 },
+  // House number, capitalized street name, number (Nordic/Baltic/Greek/Czech forms without a street
+  // word): "20789 Allika 46", "4844 Søndergade 52", "5850 Jana Nerudy 894"
+  {
+    re: new RegExp(
+      `(?<![\\p{L}\\d])\\d{1,6}${S}(?:\\p{Lu}[\\p{L}'’.-]*${S}){1,3}\\d{1,5}\\b(?:,?${S}${UNIT})?`,
+      "gu",
+    ),
+    score: 0.6,
+  },
+  // Hungarian: "Kálmán Imre u. 12.", "Erzsébet tér 19.", "Árpád fejedelem útja 3."
+  {
+    re: new RegExp(
+      `(?<![\\p{L}])\\p{Lu}[\\p{L}'’.-]*${S}(?:${W}${S}){0,2}(?:u\\.|utca|útja|út|tér|körút|krt\\.)${S}\\d{1,5}\\.?`,
+      "gu",
+    ),
+    score: 0.65,
+  },
   // Bare unit designators: "Apt. 342", "Suite 408"
   { re: new RegExp(`(?<![\\p{L}])(?:apt\\.?|apartment|suite)${S}\\d{1,5}\\b`, "giu"), score: 0.55 },
 ];
+
+const POSTCODE = /\n[ \t>?]*(?:[\p{L}()][\p{L}() ]*[ \t]+)?(\d{4,5}|\d{2}-\d{3})(?=[ \t]*(?:\n|$))/gu;
 
 export const streetAddressDetector: Detector = {
   name: "street-address",
@@ -63,6 +84,17 @@ export const streetAddressDetector: Detector = {
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const value = m[0].replace(/[\s,.]+$/, "");
         spans.push({ type: "STREET_ADDRESS", start: m.index, end: m.index + value.length, value, score });
+      }
+    }
+    // The postcode closing an address block ("Estonia 62488", "53-320") within a few lines after a street.
+    if (spans.length > 0) {
+      const from = Math.min(...spans.map((sp) => sp.end));
+      POSTCODE.lastIndex = from;
+      for (let m = POSTCODE.exec(text); m !== null; m = POSTCODE.exec(text)) {
+        if (m.index - from > 160) break;
+        const code = m[1]!;
+        const start = m.index + m[0].length - code.length;
+        spans.push({ type: "STREET_ADDRESS", start, end: start + code.length, value: code, score: 0.6 });
       }
     }
     return spans;

