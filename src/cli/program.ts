@@ -112,7 +112,10 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
       "index a folder of documents (Markdown, text, HTML, PDF); exit 1 if any file failed (the others are still indexed)",
     )
     .argument("<folder>")
-    .option("--index <file>", "index file (default: the first documents source in the config)")
+    .option(
+      "--index <file|url>",
+      "index file or postgres:// URL (default: the first documents source in the config)",
+    )
     .action(async (folder: string, opts, cmd: Command) => {
       state.exitCode = await (await docsCmd()).docsIngestCommand(folder, opts, g(cmd), io);
     });
@@ -120,7 +123,10 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .command("search")
     .description("search the document index")
     .argument("<query>")
-    .option("--index <file>", "index file (default: the first documents source in the config)")
+    .option(
+      "--index <file|url>",
+      "index file or postgres:// URL (default: the first documents source in the config)",
+    )
     .option("-n, --limit <n>", "passages", "5")
     .action(async (query: string, opts, cmd: Command) =>
       (await docsCmd()).docsSearchCommand(query, opts, g(cmd), io),

@@ -67,3 +67,13 @@ describe("buildRuntime safeguards", () => {
     expect(error.message).toContain("planner: api.openai.com");
   });
 });
+
+describe("documents tool source", () => {
+  it("takes a postgres:// index as a URL, not as a path next to the config file", async () => {
+    const index = "postgres://flm@127.0.0.1:1/flm_test?schema=docs";
+    const runtime = await build({ tools: [{ kind: "documents", name: "docs", index }] });
+    const check = await runtime.sources[0].check?.();
+    expect(check?.ok).toBe(false);
+    expect(check?.detail).toContain("Cannot connect to postgres://flm@127.0.0.1:1/flm_test");
+  });
+});

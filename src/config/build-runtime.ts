@@ -380,10 +380,11 @@ async function buildSource(config: FlmConfig, tool: ToolSourceConfig, index: num
       return createOpenApiSource({ ...tool, spec } as Parameters<typeof createOpenApiSource>[0]);
     }
     case "documents": {
-      const { createDocumentSource } = await import("../sources/documents/index.js");
+      const { createDocumentSource, isPostgresUrl } = await import("../sources/documents/index.js");
       return createDocumentSource({
         name: tool.name,
-        index: configPath(config, tool.index),
+        // A postgres:// URL is a database, not a path relative to the config file.
+        index: isPostgresUrl(tool.index) ? tool.index : configPath(config, tool.index),
         folder: tool.folder ? configPath(config, tool.folder) : undefined,
         topK: tool.topK,
         toolName: tool.toolName,

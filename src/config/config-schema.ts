@@ -107,7 +107,8 @@ const openapiTool = z.strictObject({
 const documentsTool = z.strictObject({
   kind: z.literal("documents"),
   name,
-  index: z.string(),
+  /** SQLite index file, or `postgres://user:pw@host/db?schema=flm_docs&language=simple&vector=auto`. */
+  index: z.string().min(1),
   folder: z.string().optional(),
   topK: positiveInt.optional(),
   toolName: z.string().optional(),

@@ -1,5 +1,10 @@
 import { configPath } from "../../config/load-config.js";
-import { citationLabel, ingestFolder, searchDocuments } from "../../sources/documents/index.js";
+import {
+  citationLabel,
+  ingestFolder,
+  isPostgresUrl,
+  searchDocuments,
+} from "../../sources/documents/index.js";
 import { type CliIO, progressBar } from "../cli-io.js";
 import { UsageError } from "../exit-codes.js";
 import { type GlobalOptions, openConfig } from "../open-runtime.js";
@@ -15,7 +20,7 @@ async function indexPath(options: { index?: string }, globals: GlobalOptions, io
       'Pass --index <file.sqlite> or add { "kind": "documents", "name": "docs", "index": "docs.sqlite" } to tools.',
     );
   }
-  return configPath(config, source.index);
+  return isPostgresUrl(source.index) ? source.index : configPath(config, source.index);
 }
 
 /** Prints the report (JSON) on stdout and each failed file on stderr; 1 when any file failed, else 0. */
@@ -28,6 +33,7 @@ export async function docsIngestCommand(
   const index = await indexPath(options, globals, io);
   const bar = progressBar(io, "ingesting");
   const report = await ingestFolder(index, folder, {
+    onNotice: (line) => io.info(line),
     onProgress: (p) => {
       if (p.phase === "file") bar.update(p.done, p.total);
     },

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Chunk } from "./chunker.js";
 import { DocumentError } from "./document-errors.js";
+import type { DocumentStore } from "./document-store.js";
+import { toFtsQuery } from "./fts-query.js";
 import type { Passage } from "./passage.js";
 import type { DocumentType } from "./parsers/parsed-document.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
@@ -100,7 +102,7 @@ interface VectorCache {
  * unit-length Float32 vectors. WAL mode, so searches run while an ingest writes. Each file's
  * replacement is one transaction: readers see the old version or the new one, never half.
  */
-export class DocumentIndex {
+export class DocumentIndex implements DocumentStore {
   readonly path: string;
   private readonly db: Database.Database;
   private writes = 0;
@@ -238,6 +240,12 @@ export class DocumentIndex {
       this.db.prepare("DELETE FROM meta WHERE key IN ('embedder', 'dimensions')").run();
     })();
     this.writes++;
+  }
+
+  /** BM25 ranking for free text (made safe by `toFtsQuery`). */
+  searchKeywords(query: string, filters: SearchFilters | undefined, limit: number): RankedChunk[] {
+    const fts = toFtsQuery(query);
+    return fts ? this.keywordSearch(fts, filters, limit) : [];
   }
 
   /** BM25 ranking (FTS5's bm25() is lower-is-better; the score returned is its negation). */

@@ -3,17 +3,21 @@ import { defineTool } from "../../tools/define-tool.js";
 import type { Tool } from "../../tools/tool.js";
 import type { ToolSource } from "../../tools/tool-source.js";
 import { DocumentError } from "./document-errors.js";
-import { DocumentIndex } from "./document-index.js";
+import type { DocumentStore } from "./document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { type IngestOptions, type IngestReport, ingestFolder } from "./ingest-folder.js";
+import { resolveStore } from "./open-document-store.js";
 import { MAX_LIMIT, searchIndex } from "./search-documents.js";
 import { citationLabel, type Passage } from "./passage.js";
 
 export interface DocumentSourceOptions {
   /** Source name, shown in traces (`docs:NAME`) and in the tool description. */
   name: string;
-  /** Path of the SQLite index file. */
-  index: string;
+  /**
+   * The index: a SQLite file path, a `postgres://` URL (`?schema=&language=&vector=`), or an
+   * open `DocumentStore` (e.g. a `PgDocumentStore` on PGlite), which the source does not close.
+   */
+  index: string | DocumentStore;
   /** When given, the folder is ingested (incrementally) before the first search. */
   folder?: string;
   embedder?: Embedder;
@@ -71,16 +75,16 @@ type SearchInput = z.infer<typeof Input>;
  * model only.
  */
 export function createDocumentSource(options: DocumentSourceOptions): DocumentSource {
-  let ready: Promise<DocumentIndex> | undefined;
+  let ready: Promise<{ store: DocumentStore; owned: boolean }> | undefined;
   let tool: Tool<SearchInput, DocumentSearchResult> | undefined;
 
   const ingest = (extra: Omit<IngestOptions, "embedder"> = {}) =>
     ingestFolder(options.index, options.folder!, { ...extra, embedder: options.embedder });
 
-  const open = (): Promise<DocumentIndex> => {
+  const open = (): Promise<{ store: DocumentStore; owned: boolean }> => {
     ready ??= (async () => {
       if (options.folder) await ingest();
-      return DocumentIndex.open(options.index);
+      return resolveStore(options.index);
     })().catch((error) => {
       ready = undefined;
       throw error;
@@ -99,7 +103,7 @@ export function createDocumentSource(options: DocumentSourceOptions): DocumentSo
       source: `docs:${options.name}`,
       run: async (input, context) => {
         if (context.signal.aborted) throw context.signal.reason;
-        const index = await open();
+        const { store: index } = await open();
         const passages = await searchIndex(index, input.query, {
           embedder: options.embedder,
           filters: input.filters,
@@ -141,7 +145,7 @@ export function createDocumentSource(options: DocumentSourceOptions): DocumentSo
     },
     async check() {
       try {
-        const stats = (await open()).stats();
+        const stats = await (await open()).store.stats();
         return {
           ok: stats.documents > 0,
           detail: `${stats.documents} documents, ${stats.chunks} chunks${stats.vectors ? `, ${stats.vectors} vectors (${stats.embedder})` : ""}`,
@@ -153,7 +157,8 @@ export function createDocumentSource(options: DocumentSourceOptions): DocumentSo
     async close() {
       const pending = ready;
       ready = undefined;
-      if (pending) (await pending.catch(() => undefined))?.close();
+      const opened = pending ? await pending.catch(() => undefined) : undefined;
+      if (opened?.owned) await opened.store.close();
     },
   };
 }

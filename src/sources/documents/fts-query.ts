@@ -17,6 +17,13 @@ const MAX_TERMS = 32;
  * Returns undefined when the query has no searchable words.
  */
 export function toFtsQuery(query: string): string | undefined {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return undefined;
+  return terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(" OR ");
+}
+
+/** The searchable words of a query: lower-cased, deduplicated, stopwords dropped (unless nothing else is left). */
+export function queryTerms(query: string): string[] {
   const words =
     query
       .normalize("NFKC")
@@ -26,7 +33,5 @@ export function toFtsQuery(query: string): string | undefined {
     Boolean,
   );
   const meaningful = unique.filter((word) => !STOPWORDS.has(word));
-  const terms = (meaningful.length > 0 ? meaningful : unique).slice(0, MAX_TERMS);
-  if (terms.length === 0) return undefined;
-  return terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(" OR ");
+  return (meaningful.length > 0 ? meaningful : unique).slice(0, MAX_TERMS);
 }

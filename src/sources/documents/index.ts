@@ -1,6 +1,22 @@
 export { type Chunk, type ChunkOptions, chunkDocument } from "./chunker.js";
 export { DocumentError, type DocumentErrorCode } from "./document-errors.js";
 export { DocumentIndex, type IndexStats } from "./document-index.js";
+export type { DocumentStore } from "./document-store.js";
+export { type OpenStoreOptions, openDocumentStore } from "./open-document-store.js";
+export {
+  PgDocumentStore,
+  type PgDocumentStoreOptions,
+  type VectorBackend,
+} from "./postgres/pg-document-store.js";
+export { isPostgresUrl, parsePgIndexUrl, type TextSearchLanguage } from "./postgres/pg-index-url.js";
+export {
+  type PgliteLike,
+  type PgPoolLike,
+  type PgQueryAdapter,
+  type PgQueryable,
+  pgliteAdapter,
+  pgPoolAdapter,
+} from "./postgres/query-adapter.js";
 export {
   createDocumentSource,
   type DocumentSearchResult,

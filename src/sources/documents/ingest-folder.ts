@@ -3,11 +3,13 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve, sep } from "node:path";
 import { type ChunkOptions, chunkDocument } from "./chunker.js";
 import { DocumentError, type DocumentErrorCode } from "./document-errors.js";
-import { DocumentIndex, type StoredDocument } from "./document-index.js";
+import type { StoredDocument } from "./document-index.js";
+import type { DocumentStore } from "./document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
 import type { DocumentParser } from "./parsers/parsed-document.js";
 import { defaultParsers, parserFor } from "./parsers/parser-registry.js";
 import { normalise } from "./vector-math.js";
+import { resolveStore } from "./open-document-store.js";
 
 export type IngestStatus = "added" | "updated" | "unchanged" | "failed";
 
@@ -33,6 +35,8 @@ export interface IngestOptions extends ChunkOptions {
   maxFileBytes?: number;
   /** Replace or extend the format parsers (default: Markdown, text, HTML, PDF). */
   parsers?: readonly DocumentParser[];
+  /** One-line notices, e.g. which vector backend a PostgreSQL index uses. */
+  onNotice?: (line: string) => void;
 }
 
 export interface IngestFailure {
@@ -80,7 +84,7 @@ const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
  * previously indexed version, if any, stays searchable. Safe to interrupt and re-run.
  */
 export async function ingestFolder(
-  indexPath: string,
+  indexPath: string | DocumentStore,
   folder: string,
   options: IngestOptions = {},
 ): Promise<IngestReport> {
@@ -104,27 +108,27 @@ export async function ingestFolder(
     bytes: 0,
     ms: 0,
   };
-  const index = DocumentIndex.open(indexPath, { create: true });
+  const { store: index, owned } = await resolveStore(indexPath, { create: true, onNotice: options.onNotice });
   try {
-    const storedRoot = index.getMeta("root");
+    const storedRoot = await index.getMeta("root");
     if (storedRoot && storedRoot !== root) {
       throw new DocumentError(
         "DOC_INDEX_FOLDER_MISMATCH",
-        `${indexPath} indexes ${storedRoot}, not ${root}.`,
+        `${index.path} indexes ${storedRoot}, not ${root}.`,
         {
           hint: "Use one index file per folder (or delete the index to rebuild it for this folder).",
         },
       );
     }
-    index.setMeta("root", root);
-    const embedderId = prepareEmbedder(index, options.embedder);
+    await index.setMeta("root", root);
+    const embedderId = await prepareEmbedder(index, options.embedder);
 
     const { files, skipped } = await listFiles(root, parsers);
     report.skipped = skipped;
     const bytesTotal = files.reduce((sum, file) => sum + file.size, 0);
     options.onProgress?.({ phase: "scan", files: files.length, bytes: bytesTotal });
 
-    const stored = index.documents();
+    const stored = await index.documents();
     let bytesDone = 0;
     for (const [i, file] of files.entries()) {
       if (options.signal?.aborted)
@@ -161,14 +165,14 @@ export async function ingestFolder(
     const present = new Set(files.map((file) => file.path));
     for (const path of stored.keys()) {
       if (present.has(path)) continue;
-      index.removeDocument(path);
+      await index.removeDocument(path);
       report.removed++;
       options.onProgress?.({ phase: "remove", path });
     }
     report.ms = Math.round(performance.now() - started);
     return report;
   } finally {
-    index.close();
+    if (owned) await index.close();
   }
 }
 
@@ -182,7 +186,7 @@ interface FileEntry {
 class EmbedFailure extends Error {}
 
 async function ingestFile(
-  index: DocumentIndex,
+  index: DocumentStore,
   file: FileEntry,
   previous: StoredDocument | undefined,
   embedderId: string | undefined,
@@ -215,7 +219,7 @@ async function ingestFile(
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (previous && sameEmbedder && previous.sha256 === sha256) {
-    index.touchDocument(file.path, file.mtimeMs, bytes.length);
+    await index.touchDocument(file.path, file.mtimeMs, bytes.length);
     return "unchanged";
   }
   report.bytes += bytes.length;
@@ -233,7 +237,7 @@ async function ingestFile(
   if (options.embedder) {
     vectors = await embedChunks(index, options.embedder, title, chunks, options.signal);
   }
-  index.replaceDocument(
+  await index.replaceDocument(
     {
       path: file.path,
       type: parsed.type,
@@ -251,7 +255,7 @@ async function ingestFile(
 }
 
 async function embedChunks(
-  index: DocumentIndex,
+  index: DocumentStore,
   embedder: Embedder,
   title: string,
   chunks: readonly { text: string; headingPath: string[] }[],
@@ -275,19 +279,22 @@ async function embedChunks(
     });
   }
   const dims = raw[0].length;
-  const stored = index.getMeta("dimensions");
+  const stored = await index.getMeta("dimensions");
   if ((stored && Number(stored) !== dims) || raw.some((v) => v.length !== dims)) {
     throw new EmbedFailure("embedder failed", {
       cause: new Error(`embedder returned ${dims}-dimensional vectors, the index holds ${stored}`),
     });
   }
-  if (!stored) index.setMeta("dimensions", String(dims));
+  if (!stored) await index.setMeta("dimensions", String(dims));
   return raw.map(normalise);
 }
 
 /** Records the embedder in the index; vectors from a different embedder are dropped (re-embedded). */
-function prepareEmbedder(index: DocumentIndex, embedder: Embedder | undefined): string | undefined {
-  const stored = index.getMeta("embedder");
+async function prepareEmbedder(
+  index: DocumentStore,
+  embedder: Embedder | undefined,
+): Promise<string | undefined> {
+  const stored = await index.getMeta("embedder");
   if (!embedder) {
     if (stored) {
       throw new DocumentError("DOC_EMBEDDER_MISMATCH", `${index.path} was built with embedder "${stored}".`, {
@@ -298,8 +305,8 @@ function prepareEmbedder(index: DocumentIndex, embedder: Embedder | undefined): 
   }
   const id = embedder.id ?? "custom";
   if (stored !== id) {
-    if (stored) index.clearVectors();
-    index.setMeta("embedder", id);
+    if (stored) await index.clearVectors();
+    await index.setMeta("embedder", id);
   }
   return id;
 }

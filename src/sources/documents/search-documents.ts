@@ -1,8 +1,9 @@
 import { DocumentError } from "./document-errors.js";
-import { DocumentIndex, type RankedChunk } from "./document-index.js";
+import type { RankedChunk } from "./document-index.js";
+import type { DocumentStore } from "./document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
-import { toFtsQuery } from "./fts-query.js";
 import type { Passage } from "./passage.js";
+import { resolveStore } from "./open-document-store.js";
 import { reciprocalRankFusion } from "./rank-fusion.js";
 import type { SearchFilters } from "./search-filters.js";
 import { normalise } from "./vector-math.js";
@@ -22,7 +23,7 @@ export const MAX_LIMIT = 50;
 
 /** Searches an open index. Prefer this over `searchDocuments` for repeated queries (keeps vectors cached). */
 export async function searchIndex(
-  index: DocumentIndex,
+  index: DocumentStore,
   query: string,
   options: SearchOptions = {},
 ): Promise<Passage[]> {
@@ -34,15 +35,14 @@ export async function searchIndex(
     });
   }
   const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(options.limit ?? 5)));
-  const hybrid = useHybrid(index, options);
-  const fts = toFtsQuery(query);
+  const hybrid = await useHybrid(index, options);
   const candidates = hybrid ? Math.max(limit * 4, 40) : limit;
-  const keyword = fts ? index.keywordSearch(fts, options.filters, candidates) : [];
+  const keyword = await index.searchKeywords(query, options.filters, candidates);
   if (!hybrid) return index.passages(keyword);
 
   const [raw] = await options.embedder!.embed([query], options.signal);
   if (options.signal?.aborted) throw options.signal.reason;
-  const vector = index.vectorSearch(normalise(raw ?? []), options.filters, candidates);
+  const vector = await index.vectorSearch(normalise(raw ?? []), options.filters, candidates);
   const fused = reciprocalRankFusion([keyword.map((r) => r.chunkId), vector.map((r) => r.chunkId)]);
   const ranked: RankedChunk[] = fused.slice(0, limit).map(({ item, score }) => ({ chunkId: item, score }));
   return index.passages(ranked);
@@ -50,22 +50,22 @@ export async function searchIndex(
 
 /** One-shot search: opens the index, searches, closes it. */
 export async function searchDocuments(
-  indexPath: string,
+  indexPath: string | DocumentStore,
   query: string,
   options: SearchOptions = {},
 ): Promise<Passage[]> {
-  const index = DocumentIndex.open(indexPath);
+  const { store, owned } = await resolveStore(indexPath);
   try {
-    return await searchIndex(index, query, options);
+    return await searchIndex(store, query, options);
   } finally {
-    index.close();
+    if (owned) await store.close();
   }
 }
 
-function useHybrid(index: DocumentIndex, options: SearchOptions): boolean {
+async function useHybrid(index: DocumentStore, options: SearchOptions): Promise<boolean> {
   const mode = options.mode ?? "auto";
   if (mode === "keyword") return false;
-  const stored = index.getMeta("embedder");
+  const stored = await index.getMeta("embedder");
   if (!options.embedder) {
     if (mode === "hybrid") {
       throw new DocumentError("DOC_QUERY_INVALID", "Hybrid search needs an embedder.", {

@@ -1,4 +1,5 @@
 import { DocumentError } from "./document-errors.js";
+import type { DocumentType } from "./parsers/parsed-document.js";
 import { normaliseType } from "./parsers/parser-registry.js";
 
 export interface SearchFilters {
@@ -8,28 +9,30 @@ export interface SearchFilters {
   type?: string | string[];
 }
 
-/** A SQL condition on the `documents d` alias, with its parameters. */
-export function filterSql(filters: SearchFilters | undefined): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
+/** Filters checked and normalised, for any SQL dialect. */
+export interface ParsedFilters {
+  /** Path prefix. */
+  prefix?: string;
+  /** Path glob (`*` crosses `/`); a path matching either pattern passes (`**\/` may match no directory). */
+  globs?: [string, string];
+  types?: DocumentType[];
+}
+
+export function parseFilters(filters: SearchFilters | undefined): ParsedFilters {
+  const parsed: ParsedFilters = {};
   const path = filters?.path
     ?.trim()
     .replace(/\\/g, "/")
     .replace(/^\.?\//, "");
   if (path) {
-    if (/[*?[]/.test(path)) {
-      // `**/` means "any directory, or none" in common glob dialects; SQLite's `*` already crosses `/`.
-      clauses.push("(d.path GLOB ? OR d.path GLOB ?)");
-      params.push(path.replace(/\*\*\/?/g, "*"), path.replace(/\*\*\//g, ""));
-    } else {
-      clauses.push("substr(d.path, 1, ?) = ?");
-      params.push(path.length, path);
-    }
+    // `**/` means "any directory, or none" in common glob dialects; our `*` already crosses `/`.
+    if (/[*?[]/.test(path)) parsed.globs = [path.replace(/\*\*\/?/g, "*"), path.replace(/\*\*\//g, "")];
+    else parsed.prefix = path;
   }
   const types =
     filters?.type === undefined ? [] : Array.isArray(filters.type) ? filters.type : [filters.type];
   if (types.length > 0) {
-    const normalised = types.map((value) => {
+    parsed.types = types.map((value) => {
       const type = normaliseType(value);
       if (!type) {
         throw new DocumentError("DOC_QUERY_INVALID", `Unknown document type filter "${value}".`, {
@@ -38,8 +41,26 @@ export function filterSql(filters: SearchFilters | undefined): { where: string; 
       }
       return type;
     });
-    clauses.push(`d.type IN (${normalised.map(() => "?").join(", ")})`);
-    params.push(...normalised);
+  }
+  return parsed;
+}
+
+/** A SQLite condition on the `documents d` alias, with its parameters. */
+export function filterSql(filters: SearchFilters | undefined): { where: string; params: unknown[] } {
+  const { prefix, globs, types } = parseFilters(filters);
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (globs) {
+    clauses.push("(d.path GLOB ? OR d.path GLOB ?)");
+    params.push(...globs);
+  }
+  if (prefix) {
+    clauses.push("substr(d.path, 1, ?) = ?");
+    params.push(prefix.length, prefix);
+  }
+  if (types) {
+    clauses.push(`d.type IN (${types.map(() => "?").join(", ")})`);
+    params.push(...types);
   }
   return { where: clauses.length ? clauses.join(" AND ") : "1", params };
 }
