@@ -31,13 +31,27 @@ const usage = (input: number, output: number) => ({
   outputTokens: { total: output, text: output, reasoning: 0 },
 });
 
-function instantModel(modelId: string, text: () => string): LanguageModelV3 {
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
+
+/** Simulated latencies for the "in flight" level: what a real run waits on, none of it CPU. */
+interface Delays {
+  plannerMs: number;
+  toolMs: number;
+  generatorMs: number;
+}
+const INSTANT: Delays = { plannerMs: 0, toolMs: 0, generatorMs: 0 };
+const REALISTIC: Delays = { plannerMs: 400, toolMs: 100, generatorMs: 300 };
+/** The plan's two tools depend on each other, so the critical path is planner + 2 tools + generator. */
+const CRITICAL_PATH_MS = REALISTIC.plannerMs + 2 * REALISTIC.toolMs + REALISTIC.generatorMs;
+
+function instantModel(modelId: string, text: () => string, delayMs = 0): LanguageModelV3 {
   return {
     specificationVersion: "v3",
     provider: "bench",
     modelId,
     supportedUrls: {},
     async doGenerate() {
+      await sleep(delayMs);
       return {
         content: [{ type: "text", text: text() }],
         finishReason: { unified: "stop", raw: "stop" },
@@ -46,6 +60,7 @@ function instantModel(modelId: string, text: () => string): LanguageModelV3 {
       };
     },
     async doStream() {
+      await sleep(delayMs);
       const words = text().match(/\s*\S+/g) ?? [];
       const parts: LanguageModelV3StreamPart[] = [
         { type: "stream-start", warnings: [] },
@@ -75,10 +90,10 @@ const plan = JSON.stringify({
 const answer = "Hannah Schneider in Berlin has two invoices totalling 27.72 [s1] [s2].";
 
 let gate: Promise<void> | undefined;
-function makeAgent() {
+function makeAgent(delays: Delays = INSTANT) {
   return createAgent({
-    planner: instantModel("planner", () => plan),
-    generator: instantModel("generator", () => answer),
+    planner: instantModel("planner", () => plan, delays.plannerMs),
+    generator: instantModel("generator", () => answer, delays.generatorMs),
     tools: [
       defineTool({
         name: "find_customer",
@@ -86,6 +101,7 @@ function makeAgent() {
         input: z.object({ city: z.string() }),
         run: async () => {
           if (gate) await gate;
+          await sleep(delays.toolMs);
           return { rows: [{ customer_id: 17, name: "Hannah Schneider" }] };
         },
       }),
@@ -93,12 +109,15 @@ function makeAgent() {
         name: "list_invoices",
         description: "Invoices of a customer",
         input: z.object({ customer_id: z.number() }),
-        run: async () => ({
-          rows: [
-            { invoice_id: 1, total: 13.86 },
-            { invoice_id: 2, total: 13.86 },
-          ],
-        }),
+        run: async () => {
+          await sleep(delays.toolMs);
+          return {
+            rows: [
+              { invoice_id: 1, total: 13.86 },
+              { invoice_id: 2, total: 13.86 },
+            ],
+          };
+        },
       }),
     ],
   });
@@ -106,7 +125,7 @@ function makeAgent() {
 
 async function serveChild(): Promise<void> {
   const gateway = createGateway({
-    agents: { "flm-bench": makeAgent() },
+    agents: { "flm-bench": makeAgent(), "flm-latency": makeAgent(REALISTIC) },
     users: [{ token: TOKEN, id: "bench", roles: ["analyst"] }],
     limits: { maxConcurrentRuns: 10_000, maxTraces: 1000 },
   });
@@ -126,9 +145,13 @@ async function serveChild(): Promise<void> {
     ],
     usage: { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 },
   });
+  // The baseline sleeps the same critical path when asked for the latency model, so the
+  // difference at equal concurrency is what flm adds on top of the waits.
   const baseline = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      if (Buffer.concat(chunks).includes("flm-latency")) await sleep(CRITICAL_PATH_MS);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(canned);
     });
@@ -196,9 +219,15 @@ interface Row {
   errors: number;
 }
 
-async function load(target: string, url: string, connections: number, stream: boolean): Promise<Row> {
+async function load(
+  target: string,
+  url: string,
+  connections: number,
+  stream: boolean,
+  model = "flm-bench",
+): Promise<Row> {
   const body = JSON.stringify({
-    model: "flm-bench",
+    model,
     stream,
     messages: [{ role: "user", content: "Which customer in Berlin, and their invoices?" }],
   });
@@ -212,13 +241,103 @@ async function load(target: string, url: string, connections: number, stream: bo
   });
   return {
     target,
-    mode: stream ? "stream" : "json",
+    mode: `${stream ? "stream" : "json"}${model === "flm-latency" ? ` +${CRITICAL_PATH_MS} ms waits` : ""}`,
     connections,
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+  };
+}
+
+/**
+ * Open-loop load: requests arrive at random (Poisson) times at `rate` per second, whether or
+ * not earlier ones have finished, as users' requests do. A closed loop (autocannon) keeps 50
+ * runs with equal waits in lockstep, so all 50 need the CPU in the same millisecond; that is a
+ * worst case, not a load. Latency counts from the scheduled send, so queueing is not hidden.
+ */
+async function openLoop(
+  target: string,
+  url: string,
+  rate: number,
+  model: string,
+  stream = false,
+): Promise<Row> {
+  const body = JSON.stringify({
+    model,
+    stream,
+    messages: [{ role: "user", content: "Which customer in Berlin, and their invoices?" }],
+  });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  let next = start;
+  while (next - start < SECONDS * 1000) {
+    const scheduled = next;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body,
+      })
+        .then(async (res) => {
+          await res.text();
+          if (res.status >= 300) non2xx++;
+          latencies.push(performance.now() - scheduled);
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+    next += -Math.log(1 - Math.random()) * (1000 / rate);
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.floor(p * (latencies.length - 1))]);
+  return {
+    target,
+    mode: `open loop ${rate}/s${stream ? " stream" : ""} +${CRITICAL_PATH_MS} ms waits`,
+    connections: Math.round((rate * q(0.5)) / 1000),
+    rps: Math.round(latencies.length / SECONDS),
+    p50: q(0.5),
+    p99: q(0.99),
+    non2xx,
+    errors,
+  };
+}
+
+/** The pipeline alone: N concurrent `agent.run` loops in this process, no HTTP. */
+async function inProcess(concurrency: number, delays: Delays): Promise<Row> {
+  const agent = makeAgent(delays);
+  const latencies: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await agent.run("Which customer in Berlin, and their invoices?", {
+          user: { id: "bench", roles: [] },
+        });
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.floor(p * (latencies.length - 1))]);
+  return {
+    target: "agent.run",
+    mode: `in-process${delays === INSTANT ? "" : ` +${CRITICAL_PATH_MS} ms waits`}`,
+    connections: concurrency,
+    rps: Math.round(latencies.length / SECONDS),
+    p50: q(0.5),
+    p99: q(0.99),
+    non2xx: 0,
+    errors: 0,
   };
 }
 
@@ -247,6 +366,26 @@ async function main(): Promise<void> {
     rows.push(await load("gateway", urls.gateway, c, false));
   }
   rows.push(await load("gateway", urls.gateway, 50, true));
+  // 50 runs in flight that wait on models and tools, as real runs do: the CPU of one run
+  // overlaps the waits of the others.
+  const waitsB = await load("baseline", urls.baseline, 50, false, "flm-latency");
+  const waitsG = await load("gateway", urls.gateway, 50, false, "flm-latency");
+  const waitsS = await load("gateway", urls.gateway, 50, true, "flm-latency");
+  rows.push(waitsB, waitsG, waitsS);
+  // ~50 runs in flight on average (Little's law: rate × 0.9 s).
+  const rate = Math.round(50 / (CRITICAL_PATH_MS / 1000));
+  const openB = await openLoop("baseline", urls.baseline, rate, "flm-latency");
+  const openG = await openLoop("gateway", urls.gateway, rate, "flm-latency");
+  const openS = await openLoop("gateway", urls.gateway, rate, "flm-latency", true);
+  rows.push(openB, openG, openS);
+  child.send({ cmd: "memory", runs: 200 });
+  const { memory } = await new Promise<{ memory: Record<string, number> }>((resolve) =>
+    child.once("message", resolve as never),
+  );
+  child.send({ cmd: "exit" });
+  await new Promise((r) => child.once("exit", r));
+  // The same pipeline without HTTP, in this process (autocannon is done): separates the two costs.
+  rows.push(await inProcess(50, INSTANT), await inProcess(50, REALISTIC));
   console.table(rows);
   for (const c of LEVELS) {
     const g = rows.find((r) => r.target === "gateway" && r.connections === c && r.mode === "json")!;
@@ -255,16 +394,23 @@ async function main(): Promise<void> {
       `${c} concurrent: flm adds ${(g.p50 - b.p50).toFixed(2)} ms at p50, ${(g.p99 - b.p99).toFixed(2)} ms at p99`,
     );
   }
-  child.send({ cmd: "memory", runs: 200 });
-  const { memory } = await new Promise<{ memory: Record<string, number> }>((resolve) =>
-    child.once("message", resolve as never),
-  );
+  for (const g of [openG, openS]) {
+    console.log(
+      `~50 runs in flight, random arrivals, ${CRITICAL_PATH_MS} ms of waits (${g.mode}): p50 ${g.p50} ms, p99 ${g.p99} ms; ` +
+        `flm adds ${(g.p50 - openB.p50).toFixed(1)} ms at p50, ${(g.p99 - openB.p99).toFixed(1)} ms at p99 over the sleeping bare server`,
+    );
+  }
+  for (const g of [waitsG, waitsS]) {
+    console.log(
+      `50 runs in lockstep (closed loop) with ${CRITICAL_PATH_MS} ms of waits (${g.mode}): ` +
+        `p50 ${g.p50} ms, p99 ${g.p99} ms; flm adds ${(g.p50 - waitsB.p50).toFixed(1)} ms at p50, ` +
+        `${(g.p99 - waitsB.p99).toFixed(1)} ms at p99 over a bare server that sleeps the same ${CRITICAL_PATH_MS} ms`,
+    );
+  }
   console.log(
     `memory: ${memory.runs} runs in flight hold ${(memory.heapDeltaBytes / 1024 / 1024).toFixed(2)} MiB of heap, ` +
       `${(memory.perRunBytes / 1024).toFixed(1)} KiB per run${memory.gc ? "" : " (no --expose-gc: noisy)"}`,
   );
-  child.send({ cmd: "exit" });
-  await new Promise((r) => child.once("exit", r));
 }
 
 /** CPU per request in one process: the agent alone, then through the gateway (app.fetch, no sockets). */

@@ -1,4 +1,3 @@
-import type { ModelMessage } from "ai";
 import type { StepOutcome } from "./events.js";
 
 export interface ChatTurn {
@@ -24,14 +23,11 @@ export function answerSystemPrompt(outcomes: StepOutcome[], droppedSteps: string
   return lines.join("\n");
 }
 
-export function answerMessages(prompt: string, context: string, history: ChatTurn[] = []): ModelMessage[] {
+export function answerMessages(prompt: string, context: string, history: ChatTurn[] = []): ChatTurn[] {
   const body = context.trim()
     ? `Context:\n${context}\n\nQuestion: ${prompt}`
     : `Context: (no lookups were needed or made)\n\nQuestion: ${prompt}`;
-  return [
-    ...history.map((t) => ({ role: t.role, content: t.content }) as ModelMessage),
-    { role: "user", content: body },
-  ];
+  return [...history.map((t) => ({ role: t.role, content: t.content })), { role: "user", content: body }];
 }
 
 /** Step ids cited in the answer ([s1], [s1, s3], [s2 · handbook.pdf p.4]) that exist in the plan. */

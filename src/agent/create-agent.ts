@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type LanguageModel, streamText } from "ai";
+import type { LanguageModel } from "ai";
 import { buildContext, leadingLinesWithin } from "../context/build-context.js";
 import { mapReduceResults, renderFacts } from "../context/map-reduce.js";
 import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
@@ -24,6 +24,7 @@ import type { AgentEvent, StepOutcome } from "./events.js";
 import type { AgentPrivacy, PrivacySession } from "./privacy-hooks.js";
 import type { RunResult } from "./run-result.js";
 import { currentRunScope, type RunScope, withPurpose, withRunScope } from "./run-scope.js";
+import { AnswerAborted, streamAnswer } from "./stream-answer.js";
 import type { RunTrace, StepTrace, TokenUsage } from "./trace.js";
 
 export interface AgentLimits {
@@ -399,34 +400,23 @@ export function createAgent(options: AgentOptions): Agent {
     const timeout = AbortSignal.timeout(limits.answerTimeoutMs);
     let text = "";
     try {
-      const result = streamText({
+      const out = await streamAnswer({
         model: options.generator,
         system: input.system,
         messages: answerMessages(input.prompt, input.context, input.history),
         abortSignal: AbortSignal.any([signal, timeout]),
-        maxRetries: 0,
-        // Errors arrive as stream parts and become GeneratorError; the SDK's default logs them.
-        onError: () => {},
+        onDelta: (delta) => {
+          text += delta;
+          emit({ type: "text-delta", text: delta });
+        },
       });
-      for await (const part of result.fullStream) {
-        if (part.type === "text-delta") {
-          text += part.text;
-          emit({ type: "text-delta", text: part.text });
-        } else if (part.type === "error") {
-          throw part.error;
-        } else if (part.type === "abort") {
-          throw signal.aborted
-            ? new RunCancelledError(signal.reason)
-            : new GeneratorError(`The local model did not finish within ${limits.answerTimeoutMs} ms.`);
-        } else if (part.type === "finish") {
-          addUsage(usage, {
-            inputTokens: part.totalUsage.inputTokens ?? 0,
-            outputTokens: part.totalUsage.outputTokens ?? 0,
-          });
-        }
-      }
-      return text;
+      addUsage(usage, { inputTokens: out.inputTokens, outputTokens: out.outputTokens });
+      return out.text;
     } catch (error) {
+      if (error instanceof AnswerAborted)
+        throw signal.aborted
+          ? new RunCancelledError(signal.reason)
+          : new GeneratorError(`The local model did not finish within ${limits.answerTimeoutMs} ms.`);
       throw localModelError(error, signal, text ? "mid-answer" : "");
     }
   }
