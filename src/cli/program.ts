@@ -24,6 +24,12 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
         "override the generator: a .gguf path, ollama:qwen2.5:3b, http://host:port/v1#model",
       ),
     )
+    .addOption(
+      new Option(
+        "-a, --agent <name>",
+        "which agent of the config ask/plan/chat/tools use (default: the top-level one)",
+      ),
+    )
     .option("--debug", "print stack traces on errors")
     .addHelpText("after", EXIT_HELP)
     .showHelpAfterError("(run with --help for usage)")

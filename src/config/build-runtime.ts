@@ -12,6 +12,7 @@ import { createPrivacy, type Privacy } from "../privacy/agent-privacy.js";
 import type { AuditLog } from "../privacy/audit/audit-log.js";
 import type { Caller } from "../tools/caller.js";
 import type { ToolSource } from "../tools/tool-source.js";
+import { resolveAgentConfigs } from "./agent-configs.js";
 import { ConfigError } from "./config-error.js";
 import type { ModelConfig, ModelObjectConfig, ToolSourceConfig } from "./config-schema.js";
 import { configPath, type FlmConfig } from "./load-config.js";
@@ -23,18 +24,22 @@ export interface RuntimeUser {
 }
 
 export interface Runtime {
-  /** The configured agent (its name is `config.name`, default `flm`). */
+  /** The chosen agent: `options.agent`, else the top-level one (named `config.name`, default `flm`). */
   agent: Agent;
-  /** Agents by name, for the gateway's `model` field. */
+  /** The chosen agent's name. */
+  name: string;
+  /** Agents by name, for the gateway's `model` field; the top-level one first. */
   agents: Record<string, Agent>;
+  /** Each agent's `description`, if it has one (GET /v1/models). */
+  descriptions: Record<string, string | undefined>;
   users: RuntimeUser[];
   sources: ToolSource[];
   audit?: AuditLog;
   privacy?: Privacy;
   /** Placeholders a conversation used (what stayed local), when privacy is on. */
   placeholders(session: PrivacySession | undefined): { placeholder: string; type: string }[];
-  /** Where the planner runs: a description for humans (`cloud:openai.chat/gpt-4o`). */
-  describe(): { planner: string; generator: string; tools: string[] };
+  /** Where an agent's planner runs, for humans (`cloud:openai.chat/gpt-4o`); default: the chosen agent. */
+  describe(name?: string): { planner: string; generator: string; tools: string[] };
   close(): Promise<void>;
 }
 
@@ -42,6 +47,10 @@ export interface BuildRuntimeOptions {
   env?: Record<string, string | undefined>;
   /** The real fetch under guard and tap (tests). */
   fetch?: typeof fetch;
+  /** The agent `runtime.agent` is (default: the top-level one). Unknown → `CONFIG_INVALID`. */
+  agent?: string;
+  /** Build only that agent (the CLI's ask/plan/chat), so other agents' models are not loaded. */
+  only?: boolean;
 }
 
 /**
@@ -96,65 +105,55 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
         : undefined;
     await privacy?.ready?.();
 
-    const generatorSpec = config.generator;
-    assertModelHostTrusted(generatorSpec, "generator", config, env);
-    const generator = await buildModel(generatorSpec, "generator", config, env, options.fetch);
-    if (isLlamaModel(generator)) closers.push(() => generator.dispose());
-    // The in-process model knows its window and tokenizer; other endpoints declare the window.
-    const inProcess = isLlamaModel(generator) ? generator : undefined;
-    const contextWindow =
-      (typeof generatorSpec === "object" ? generatorSpec.contextWindow : undefined) ??
-      (await inProcess?.contextWindow());
-    const tokenCounter: TokenCounter | undefined = inProcess
-      ? await tokenizerTokenCounter(inProcess)
-      : undefined;
-
-    let planner: Planner;
-    let fallbackPlanner: Planner | undefined;
-    const plannerSpec = config.planner ?? "local";
-    if (plannerSpec === "local") {
-      planner = localPlanner(generator);
-    } else {
-      const location =
-        typeof plannerSpec === "object" && plannerSpec.location === "local" ? "local" : "cloud";
-      const fetch =
-        location === "cloud"
-          ? (privacy?.cloudFetch(options.fetch) ?? createEgressTap(options.fetch))
-          : options.fetch;
-      // A "local" planner gets no guard, so it must really be local (or declared trusted).
-      if (location === "local") assertModelHostTrusted(plannerSpec, "planner", config, env);
-      const model = await buildModel(plannerSpec, "planner", config, env, fetch);
-      planner = createModelPlanner({
-        model,
-        location,
-        mode: typeof plannerSpec === "object" ? plannerSpec.mode : undefined,
+    const all = resolveAgentConfigs(config);
+    const wanted = options.agent ?? all[0].name;
+    if (options.agent !== undefined && !all.some((a) => a.name === options.agent)) {
+      throw new ConfigError("CONFIG_INVALID", `No agent named "${options.agent}" in the configuration.`, {
+        issues: [{ path: "agents", message: `no agent "${options.agent}"` }],
+        hint: `Use one of: ${all.map((a) => a.name).join(", ")}.`,
       });
-      // When the cloud is unreachable or slow, the local model plans (nothing leaves).
-      if (location === "cloud" && !(typeof plannerSpec === "object" && plannerSpec.fallback === false)) {
-        fallbackPlanner = localPlanner(generator);
-      }
     }
-
-    const limits: Partial<AgentLimits> = config.limits ?? {};
-    const agent = createAgent({
-      planner,
-      fallbackPlanner,
-      generator,
-      tools: sources,
-      limits,
-      contextWindow,
-      tokenCounter,
-      privacy,
-      // One in-process context serves one sequence at a time; servers take chunks in parallel.
-      mapReduce: {
-        parallel: inProcess ? (typeof generatorSpec === "object" ? (generatorSpec.sequences ?? 1) : 1) : 4,
-      },
-    });
-    closers.push(() => agent.close());
-    const name = config.name ?? "flm";
+    const chosen = options.only ? all.filter((a) => a.name === wanted) : all;
+    const parts = createPartCache(config, env, options, privacy, closers);
+    const agents: Record<string, Agent> = {};
+    const descriptions: Record<string, string | undefined> = {};
+    const described: Record<string, { planner: string; generator: string; tools: string[] }> = {};
+    for (const entry of chosen) {
+      const generator = await parts.generator(entry.generator, `${entry.at}generator`);
+      const { planner, fallbackPlanner } = await parts.planner(
+        entry.planner,
+        `${entry.at}planner`,
+        entry.generator,
+        generator.model,
+      );
+      const limits: Partial<AgentLimits> = entry.limits;
+      // One pool / child process per source, shared: an agent only gets a narrower view of them.
+      const agentSources = sources.filter((s) => entry.tools.includes(s.name));
+      agents[entry.name] = createAgent({
+        planner,
+        fallbackPlanner,
+        generator: generator.model,
+        tools: agentSources,
+        limits,
+        contextWindow: generator.contextWindow,
+        tokenCounter: generator.tokenCounter,
+        privacy,
+        mapReduce: { parallel: generator.parallel },
+      });
+      descriptions[entry.name] = entry.description;
+      described[entry.name] = {
+        planner: planner.name,
+        generator: `${(generator.model as { provider?: string }).provider ?? "model"}/${(generator.model as { modelId?: string }).modelId ?? "?"}`,
+        tools: agentSources.map((s) => s.name),
+      };
+    }
+    // Closing an agent closes its sources; the closers above already do that once for all.
+    const agent = agents[wanted];
     return {
       agent,
-      agents: { [name]: agent },
+      name: wanted,
+      agents,
+      descriptions,
       users: (config.users ?? []).map((u) => ({
         token: u.token,
         caller: { id: u.id, roles: u.roles, attributes: u.attributes },
@@ -163,11 +162,11 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       audit,
       privacy,
       placeholders: (session) => (session && privacy ? privacy.placeholders(session) : []),
-      describe: () => ({
-        planner: planner.name,
-        generator: `${(generator as { provider?: string }).provider ?? "model"}/${(generator as { modelId?: string }).modelId ?? "?"}`,
-        tools: sources.map((s) => s.name),
-      }),
+      describe: (name = wanted) => {
+        const d = described[name];
+        if (!d) throw new ConfigError("CONFIG_INVALID", `No agent named "${name}" in this runtime.`);
+        return d;
+      },
       close: closeAll,
     };
   } catch (error) {
@@ -191,6 +190,7 @@ function assertModelHostTrusted(
   role: "generator" | "planner",
   config: FlmConfig,
   env: Record<string, string | undefined>,
+  at: string = role,
 ): void {
   const host = modelHost(spec, env);
   if (host === undefined || isLocalHost(host.split(":")[0])) return;
@@ -200,13 +200,9 @@ function assertModelHostTrusted(
     role === "generator"
       ? "the generator sees the tool results (your data)"
       : 'a planner with location "local" is not behind the egress guard';
-  throw new ConfigError(
-    "GENERATOR_UNTRUSTED",
-    `${role}: ${host} is not a local or private host, and ${why}.`,
-    {
-      hint: 'Point it at a local model, or declare it with "trusted": true (or list the host in privacy.trustedEndpoints) if that endpoint may see your data.',
-    },
-  );
+  throw new ConfigError("GENERATOR_UNTRUSTED", `${at}: ${host} is not a local or private host, and ${why}.`, {
+    hint: 'Point it at a local model, or declare it with "trusted": true (or list the host in privacy.trustedEndpoints) if that endpoint may see your data.',
+  });
 }
 
 /** Tool arguments can carry values from other steps: a tool on a remote host must be declared trusted. */
@@ -258,7 +254,7 @@ function withSensitiveColumns(config: FlmConfig): ToolSourceConfig[] {
 
 async function buildModel(
   spec: ModelConfig,
-  role: "planner" | "generator",
+  role: string,
   config: FlmConfig,
   env: Record<string, string | undefined>,
   fetch: typeof globalThis.fetch | undefined,
@@ -397,4 +393,100 @@ async function buildSource(config: FlmConfig, tool: ToolSourceConfig, index: num
       return createMongoSource(rest as unknown as Parameters<typeof createMongoSource>[0]);
     }
   }
+}
+
+interface GeneratorParts {
+  model: LanguageModel;
+  contextWindow?: number;
+  tokenCounter?: TokenCounter;
+  /** Map-reduce chunks at once. */
+  parallel: number;
+}
+
+interface PlannerParts {
+  planner: Planner;
+  fallbackPlanner?: Planner;
+}
+
+/**
+ * Builds generators and planners for the agents, once per distinct spec: two agents with the same
+ * generator share one model (one in-process llama.cpp context, not two). Every agent's planner is
+ * built here, so each one gets the same trust checks and the same egress guard.
+ */
+function createPartCache(
+  config: FlmConfig,
+  env: Record<string, string | undefined>,
+  options: BuildRuntimeOptions,
+  privacy: Privacy | undefined,
+  closers: Array<() => Promise<unknown>>,
+) {
+  const generators = new Map<string, Promise<GeneratorParts>>();
+  const planners = new Map<string, Promise<PlannerParts>>();
+
+  const buildGenerator = async (spec: ModelConfig, at: string): Promise<GeneratorParts> => {
+    assertModelHostTrusted(spec, "generator", config, env, at);
+    const model = await buildModel(spec, at, config, env, options.fetch);
+    if (isLlamaModel(model)) closers.push(() => model.dispose());
+    // The in-process model knows its window and tokenizer; other endpoints declare the window.
+    const inProcess = isLlamaModel(model) ? model : undefined;
+    const contextWindow =
+      (typeof spec === "object" ? spec.contextWindow : undefined) ?? (await inProcess?.contextWindow());
+    const tokenCounter = inProcess ? await tokenizerTokenCounter(inProcess) : undefined;
+    // One in-process context serves one sequence at a time; servers take chunks in parallel.
+    const parallel = inProcess ? (typeof spec === "object" ? (spec.sequences ?? 1) : 1) : 4;
+    return { model, contextWindow, tokenCounter, parallel };
+  };
+
+  const buildPlanner = async (
+    spec: "local" | ModelConfig,
+    at: string,
+    generator: LanguageModel,
+  ): Promise<PlannerParts> => {
+    if (spec === "local") return { planner: localPlanner(generator) };
+    const location = typeof spec === "object" && spec.location === "local" ? "local" : "cloud";
+    // The one door to the cloud: the guard (when privacy is on) inside the tap, for every agent.
+    const fetch =
+      location === "cloud"
+        ? (privacy?.cloudFetch(options.fetch) ?? createEgressTap(options.fetch))
+        : options.fetch;
+    // A "local" planner gets no guard, so it must really be local (or declared trusted).
+    if (location === "local") assertModelHostTrusted(spec, "planner", config, env, at);
+    const model = await buildModel(spec, at, config, env, fetch);
+    if (isLlamaModel(model)) closers.push(() => model.dispose());
+    const planner = createModelPlanner({
+      model,
+      location,
+      mode: typeof spec === "object" ? spec.mode : undefined,
+    });
+    // When the cloud is unreachable or slow, the local model plans (nothing leaves).
+    const fallback = location === "cloud" && !(typeof spec === "object" && spec.fallback === false);
+    return { planner, fallbackPlanner: fallback ? localPlanner(generator) : undefined };
+  };
+
+  return {
+    generator(spec: ModelConfig, at: string): Promise<GeneratorParts> {
+      const key = JSON.stringify(spec);
+      let parts = generators.get(key);
+      if (!parts) {
+        parts = buildGenerator(spec, at);
+        generators.set(key, parts);
+      }
+      return parts;
+    },
+    planner(
+      spec: "local" | ModelConfig,
+      at: string,
+      generatorSpec: ModelConfig,
+      generator: LanguageModel,
+    ): Promise<PlannerParts> {
+      // A local planner and the fallback plan with the agent's generator: part of the key.
+      const key = JSON.stringify([spec, generatorSpec]);
+      let parts = planners.get(key);
+      if (!parts) {
+        parts = buildPlanner(spec, at, generator);
+        planners.set(key, parts);
+      }
+      return parts;
+    },
+  };
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, _ or - starting with a letter");
+/** Tool source and agent names (an agent name is the gateway's `model` id). */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const name = z.string().regex(NAME_PATTERN, "a name of letters, digits, _ or - starting with a letter");
 const positiveInt = z.number().int().positive();
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 
@@ -183,10 +183,30 @@ const limitsSchema = z.strictObject({
   maxResultChars: positiveInt.optional(),
 });
 
+/**
+ * One more agent over the same sources: whatever it leaves out comes from the top level. No
+ * `privacy` here on purpose: the firewall (detectors, sensitive columns, canaries, egress guard,
+ * audit) is shared by every agent, so no agent can be configured weaker than the others.
+ */
+export const agentEntrySchema = z.strictObject({
+  /** Shown by GET /v1/models. */
+  description: z.string().min(1).optional(),
+  /** Names of top-level `tools` entries this agent may call (default: all of them). */
+  tools: z.array(z.string().min(1)).optional(),
+  planner: z.union([z.literal("local"), modelSchema]).optional(),
+  generator: modelSchema.optional(),
+  /** Merged key by key over the top-level `limits`. */
+  limits: limitsSchema.optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /** The agent's name (the gateway's `model`). Default `flm`. */
   name: name.optional(),
+  /** The top-level agent's description (GET /v1/models). */
+  description: z.string().min(1).optional(),
+  /** More agents by name (each a gateway `model`), sharing the tool sources and privacy settings. */
+  agents: z.record(z.string(), agentEntrySchema).optional(),
   /** A model spec, or `"local"` to plan with the generator (nothing leaves the machine). */
   planner: z.union([z.literal("local"), modelSchema]).optional(),
   generator: modelSchema,
@@ -203,3 +223,5 @@ export type FlmConfigData = z.output<typeof configSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type ModelObjectConfig = z.output<typeof modelObjectSchema>;
 export type ToolSourceConfig = z.output<typeof toolSourceSchema>;
+export type AgentEntryConfig = z.output<typeof agentEntrySchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;

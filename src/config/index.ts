@@ -1,6 +1,15 @@
+export {
+  agentNames,
+  checkAgents,
+  DEFAULT_AGENT_NAME,
+  type ResolvedAgentConfig,
+  resolveAgentConfigs,
+} from "./agent-configs.js";
 export { type BuildRuntimeOptions, buildRuntime, type Runtime, type RuntimeUser } from "./build-runtime.js";
 export { ConfigError, type ConfigErrorCode, type ConfigIssue, isConfigError } from "./config-error.js";
 export {
+  type AgentEntryConfig,
+  agentEntrySchema,
   configSchema,
   type FlmConfigData,
   type FlmConfigInput,

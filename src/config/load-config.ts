@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { checkAgents } from "./agent-configs.js";
 import { ConfigError } from "./config-error.js";
 import { configSchema, type FlmConfigData } from "./config-schema.js";
 import { formatIssues } from "./format-issues.js";
@@ -66,6 +67,14 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { path?: 
       {
         issues,
       },
+    );
+  }
+  const agentIssues = checkAgents(result.data);
+  if (agentIssues.length > 0) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `${options.path ? `${options.path}: ` : ""}${agentIssues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      { issues: agentIssues },
     );
   }
   for (const user of result.data.users ?? []) secrets.push(user.token);

@@ -41,6 +41,8 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
 export interface GatewayOptions {
   /** Model name clients send → agent. The first is used when a request names no model. */
   agents: Record<string, Agent>;
+  /** Model name → a line for GET /v1/models (an extra `description` field, which the OpenAI spec allows). */
+  descriptions?: Record<string, string | undefined>;
   users: GatewayUser[];
   limits?: Partial<GatewayLimits>;
   traceStore?: TraceStore;
@@ -146,7 +148,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.get("/v1/models", (c) =>
     c.json({
       object: "list",
-      data: modelNames.map((id) => ({ id, object: "model", created: startedAt, owned_by: "flm" })),
+      data: modelNames.map((id) => ({
+        id,
+        object: "model",
+        created: startedAt,
+        owned_by: "flm",
+        ...(options.descriptions?.[id] ? { description: options.descriptions[id] } : {}),
+      })),
     }),
   );
 

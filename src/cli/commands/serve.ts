@@ -9,7 +9,7 @@ export async function serveCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const { config, runtime } = await openRuntime(globals, io);
+  const { config, runtime } = await openRuntime(globals, io, { all: true });
   if (runtime.users.length === 0) {
     await runtime.close();
     throw new ConfigError(
@@ -24,6 +24,7 @@ export async function serveCommand(
   const { port: _p, host: _h, ...limits } = config.server ?? {};
   const gateway = createGateway({
     agents: runtime.agents,
+    descriptions: runtime.descriptions,
     users: runtime.users.map((u) => ({
       token: u.token,
       id: u.caller.id,

@@ -1,3 +1,4 @@
+import { resolveAgentConfigs } from "../../config/agent-configs.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
 
@@ -7,9 +8,11 @@ export async function toolsCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const { runtime } = await openRuntime(globals, io);
+  const { config, runtime } = await openRuntime(globals, io);
   try {
     const tools = await runtime.agent.tools();
+    // Which sources each agent sees, from the config alone (the other agents are not built).
+    const agents = resolveAgentConfigs(config);
     if (options.json) {
       io.print(
         JSON.stringify(
@@ -30,6 +33,13 @@ export async function toolsCommand(
       io.print(`${t.name}${t.source ? `  [${t.source}]` : ""}`);
       io.print(`  ${t.description.replace(/\n/g, "\n  ")}`);
       io.print(`  input: ${JSON.stringify(t.inputSchema)}`);
+    }
+    if (agents.length > 1) {
+      io.print(`\nAgents (this list: ${runtime.name}; pick one with --agent <name>):`);
+      for (const a of agents) {
+        const desc = a.description ? ` — ${a.description}` : "";
+        io.print(`  ${a.name}: ${a.tools.join(", ") || "no tools"}${desc}`);
+      }
     }
   } finally {
     await runtime.close();
