@@ -119,6 +119,38 @@ describe("createLlamaModel (real llama.cpp runtime)", () => {
     expect(after.usage.outputTokens.total).toBe(2);
   });
 
+  it("a consumer cancelling the stream mid-generation stops it cleanly (no stray rejection)", async () => {
+    const stray: unknown[] = [];
+    const onStray = (reason: unknown) => stray.push(reason);
+    process.on("unhandledRejection", onStray);
+    try {
+      // The answer stage aborts the signal and cancels the reader together; here only the reader.
+      const { stream } = await model.doStream({ prompt: user("go"), maxOutputTokens: 400 });
+      const reader = stream.getReader();
+      let deltas = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (value.type === "text-delta" && ++deltas === 3) {
+          await reader.cancel();
+          break;
+        }
+      }
+      // Both sequences are free again soon: the cancelled generation stopped.
+      const started = Date.now();
+      const after = await Promise.all([
+        model.doGenerate({ prompt: user("a"), maxOutputTokens: 2 }),
+        model.doGenerate({ prompt: user("b"), maxOutputTokens: 2 }),
+      ]);
+      expect(after.map((r) => r.usage.outputTokens.total)).toEqual([2, 2]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(stray).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onStray);
+    }
+  });
+
   it("rejects an already-aborted request without generating", async () => {
     await expect(model.doGenerate({ prompt: user("x"), abortSignal: AbortSignal.abort() })).rejects.toThrow();
   });

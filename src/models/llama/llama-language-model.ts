@@ -175,57 +175,74 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
     let controller!: ReadableStreamDefaultController<LanguageModelV3StreamPart>;
+    // A consumer may cancel the stream (the answer stage does on abort): stop generating so the
+    // sequence is released, and stop enqueueing, since enqueue on a cancelled stream throws.
+    let cancelled = false;
+    const stop = new AbortController();
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
       start(c) {
         controller = c;
       },
+      cancel() {
+        cancelled = true;
+        stop.abort(new Error("The stream was cancelled."));
+      },
     });
+    const enqueue = (part: LanguageModelV3StreamPart) => {
+      if (!cancelled) controller.enqueue(part);
+    };
+    const abortSignal = options.abortSignal
+      ? AbortSignal.any([options.abortSignal, stop.signal])
+      : stop.signal;
     const textId = "text-0";
     const reasoningId = "reasoning-0";
     let textOpen = false;
     let reasoningOpen = false;
     const closeOpen = () => {
-      if (reasoningOpen) controller.enqueue({ type: "reasoning-end", id: reasoningId });
-      if (textOpen) controller.enqueue({ type: "text-end", id: textId });
+      if (reasoningOpen) enqueue({ type: "reasoning-end", id: reasoningId });
+      if (textOpen) enqueue({ type: "text-end", id: textId });
       reasoningOpen = textOpen = false;
     };
     // Warnings are known only after the prompt is converted, so stream-start is sent from run().
-    const run = this.run(options, {
-      onStart: (warnings) => {
-        controller.enqueue({ type: "stream-start", warnings });
-        controller.enqueue({ type: "response-metadata", modelId: this.modelId, timestamp: new Date() });
+    const run = this.run(
+      { ...options, abortSignal },
+      {
+        onStart: (warnings) => {
+          enqueue({ type: "stream-start", warnings });
+          enqueue({ type: "response-metadata", modelId: this.modelId, timestamp: new Date() });
+        },
+        onText: (delta) => {
+          if (!textOpen) {
+            textOpen = true;
+            enqueue({ type: "text-start", id: textId });
+          }
+          enqueue({ type: "text-delta", id: textId, delta });
+        },
+        onReasoning: (delta) => {
+          if (!reasoningOpen) {
+            reasoningOpen = true;
+            enqueue({ type: "reasoning-start", id: reasoningId });
+          }
+          enqueue({ type: "reasoning-delta", id: reasoningId, delta });
+        },
       },
-      onText: (delta) => {
-        if (!textOpen) {
-          textOpen = true;
-          controller.enqueue({ type: "text-start", id: textId });
-        }
-        controller.enqueue({ type: "text-delta", id: textId, delta });
-      },
-      onReasoning: (delta) => {
-        if (!reasoningOpen) {
-          reasoningOpen = true;
-          controller.enqueue({ type: "reasoning-start", id: reasoningId });
-        }
-        controller.enqueue({ type: "reasoning-delta", id: reasoningId, delta });
-      },
-    });
+    );
     run.then(
       (result) => {
         closeOpen();
         for (const part of result.content) {
           if (part.type !== "tool-call") continue;
-          controller.enqueue({ type: "tool-input-start", id: part.toolCallId, toolName: part.toolName });
-          controller.enqueue({ type: "tool-input-delta", id: part.toolCallId, delta: part.input });
-          controller.enqueue({ type: "tool-input-end", id: part.toolCallId });
-          controller.enqueue(part);
+          enqueue({ type: "tool-input-start", id: part.toolCallId, toolName: part.toolName });
+          enqueue({ type: "tool-input-delta", id: part.toolCallId, delta: part.input });
+          enqueue({ type: "tool-input-end", id: part.toolCallId });
+          enqueue(part);
         }
-        controller.enqueue({ type: "finish", finishReason: result.finishReason, usage: result.usage });
-        controller.close();
+        enqueue({ type: "finish", finishReason: result.finishReason, usage: result.usage });
+        if (!cancelled) controller.close();
       },
       (error) => {
         closeOpen();
-        controller.error(error);
+        if (!cancelled) controller.error(error);
       },
     );
     return { stream };

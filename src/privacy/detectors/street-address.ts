@@ -5,7 +5,8 @@ import type { Detector, Span } from "../span.js";
  * the common European forms ("Koskikatu 25", "Rua Igreja 25", "ul. Słowicza 10"), unit designators
  * ("Apt. 864", "Suite 408") and US military addresses ("PSC 1437, Box 3833 APO AA 66791").
  */
-const W = "[\\p{Lu}\\p{Ll}][\\p{L}'’.-]*";
+// Word lengths are bounded so a long run of letters costs linear, not quadratic, time.
+const W = "[\\p{Lu}\\p{Ll}][\\p{L}'’.-]{0,40}";
 // Horizontal whitespace only: an address pattern must not run across lines into the next field.
 const S = "[ \\t]";
 // Street-name words are not function words ("3 books on the way" is not an address).
@@ -17,7 +18,7 @@ const PREFIX =
   "(?:rua|avenida|avda\\.?|av\\.|calle|c\\/|carrer|via|viale|piazza|corso|largo|rue|boulevard|bd|chemin|allée|place|ul\\.|ulica|al\\.|aleja|trg|plac|náměstí|nám\\.|strada|str\\.|sokak|cad\\.|odos|οδός|πλατεία|leoforos|travessa|praça|praca|alameda|rambla|paseo|pasaje|camino|estrada|rodovia|vía|the corner of)";
 // Street words glued to the name in Nordic/Germanic/Baltic/Slavic languages.
 const GLUED =
-  "[\\p{L}-]*(?:katu|kuja|tie|polku|gatan|gata|gate|gaten|vägen|vej|veien|vegen|vegur|stræde|straße|strasse|str\\.|weg|gasse|allee|laan|straat|steeg|plein|dreef|kade|singel|gracht|tér|utca|út|körút|ulica|ulice|iela|gatve|tänav|maantee|puiestee|cesta|ulica|vænget|torv|plads|stig|bakken|haugen|tún|stígur|braut|hagi|svegen|rinne|piha|ranta)";
+  "[\\p{L}-]{0,40}(?:katu|kuja|tie|polku|gatan|gata|gate|gaten|vägen|vej|veien|vegen|vegur|stræde|straße|strasse|str\\.|weg|gasse|allee|laan|straat|steeg|plein|dreef|kade|singel|gracht|tér|utca|út|körút|ulica|ulice|iela|gatve|tänav|maantee|puiestee|cesta|ulica|vænget|torv|plads|stig|bakken|haugen|tún|stígur|braut|hagi|svegen|rinne|piha|ranta)";
 const UNIT = `(?:apt\\.?|apartment|suite|ste\\.?|unit|flat|floor|fl\\.|room|rm\\.?|box|#)\\s?\\d{1,5}[A-Za-z]?`;
 
 const PATTERNS: Array<{ re: RegExp; score: number }> = [
@@ -56,7 +57,7 @@ const PATTERNS: Array<{ re: RegExp; score: number }> = [
   // word): "20789 Allika 46", "4844 Søndergade 52", "5850 Jana Nerudy 894"
   {
     re: new RegExp(
-      `(?<![\\p{L}\\d])\\d{1,6}${S}(?:\\p{Lu}[\\p{L}'’.-]*${S}){1,3}\\d{1,5}\\b(?:,?${S}${UNIT})?`,
+      `(?<![\\p{L}\\d])\\d{1,6}${S}(?:\\p{Lu}[\\p{L}'’.-]{0,40}${S}){1,3}\\d{1,5}\\b(?:,?${S}${UNIT})?`,
       "gu",
     ),
     score: 0.6,
@@ -64,7 +65,7 @@ const PATTERNS: Array<{ re: RegExp; score: number }> = [
   // Hungarian: "Kálmán Imre u. 12.", "Erzsébet tér 19.", "Árpád fejedelem útja 3."
   {
     re: new RegExp(
-      `(?<![\\p{L}])\\p{Lu}[\\p{L}'’.-]*${S}(?:${W}${S}){0,2}(?:u\\.|utca|útja|út|tér|körút|krt\\.)${S}\\d{1,5}\\.?`,
+      `(?<![\\p{L}])\\p{Lu}[\\p{L}'’.-]{0,40}${S}(?:${W}${S}){0,2}(?:u\\.|utca|útja|út|tér|körút|krt\\.)${S}\\d{1,5}\\.?`,
       "gu",
     ),
     score: 0.65,

@@ -161,6 +161,17 @@ describe("PgDocumentStore specifics (PGlite)", () => {
     await expect(PgDocumentStore.open({ db: liteDb, schema: 'x"; DROP' })).rejects.toMatchObject({
       code: "DOC_INDEX_INVALID",
     });
+    // The language goes into the generated column's SQL: a programmatic caller cannot pass another.
+    for (const language of ["german", "simple'::regconfig, text)) STORED); DROP TABLE x; --"]) {
+      const schema = nextSchema();
+      await expect(
+        PgDocumentStore.open({ db: liteDb, schema, language: language as "simple" }),
+      ).rejects.toMatchObject({ code: "DOC_INDEX_INVALID", message: expect.stringContaining("language") });
+      const created = await liteDb.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [
+        schema,
+      ]);
+      expect(created.rows).toEqual([]);
+    }
     const store = await openLite();
     const chunk = { ordinal: 0, text: "alpha", headingPath: [], start: 0, end: 5 };
     const record = { path: "a.md", type: "markdown" as const, title: "A", sha256: "x", size: 5, mtimeMs: 1 };

@@ -32,6 +32,7 @@ export interface PgDocumentStoreOptions {
 }
 
 const SCHEMA_VERSION = "1";
+const TEXT_SEARCH_LANGUAGES: readonly string[] = ["simple", "english"] satisfies TextSearchLanguage[];
 const DEFAULT_SCHEMA = "flm_docs";
 // ts_rank_cd weights in {D, C, B, A} order: body (D) 1, title (A) 2, heading (B) 3, as in the SQLite BM25.
 const WEIGHTS = "{0.2, 0.2, 0.6, 0.4}";
@@ -88,6 +89,12 @@ export class PgDocumentStore implements DocumentStore {
         hint: "Use letters, digits and underscores, starting with a letter.",
       });
     }
+    // The language is spliced into the generated tsvector column's SQL: only known names pass.
+    if (options.language !== undefined && !TEXT_SEARCH_LANGUAGES.includes(options.language)) {
+      throw new DocumentError("DOC_INDEX_INVALID", `Unknown text search language "${options.language}".`, {
+        hint: `Use one of: ${TEXT_SEARCH_LANGUAGES.join(", ")}.`,
+      });
+    }
     const label = options.label ?? `postgres schema ${schema}`;
     const db = options.db;
     const s = `"${schema}"`;
@@ -126,6 +133,7 @@ export class PgDocumentStore implements DocumentStore {
           );
         }
         const language = stored ?? options.language ?? "simple";
+        if (!TEXT_SEARCH_LANGUAGES.includes(language)) throw new Error(`text search language "${language}"`);
         const storedBackend = meta.get("vector_backend");
         if (storedBackend && storedBackend !== backend.backend) {
           throw new DocumentError(
