@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createNerDetector } from "./ner.js";
+import { createNerDetector, segments } from "./ner.js";
 
 describe("createNerDetector (compromise + cues)", () => {
   const ner = createNerDetector();
@@ -30,5 +30,34 @@ describe("createNerDetector (compromise + cues)", () => {
   it("can be limited to some entity kinds", () => {
     const spans = createNerDetector({ types: ["LOCATION"] }).detect("Maria Keller lives in Finland");
     expect(spans.every((s) => s.type === "LOCATION")).toBe(true);
+  });
+
+  it("leaves analytics words alone: weak cues on ordinary words, short genre names", () => {
+    const people = (text: string) =>
+      ner
+        .detect(text)
+        .filter((s) => s.type === "PERSON")
+        .map((s) => s.value);
+    expect(people("Revenue grouped by Region and split by Quarter")).toEqual([]);
+    expect(people("Sales by Sales Support Agent in 2013")).toEqual([]);
+    expect(people("Top tracks in Sci Fi & Fantasy")).toEqual([]);
+    expect(people("Orders placed by Maria Keller")).toContain("Maria Keller");
+  });
+  it("reads long prompts in pieces, with offsets into the whole text", () => {
+    const filler = "The quarterly report lists totals per month. ".repeat(100);
+    const text = `${filler}What did Maria Keller order from Civic Impulse LLC?`;
+    const parts = segments(text);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((p) => p.text).join("")).toBe(text);
+    for (const p of parts) expect(text.slice(p.start, p.start + p.text.length)).toBe(p.text);
+    expect(Math.max(...parts.map((p) => p.text.length))).toBeLessThanOrEqual(2000);
+    const person = ner.detect(text).find((s) => s.value === "Maria Keller")!;
+    expect(text.slice(person.start, person.end)).toBe("Maria Keller");
+  });
+  it("stays fast on a 50 KB adversarial prompt (was 14 s in one compromise document)", () => {
+    const t = performance.now();
+    ner.detect("1 Ab ".repeat(10_000));
+    // Generous bound for a loaded CI machine; the point is not quadratic.
+    expect(performance.now() - t).toBeLessThan(5000);
   });
 });

@@ -90,11 +90,45 @@ function fromCue(text: string, out: Span[]): void {
     // "by"/"from"/"contact" are weak cues: require capitalized names after them.
     if (/\b(?:by|from|contact|i am|i'm|this is)\s*$/.test(cue) && !kept.every((w) => /^\p{Lu}/u.test(w)))
       continue;
+    // "grouped by Region", "Sales by Sales Support Agent": capitalized, but ordinary words.
+    if (/\b(?:by|from)\s*$/.test(cue) && kept.every((w) => getLexicon().isCommon(w.toLowerCase()))) continue;
     const value = kept.join(" ");
     const start = m.index + m[0].length - m[1]!.length;
     const [s, e] = trimSpan(text, start, start + value.length);
     out.push({ type: "PERSON", start: s, end: e, value: text.slice(s, e), score: 0.5 });
   }
+}
+
+/** compromise's cost grows faster than the text (a 50 KB adversarial prompt took 14 s); it sees
+ * pieces of at most this many characters, cut at a line or sentence end where there is one. */
+const SEGMENT_CHARS = 2000;
+
+export function segments(text: string, max = SEGMENT_CHARS): Array<{ start: number; text: string }> {
+  const out: Array<{ start: number; text: string }> = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const window = text.slice(start, start + max);
+    const cut = Math.max(window.lastIndexOf("\n"), window.lastIndexOf(". "), window.lastIndexOf(" "));
+    const end = start + (cut > max / 2 ? cut + 1 : max);
+    out.push({ start, text: text.slice(start, end) });
+    start = end;
+  }
+  out.push({ start, text: text.slice(start) });
+  return out;
+}
+
+function compromiseSpans(text: string, types: Set<string>): Span[] {
+  const spans: Span[] = [];
+  for (const part of segments(text)) {
+    const found: Span[] = [];
+    const doc = nlp(part.text);
+    if (types.has("PERSON")) fromCompromise(part.text, doc.people(), "PERSON", 0.5, found);
+    if (types.has("ORGANIZATION"))
+      fromCompromise(part.text, doc.organizations(), "ORGANIZATION", 0.45, found);
+    if (types.has("LOCATION")) fromCompromise(part.text, doc.places(), "LOCATION", 0.45, found);
+    for (const f of found) spans.push({ ...f, start: f.start + part.start, end: f.end + part.start });
+  }
+  return spans;
 }
 
 export interface NerDetectorOptions {
@@ -108,15 +142,14 @@ export function createNerDetector(options: NerDetectorOptions = {}): Detector {
     name: "ner",
     detect(text) {
       const spans: Span[] = [];
-      const doc = nlp(text);
+      const tagged = compromiseSpans(text, types);
+      spans.push(...tagged);
       if (types.has("PERSON")) {
-        fromCompromise(text, doc.people(), "PERSON", 0.5, spans);
         fromRegex(text, TITLED, "PERSON", 0.55, spans, 1);
         fromCue(text, spans);
         fromRegex(text, HEADER, "PERSON", 0.4, spans, 1);
       }
       if (types.has("ORGANIZATION")) {
-        fromCompromise(text, doc.organizations(), "ORGANIZATION", 0.45, spans);
         for (const re of ORG_PATTERNS) fromRegex(text, re, "ORGANIZATION", 0.55, spans);
         const firms: Span[] = [];
         fromRegex(text, LAW_FIRM, "ORGANIZATION", 0.55, firms);
@@ -132,7 +165,6 @@ export function createNerDetector(options: NerDetectorOptions = {}): Detector {
         }
       }
       if (types.has("LOCATION")) {
-        fromCompromise(text, doc.places(), "LOCATION", 0.45, spans);
         fromRegex(text, COUNTRY, "LOCATION", 0.6, spans);
       }
       spans.push(

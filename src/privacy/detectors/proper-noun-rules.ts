@@ -200,7 +200,8 @@ export function properNounSpans(text: string, lex: Lexicon, options: RuleOptions
         continue;
       }
       // "Krisztián Szöllösy", "Tomomi Nishiyama": no word of the run is an English word.
-      if (words.every(nameish) && !words.some((t) => t.upper)) {
+      // At least one word of 4+ letters: "Sci Fi" is a genre, not a person.
+      if (words.every(nameish) && !words.some((t) => t.upper) && words.some((t) => t.lower.length >= 4)) {
         emit("PERSON", first, last, 0.5);
         continue;
       }
