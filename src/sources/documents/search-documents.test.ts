@@ -39,44 +39,22 @@ afterAll(async () => {
 const top3 = async (query: string, index = keywordIndex) =>
   (await searchDocuments(index, query, { limit: 3 })).map((p) => citationLabel(p));
 
+// Known-answer ranking, citations and offsets run on this index through the DocumentStore
+// contract (document-index.contract.test.ts); here: what is particular to FTS5 and the file.
 describe("searchDocuments (keyword, FTS5 BM25)", () => {
-  it.each([
-    ["how many days of annual leave do I get?", "leave.md § Leave policy > Annual leave"],
-    ["weeks of parental leave after adoption", "leave.md § Leave policy > Parental leave"],
-    ["meal reimbursement per day on business trips", "handbook.pdf p.2"],
-    ["security badge", "handbook.pdf p.3"],
-    ["what are the core hours", "remote-work.md § Remote work > Core hours"],
-    ["why did the database run out of disk space", "incident.txt"],
-    ["tunnel keeps dropping", "vpn.html § VPN setup > Troubleshooting"],
-  ])("%s → %s in the top 3", async (query, expected) => {
-    expect(await top3(query)).toContain(expected);
-  });
-
-  it.skipIf(!existsSync(THIRD_PARTY_README)).each([
-    ["variadic option", "Variadic option"],
-    ["negatable boolean option with a no- prefix", "negatable boolean"],
-    ["life cycle hooks before the action handler", "Life cycle hooks"],
-  ])("third-party text (commander README): %s", async (query, heading) => {
-    const hits = await searchDocuments(keywordIndex, query, { limit: 3 });
-    expect(
-      hits.some((p) => p.source === "third-party/commander-readme.md" && p.heading?.includes(heading)),
-    ).toBe(true);
-  });
-
-  it("returns compact, citable passages with offsets into the source", async () => {
-    const [hit] = await searchDocuments(keywordIndex, "28 days paid annual leave", { limit: 1 });
-    expect(hit).toMatchObject({
-      id: "policies/leave.md#1",
-      source: "policies/leave.md",
-      title: "Leave policy",
-      heading: "Leave policy > Annual leave",
-    });
-    expect(hit.page).toBeUndefined();
-    expect(hit.score).toBeGreaterThan(0);
-    const { readFileSync } = await import("node:fs");
-    const file = readFileSync(join(root, "corpus", hit.source), "utf8");
-    expect(file.slice(hit.start, hit.end)).toBe(hit.text);
-  });
+  it.skipIf(!existsSync(THIRD_PARTY_README))(
+    "third-party text (commander README): negatable boolean option with a no- prefix",
+    async () => {
+      const hits = await searchDocuments(keywordIndex, "negatable boolean option with a no- prefix", {
+        limit: 3,
+      });
+      expect(
+        hits.some(
+          (p) => p.source === "third-party/commander-readme.md" && p.heading?.includes("negatable boolean"),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it.each([
     ['"unbalanced quote'],
