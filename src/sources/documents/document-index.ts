@@ -5,10 +5,10 @@ import type { Chunk } from "./chunker.js";
 import { DocumentError } from "./document-errors.js";
 import type { DocumentStore } from "./document-store.js";
 import { toFtsQuery } from "./fts-query.js";
-import type { Passage } from "./passage.js";
+import { type ChunkRow, type Passage, passagesInRankOrder } from "./passage.js";
 import type { DocumentType } from "./parsers/parsed-document.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
-import { dot, fromBlob, toBlob } from "./vector-math.js";
+import { fromBlob, toBlob, topByDot, type VectorMatrix } from "./vector-math.js";
 
 const SCHEMA_VERSION = "1";
 
@@ -90,11 +90,8 @@ export interface IndexStats {
   root?: string;
 }
 
-interface VectorCache {
+interface VectorCache extends VectorMatrix {
   key: string;
-  ids: Int32Array;
-  matrix: Float32Array;
-  dims: number;
 }
 
 /**
@@ -291,19 +288,7 @@ export class DocumentIndex implements DocumentStore {
         ).map(Number),
       );
     }
-    // Keep the top `limit` in a small sorted array: cheaper than sorting every score.
-    const top: RankedChunk[] = [];
-    for (let row = 0; row < cache.ids.length; row++) {
-      const id = cache.ids[row];
-      if (allowed && !allowed.has(id)) continue;
-      const score = dot(query, cache.matrix, row * cache.dims);
-      if (top.length === limit && score <= top[top.length - 1].score) continue;
-      let at = top.length;
-      while (at > 0 && top[at - 1].score < score) at--;
-      top.splice(at, 0, { chunkId: id, score });
-      if (top.length > limit) top.pop();
-    }
-    return top;
+    return topByDot(query, cache, limit, allowed);
   }
 
   /** Loads the passages for chunk ids, in the order given, with the given scores. */
@@ -315,34 +300,8 @@ export class DocumentIndex implements DocumentStore {
          FROM chunks c JOIN documents d ON d.id = c.document_id
          WHERE c.id IN (SELECT value FROM json_each(?))`,
       )
-      .all(JSON.stringify(ranked.map((r) => r.chunkId))) as {
-      id: number;
-      ordinal: number;
-      title: string;
-      heading: string;
-      text: string;
-      page: number | null;
-      start: number;
-      end: number;
-      path: string;
-    }[];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ranked.flatMap(({ chunkId, score }) => {
-      const row = byId.get(chunkId);
-      if (!row) return [];
-      const passage: Passage = {
-        id: `${row.path}#${row.ordinal}`,
-        source: row.path,
-        title: row.title,
-        text: row.text,
-        score,
-        start: row.start,
-        end: row.end,
-      };
-      if (row.page !== null) passage.page = row.page;
-      if (row.heading) passage.heading = row.heading;
-      return [passage];
-    });
+      .all(JSON.stringify(ranked.map((r) => r.chunkId))) as ChunkRow[];
+    return passagesInRankOrder(ranked, rows);
   }
 
   stats(): IndexStats {

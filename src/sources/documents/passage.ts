@@ -25,3 +25,41 @@ export function citationLabel(passage: Pick<Passage, "source" | "page" | "headin
   if (passage.heading) return `${name} § ${passage.heading}`;
   return name;
 }
+
+/** A chunk as both document stores read it back for passages. */
+export interface ChunkRow {
+  /** A string when the driver returns 64-bit integers as text (pg). */
+  id: number | string;
+  ordinal: number;
+  title: string;
+  heading: string;
+  text: string;
+  page: number | null;
+  start: number;
+  end: number;
+  path: string;
+}
+
+/** Passages for ranked chunk ids, in rank order with their scores; ids without a row are skipped. */
+export function passagesInRankOrder(
+  ranked: ReadonlyArray<{ chunkId: number; score: number }>,
+  rows: readonly ChunkRow[],
+): Passage[] {
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return ranked.flatMap(({ chunkId, score }) => {
+    const row = byId.get(chunkId);
+    if (!row) return [];
+    const passage: Passage = {
+      id: `${row.path}#${row.ordinal}`,
+      source: row.path,
+      title: row.title,
+      text: row.text,
+      score,
+      start: row.start,
+      end: row.end,
+    };
+    if (row.page !== null) passage.page = row.page;
+    if (row.heading) passage.heading = row.heading;
+    return [passage];
+  });
+}

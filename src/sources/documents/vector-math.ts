@@ -23,3 +23,32 @@ export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
   for (let i = 0; i < a.length; i++) sum += a[i] * b[bOffset + i];
   return sum;
 }
+
+/** Unit vectors of many chunks in one flat matrix (row `i` is chunk `ids[i]`), cached by a store. */
+export interface VectorMatrix {
+  ids: Int32Array;
+  matrix: Float32Array;
+  dims: number;
+}
+
+/** The `limit` rows most similar to a unit query, best first; `allowed` restricts the chunk ids. */
+export function topByDot(
+  query: Float32Array,
+  vectors: VectorMatrix,
+  limit: number,
+  allowed?: ReadonlySet<number>,
+): Array<{ chunkId: number; score: number }> {
+  // Keep the top `limit` in a small sorted array: cheaper than sorting every score.
+  const top: Array<{ chunkId: number; score: number }> = [];
+  for (let row = 0; row < vectors.ids.length; row++) {
+    const id = vectors.ids[row];
+    if (allowed && !allowed.has(id)) continue;
+    const score = dot(query, vectors.matrix, row * vectors.dims);
+    if (top.length === limit && score <= top[top.length - 1].score) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1].score < score) at--;
+    top.splice(at, 0, { chunkId: id, score });
+    if (top.length > limit) top.pop();
+  }
+  return top;
+}

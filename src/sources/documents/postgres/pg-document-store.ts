@@ -3,9 +3,9 @@ import type { DocumentRecord, IndexStats, RankedChunk, StoredDocument } from "..
 import { DocumentError } from "../document-errors.js";
 import type { DocumentStore } from "../document-store.js";
 import { queryTerms } from "../fts-query.js";
-import type { Passage } from "../passage.js";
+import { type ChunkRow, type Passage, passagesInRankOrder } from "../passage.js";
 import type { SearchFilters } from "../search-filters.js";
-import { dot } from "../vector-math.js";
+import { topByDot, type VectorMatrix } from "../vector-math.js";
 import type { TextSearchLanguage, VectorBackendChoice } from "./pg-index-url.js";
 import { pgFilterSql } from "./pg-filters.js";
 import type { PgQueryable, PgQueryAdapter } from "./query-adapter.js";
@@ -41,11 +41,8 @@ const RANK_NORMALISATION = 1;
 // pgvector's HNSW index supports up to 2000 dimensions for `vector`; beyond that searches scan.
 const HNSW_MAX_DIMS = 2000;
 
-interface VectorCache {
+interface VectorCache extends VectorMatrix {
   key: string;
-  ids: Int32Array;
-  matrix: Float32Array;
-  dims: number;
 }
 
 /**
@@ -316,39 +313,13 @@ export class PgDocumentStore implements DocumentStore {
 
   async passages(ranked: readonly RankedChunk[]): Promise<Passage[]> {
     if (ranked.length === 0) return [];
-    const { rows } = await this.db.query<{
-      id: number;
-      ordinal: number;
-      title: string;
-      heading: string;
-      text: string;
-      page: number | null;
-      start: number;
-      end: number;
-      path: string;
-    }>(
+    const { rows } = await this.db.query<ChunkRow>(
       `SELECT c.id, c.ordinal, c.title, c.heading, c.text, c.page, c.start_offset AS start, c.end_offset AS "end", d.path
        FROM ${this.s}.chunks c JOIN ${this.s}.documents d ON d.id = c.document_id
        WHERE c.id = ANY($1::int[])`,
       [ranked.map((r) => r.chunkId)],
     );
-    const byId = new Map(rows.map((row) => [Number(row.id), row]));
-    return ranked.flatMap(({ chunkId, score }) => {
-      const row = byId.get(chunkId);
-      if (!row) return [];
-      const passage: Passage = {
-        id: `${row.path}#${row.ordinal}`,
-        source: row.path,
-        title: row.title,
-        text: row.text,
-        score,
-        start: row.start,
-        end: row.end,
-      };
-      if (row.page !== null) passage.page = row.page;
-      if (row.heading) passage.heading = row.heading;
-      return [passage];
-    });
+    return passagesInRankOrder(ranked, rows);
   }
 
   async stats(): Promise<IndexStats> {
@@ -480,18 +451,7 @@ export class PgDocumentStore implements DocumentStore {
       );
       allowed = new Set(rows.map((r) => Number(r.id)));
     }
-    const top: RankedChunk[] = [];
-    for (let row = 0; row < cache.ids.length; row++) {
-      const id = cache.ids[row];
-      if (allowed && !allowed.has(id)) continue;
-      const score = dot(query, cache.matrix, row * cache.dims);
-      if (top.length === limit && score <= top[top.length - 1].score) continue;
-      let at = top.length;
-      while (at > 0 && top[at - 1].score < score) at--;
-      top.splice(at, 0, { chunkId: id, score });
-      if (top.length > limit) top.pop();
-    }
-    return top;
+    return topByDot(query, cache, limit, allowed);
   }
 
   private async loadVectors(): Promise<VectorCache> {
