@@ -3,7 +3,7 @@
  * PostgreSQL in WASM) with the real pgvector extension, PGlite with `real[]` vectors, and the
  * PostgreSQL server at FLM_TEST_PG_URL (no pgvector package on Debian bookworm: array fallback).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -12,11 +12,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashEmbedder, writeTestCorpus } from "../../../../bench/documents-fixtures.js";
 import { documentStoreContract } from "../../../../test/contracts/document-index-contract.js";
+import {
+  askContractRenewal,
+  writeContractsFile,
+} from "../../../../test/helpers/contract-renewal-scenario.js";
 import { type FakeModels, startFakeModels } from "../../../../test/helpers/fake-models.js";
-import { reply } from "../../../../test/helpers/fake-openai-server.js";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createAgent } from "../../../agent/create-agent.js";
-import { createPrivacy } from "../../../privacy/agent-privacy.js";
 import { createDocumentSource } from "../document-source.js";
 import { ingestFolder } from "../ingest-folder.js";
 import { openDocumentStore } from "../open-document-store.js";
@@ -226,10 +226,7 @@ describe("search_documents over the PostgreSQL store in a federated run", () => 
     models = await startFakeModels();
     dir = mkdtempSync(join(tmpdir(), "flm-docs-pg-agent-"));
     mkdirSync(join(dir, "docs"));
-    writeFileSync(
-      join(dir, "docs", "contracts.md"),
-      `# Supplier contracts\n\n## Keller Logistics\n\nThe contract with Keller Logistics renews on 1 March 2027 with a notice period of 90 days. Internal reference ${CANARY}.\n`,
-    );
+    writeContractsFile(join(dir, "docs"), CANARY);
   });
   afterAll(async () => {
     await models?.close();
@@ -244,35 +241,18 @@ describe("search_documents over the PostgreSQL store in a federated run", () => 
       folder: join(dir, "docs"),
       embedder: hashEmbedder(64),
     });
-    const privacy = createPrivacy({
-      sensitiveValues: [{ type: "ORGANIZATION", value: "Keller Logistics", origin: "crm.suppliers.name" }],
-    });
-    const planner = createOpenAI({
-      baseURL: models.cloud.url,
-      apiKey: "k",
-      fetch: privacy.cloudFetch(),
-    }).chat("p");
-    const agent = createAgent({ planner, generator: models.generator, tools: [docs], privacy });
-    models.cloud.handle((req) => {
-      const prompt = req.json.messages.at(-1).content as string;
-      const org = /<ORGANIZATION_\d+>/.exec(prompt)?.[0] ?? "missing";
-      return reply.json({
-        steps: [{ id: "s1", tool: "search_documents", args: { query: `${org} contract renewal` } }],
-      });
-    });
-    models.local.handle(() => reply.text("It renews on 1 March 2027 [s1]."));
-
-    const result = await agent.run("When does the Keller Logistics contract renew?");
+    const { result, local, cloud } = await askContractRenewal(
+      models,
+      docs,
+      "It renews on 1 March 2027 [s1].",
+    );
 
     expect(result.steps[0].status).toBe("ok");
-    const local = models.local.requests.at(-1)!.body;
     expect(local).toContain(CANARY);
     expect(local).toContain("contracts.md");
-    const cloud = models.cloud.allBodies();
     expect(cloud).toContain("<ORGANIZATION_1>");
     expect(cloud).not.toContain(CANARY);
     expect(cloud).not.toContain("notice period");
-    await agent.close();
     expect((await store.stats()).documents).toBe(1); // the source does not close a store it was given
   });
 });
