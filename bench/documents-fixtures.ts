@@ -10,7 +10,9 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import type { DocumentStore } from "../src/sources/documents/document-store.js";
 import type { Embedder } from "../src/sources/documents/embedders/embedder.js";
+import { type SearchOptions, searchIndex } from "../src/sources/documents/search-documents.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -279,4 +281,24 @@ export async function startFakeEmbedServer(dims = 256): Promise<FakeEmbedServer>
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () => new Promise((resolve) => server.close(() => resolve()));
   return state;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs each query once (after one warm-up) and returns the latencies in ms, sorted. */
+export async function timeQueries(
+  store: DocumentStore,
+  queries: string[],
+  options: Omit<SearchOptions, "limit">,
+): Promise<number[]> {
+  await searchIndex(store, "warm up", { ...options, limit: 5 });
+  const times: number[] = [];
+  for (const query of queries) {
+    const t = performance.now();
+    await searchIndex(store, query, { ...options, limit: 5 });
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b);
 }

@@ -14,21 +14,21 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite/vector";
 import pg from "pg";
-import type { DocumentStore } from "../src/sources/documents/document-store.js";
 import { ingestFolder } from "../src/sources/documents/ingest-folder.js";
 import { PgDocumentStore } from "../src/sources/documents/postgres/pg-document-store.js";
 import { pgliteAdapter, pgPoolAdapter } from "../src/sources/documents/postgres/query-adapter.js";
-import { searchIndex } from "../src/sources/documents/search-documents.js";
-import { benchmarkQueries, hashEmbedder, writeGeneratedCorpus } from "./documents-fixtures.js";
+import {
+  benchmarkQueries,
+  hashEmbedder,
+  percentile,
+  timeQueries,
+  writeGeneratedCorpus,
+} from "./documents-fixtures.js";
 
 const targetChunks = Number(process.argv[2] ?? 10_000);
 const QUERIES = Number(process.argv[3] ?? 300);
 const root = mkdtempSync(join(tmpdir(), "flm-bench-docs-pg-"));
 const schema = `flm_bench_${process.pid}`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function run(label: string, store: PgDocumentStore, folder: string, mb: number) {
   const embedder = hashEmbedder(256);
@@ -41,14 +41,7 @@ async function run(label: string, store: PgDocumentStore, folder: string, mb: nu
     ["keyword", { mode: "keyword" as const }],
     ["hybrid", { embedder, mode: "hybrid" as const }],
   ] as const) {
-    await searchIndex(store as DocumentStore, "warm up", { ...options, limit: 5 });
-    const times: number[] = [];
-    for (const query of queries) {
-      const t = performance.now();
-      await searchIndex(store, query, { ...options, limit: 5 });
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
+    const times = await timeQueries(store, queries, options);
     console.log(
       `${label} [${store.vectorBackend}]: ${mode.padEnd(7)} p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${QUERIES} queries, limit 5)`,
     );

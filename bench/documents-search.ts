@@ -11,16 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocumentIndex } from "../src/sources/documents/document-index.js";
 import { ingestFolder } from "../src/sources/documents/ingest-folder.js";
-import { searchIndex } from "../src/sources/documents/search-documents.js";
-import { benchmarkQueries, hashEmbedder, writeGeneratedCorpus } from "./documents-fixtures.js";
+import {
+  benchmarkQueries,
+  hashEmbedder,
+  percentile,
+  timeQueries,
+  writeGeneratedCorpus,
+} from "./documents-fixtures.js";
 
 const targetChunks = Number(process.argv[2] ?? 10_000);
 const QUERIES = 1000;
 const root = mkdtempSync(join(tmpdir(), "flm-bench-docs-"));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function main() {
   const folder = join(root, "corpus");
@@ -50,15 +51,8 @@ async function main() {
     ["hybrid", hybridPath, { embedder }],
   ] as const) {
     const index = DocumentIndex.open(path);
-    await searchIndex(index, "warm up", { ...options, limit: 5 });
-    const times: number[] = [];
-    for (const query of queries) {
-      const t = performance.now();
-      await searchIndex(index, query, { ...options, limit: 5 });
-      times.push(performance.now() - t);
-    }
+    const times = await timeQueries(index, queries, options);
     index.close();
-    times.sort((a, b) => a - b);
     console.log(
       `query ${label.padEnd(7)} over ${keyword.chunks} chunks: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${QUERIES} queries, limit 5)`,
     );

@@ -256,6 +256,12 @@ async function load(
   };
 }
 
+/** Rounded quantiles of latencies in ms (sorts them in place). */
+function quantileOf(latencies: number[]): (p: number) => number {
+  latencies.sort((a, b) => a - b);
+  return (p) => Math.round(latencies[Math.floor(p * (latencies.length - 1))]);
+}
+
 /**
  * Open-loop load: requests arrive at random (Poisson) times at `rate` per second, whether or
  * not earlier ones have finished, as users' requests do. A closed loop (autocannon) keeps 50
@@ -302,8 +308,7 @@ async function openLoop(
     next += -Math.log(1 - Math.random()) * (1000 / rate);
   }
   await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.floor(p * (latencies.length - 1))]);
+  const q = quantileOf(latencies);
   return {
     target,
     mode: `open loop ${rate}/s${stream ? " stream" : ""} +${CRITICAL_PATH_MS} ms waits`,
@@ -332,8 +337,7 @@ async function inProcess(concurrency: number, delays: Delays): Promise<Row> {
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.floor(p * (latencies.length - 1))]);
+  const q = quantileOf(latencies);
   return {
     target: "agent.run",
     mode: `in-process${delays === INSTANT ? "" : ` +${CRITICAL_PATH_MS} ms waits`}`,
