@@ -133,8 +133,9 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
       type: "object",
       description: `MongoDB query filter. Operators: ${FILTER_OPERATORS.join(" ")}. $regex text is matched literally (leading ^ anchors).`,
     };
-    const findName = `find_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64);
-    const aggregateName = `aggregate_${coll.name.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64);
+    const safeName = coll.name.replace(/[^A-Za-z0-9_-]/g, "_");
+    const findName = `find_${safeName}`.slice(0, 64);
+    const aggregateName = `aggregate_${safeName}`.slice(0, 64);
     const find = defineTool<MongoFindArgs, MongoResult>({
       name: findName,
       description: `${coll.description.trim()} Finds documents in "${coll.name}".${fieldList}${own} At most ${maxDocs} documents.`,
