@@ -1,9 +1,14 @@
+import { parseCompactPlan } from "./compact-plan.js";
 import type { Plan, PlanStep } from "./plan.js";
 import type { PlanIssue } from "./plan-errors.js";
 
+/** The plan languages a planner model can be asked to write (see planner-prompt.ts). */
+export type PlanFormat = "json" | "compact";
+
 /** What a planner model produced, before it is trusted. */
 export type RawPlannerOutput =
-  | { kind: "text"; text: string }
+  /** `format` defaults to JSON; a compact reply that is JSON after all is read as JSON. */
+  | { kind: "text"; text: string; format?: PlanFormat }
   | { kind: "tool-calls"; calls: Array<{ toolName: string; input: unknown }> };
 
 export type ParseResult = { plan: Plan; issues: [] } | { plan?: undefined; issues: PlanIssue[] };
@@ -13,7 +18,8 @@ const MAX_PLAN_CHARS = 200_000;
 
 /**
  * Turns planner output into the one Plan type. JSON mode expects `{ "steps": [...] }`
- * (code fences and leading prose tolerated); tool-call mode numbers the calls s1..sN.
+ * (code fences and leading prose tolerated); compact mode one `s1 = tool(arg=value)` line per
+ * step (compact-plan.ts); tool-call mode numbers the calls s1..sN.
  */
 export function parsePlan(raw: RawPlannerOutput): ParseResult {
   if (raw.kind === "tool-calls") {
@@ -30,6 +36,14 @@ export function parsePlan(raw: RawPlannerOutput): ParseResult {
     return { plan: { steps, mode: "tool-calls" }, issues: [] };
   }
   const text = raw.text.trim();
+  if (raw.format === "compact" && !looksLikeJson(text)) {
+    if (text.length > MAX_PLAN_CHARS)
+      return fail(`the reply is ${text.length} characters long; a plan must be a few short lines`);
+    const read = parseCompactPlan(text);
+    return read.issues.length
+      ? { issues: read.issues }
+      : { plan: { steps: read.steps, mode: "compact" }, issues: [] };
+  }
   if (text.length > MAX_PLAN_CHARS)
     return fail(`the reply is ${text.length} characters long; a plan must be a short JSON object`);
   if (text === "") return fail('the reply was empty; answer with a JSON object {"steps": [...]}');
@@ -49,6 +63,11 @@ export function parsePlan(raw: RawPlannerOutput): ParseResult {
     steps.push({ id: typeof s.id === "string" ? s.id : `s${i + 1}`, tool: s.tool, args });
   }
   return { plan: { steps, mode: "json" }, issues: [] };
+}
+
+/** A JSON object or array, possibly in a code fence: what a model asked for lines may still write. */
+export function looksLikeJson(text: string): boolean {
+  return /^(?:```(?:json)?\s*)?[[{]/.test(text.trimStart());
 }
 
 function fail(message: string): ParseResult {

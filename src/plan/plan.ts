@@ -17,8 +17,8 @@ export interface PlanStep {
 
 export interface Plan {
   steps: PlanStep[];
-  /** How the planner expressed it; both end in the same shape. */
-  mode: "json" | "tool-calls";
+  /** How the planner expressed it; all end in the same shape. */
+  mode: "json" | "compact" | "tool-calls";
 }
 
 export function isStepRef(value: unknown): value is StepRef {

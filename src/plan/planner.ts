@@ -16,9 +16,16 @@ export interface PlanRequest {
   repair?: { previous: RawPlannerOutput; issues: PlanIssue[] };
 }
 
+export interface PlannerUsage extends TokenUsage {
+  /** Input tokens the provider read from its prompt cache, where it reports them. */
+  cachedInputTokens?: number;
+}
+
 export interface PlannerReply {
   raw: RawPlannerOutput;
-  usage: TokenUsage;
+  usage: PlannerUsage;
+  /** How many of the request's tools the planner was shown (tool selection), when fewer than all. */
+  toolsShown?: number;
 }
 
 /**
