@@ -10,7 +10,8 @@ import type { Tool } from "../../src/tools/tool.js";
 import type { SensitiveValue } from "../../src/tools/tool-source.js";
 import { chinookSensitiveValues, createChinookTools, openChinook } from "./chinook-tools.js";
 import { DESIGNS, type DesignContext, type QuestionResult } from "./designs.js";
-import { between, DEFAULT_PROFILE, type DesignId } from "./scripted-models.js";
+import { toolMsOf } from "./physical-limit.js";
+import { DEFAULT_PROFILE, type DesignId } from "./scripted-models.js";
 import { WORKLOAD } from "./workload.js";
 
 export interface DesignRun {
@@ -39,7 +40,7 @@ const db = openChinook(env("BENCH_DB"));
 const toolStats = { calls: 0, empty: 0, errors: 0 };
 // Counted around every tool, so one can check that the designs did equivalent work.
 const tools: Tool[] = createChinookTools(db, {
-  latencyMs: (tool, args) => between(DEFAULT_PROFILE.toolMs, `${tool}|${JSON.stringify(args)}`),
+  latencyMs: (tool, args) => toolMsOf(DEFAULT_PROFILE, tool, args),
 }).map((t) => ({
   ...t,
   validate: t.validate,

@@ -2,7 +2,7 @@
  * federated-lm side by side with the two designs users pick instead, on the same scripted models,
  * tools, data and latency profile. Prints the table and writes bench/results/compare.md.
  * Run: npm run bench:compare  [-- --concurrency 4 --no-privacy --designs federated,react
- *   --local-tps 80-120 --cloud-rtt 200-400 --out bench/results/compare-fast-local.md]
+ *   --local-tps 80-120 --cloud-rtt 200-400 --local-slots 4 --out bench/results/compare-fast-local.md]
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sharedFile } from "../../test/helpers/shared-dir.js";
 import { chinookSensitiveValues, openChinook } from "./chinook-tools.js";
+import { physicalLimits } from "./physical-limit.js";
 import type { DesignRun } from "./run-design.js";
 import {
   DEFAULT_PROFILE,
@@ -37,6 +38,7 @@ const profile: LatencyProfile = {
   ...DEFAULT_PROFILE,
   localTokensPerSec: range(option("--local-tps"), DEFAULT_PROFILE.localTokensPerSec),
   cloudRttMs: range(option("--cloud-rtt"), DEFAULT_PROFILE.cloudRttMs),
+  localSlots: Number(option("--local-slots") ?? DEFAULT_PROFILE.localSlots) || DEFAULT_PROFILE.localSlots,
 };
 const only = option("--designs")?.split(",");
 const output = option("--out") ?? "bench/results/compare.md";
@@ -48,6 +50,7 @@ if (!dbFile) {
 }
 const db = openChinook(dbFile);
 const sensitive = chinookSensitiveValues(db).map((v) => v.value);
+const limits = await physicalLimits(WORKLOAD, db, profile);
 db.close();
 
 const models = await startScriptedModels({ workload: WORKLOAD, sensitiveValues: sensitive, profile });
@@ -82,45 +85,55 @@ const piiQuestions = WORKLOAD.filter((q) => q.pii).length;
 const empty: EndpointStats = newStats();
 
 const rows: Array<[string, ...string[]]> = [];
+const limitOf = (id: string) => limits.get(id)!;
+/** A row; `limit` fills the physical-limit column where the measure has one. */
 const add = (
   measure: string,
   f: (d: DesignId, run: DesignRun, cloud: EndpointStats, local: EndpointStats) => string,
+  limit = "",
 ) =>
   rows.push([
     measure,
     ...designs.map(([d]) =>
       f(d, runs.get(d)!, models.stats.cloud.get(d) ?? empty, models.stats.local.get(d) ?? empty),
     ),
+    limit,
   ]);
+const limitLat = (ids?: Set<string>, neg = false) =>
+  WORKLOAD.filter((q) => !ids || ids.has(q.id) !== neg).map((q) => limitOf(q.id).endToEndMs);
 const lat = (run: DesignRun, ids?: Set<string>, neg = false) =>
   run.results.filter((r) => !ids || ids.has(r.id) !== neg).map((r) => r.latencyMs);
-add("end-to-end latency p50", (_, r) => sec(pct(lat(r), 50)));
-add("end-to-end latency p95", (_, r) => sec(pct(lat(r), 95)));
-add(`  p50, ${WORKLOAD.length - dependent.size} questions without dependent calls`, (_, r) =>
-  sec(pct(lat(r, dependent, true), 50)),
+const firsts = (r: DesignRun) => r.results.map((x) => x.firstTokenMs);
+const limitFirsts = WORKLOAD.map((q) => limitOf(q.id).firstTokenMs);
+add("end-to-end latency p50", (_, r) => sec(pct(lat(r), 50)), sec(pct(limitLat(), 50)));
+add("end-to-end latency p95", (_, r) => sec(pct(lat(r), 95)), sec(pct(limitLat(), 95)));
+add(
+  `  p50, ${WORKLOAD.length - dependent.size} questions without dependent calls`,
+  (_, r) => sec(pct(lat(r, dependent, true), 50)),
+  sec(pct(limitLat(dependent, true), 50)),
 );
-add(`  p50, ${dependent.size} questions with dependent calls`, (_, r) => sec(pct(lat(r, dependent), 50)));
-add("time to first answer token p50", (_, r) =>
-  sec(
-    pct(
-      r.results.map((x) => x.firstTokenMs),
-      50,
-    ),
-  ),
+add(
+  `  p50, ${dependent.size} questions with dependent calls`,
+  (_, r) => sec(pct(lat(r, dependent), 50)),
+  sec(pct(limitLat(dependent), 50)),
 );
-add("time to first answer token p95", (_, r) =>
-  sec(
-    pct(
-      r.results.map((x) => x.firstTokenMs),
-      95,
-    ),
-  ),
+add("time to first answer token p50", (_, r) => sec(pct(firsts(r), 50)), sec(pct(limitFirsts, 50)));
+add("time to first answer token p95", (_, r) => sec(pct(firsts(r), 95)), sec(pct(limitFirsts, 95)));
+const ratio = (r: DesignRun, p: number) =>
+  pct(
+    r.results.map((x) => x.latencyMs / limitOf(x.id).endToEndMs),
+    p,
+  );
+add(
+  "end-to-end / physical limit, per question p50 (p95)",
+  (_, r) => `${ratio(r, 50).toFixed(2)}x (${ratio(r, 95).toFixed(2)}x)`,
 );
 add(
   "cloud round trips (total / per question)",
   (_, __, c) => `${c.requests} / ${(c.requests / WORKLOAD.length).toFixed(2)}`,
 );
 add("cloud input tokens (total)", (_, __, c) => int(c.inputTokens));
+add("  of which read from the provider's prompt cache", (_, __, c) => int(c.cachedTokens));
 add("cloud output tokens (total)", (_, __, c) => int(c.outputTokens));
 add("tool result bytes received by the cloud", (_, __, c) => int(c.toolBytes));
 add("customer values received by the cloud (occurrences)", (_, __, c) => int(c.sensitiveHits));
@@ -133,13 +146,18 @@ add(
   (_, __, ___, l) => `${int(l.inputTokens)} / ${int(l.outputTokens)}`,
 );
 add(
+  "  prompt tokens prefilled / reused from a slot's cache",
+  (_, __, ___, l) => `${int(l.prefillTokens)} / ${int(l.cachedTokens)}`,
+);
+add("  time waiting for a free local slot (total)", (_, __, ___, l) => sec(l.slotWaitMs));
+add(
   "tool calls run (empty results / errors)",
   (_, r) => `${r.tools.calls} (${r.tools.empty} / ${r.tools.errors})`,
 );
 add("peak RSS of the design's process", (_, r) => `${r.peakRssMb.toFixed(0)} MB`);
 add("failed questions", (_, r) => String(r.results.filter((x) => x.error).length));
 
-const header = ["measure", ...designs.map(([, l]) => l)];
+const header = ["measure", ...designs.map(([, l]) => l), "physical limit"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) =>
   `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
@@ -159,10 +177,12 @@ const md = `# bench:compare — federated-lm vs sequential PoC vs cloud ReAct
 Date: ${new Date().toISOString()}
 Machine: ${machine}
 Workload: ${WORKLOAD.length} questions over Chinook (\`bench/compare/workload.ts\`), ${piiQuestions} naming a customer, ${dependent.size} with dependent calls, ${WORKLOAD.reduce((n, q) => n + q.plan.length, 0)} planned tool calls; ${concurrency} questions in flight per design; total bench time ${totalS.toFixed(0)} s.
-Latency profile: cloud round trip ${p.cloudRttMs.join("–")} ms per call (seeded), cloud decode ${p.cloudTokensPerSec} tokens/s; local decode ${p.localTokensPerSec.join("–")} tokens/s per question (seeded), local prefill ${p.localPrefillTokensPerSec} tokens/s; tools ${p.toolMs.join("–")} ms per call (seeded); answers 60–120 tokens, the same length whichever model writes them.
+Latency profile: cloud round trip ${p.cloudRttMs.join("–")} ms per call (seeded) before the first token, then decode at ${p.cloudTokensPerSec} tokens/s, streamed or not; local server with ${p.localSlots} slots (llama.cpp-style prompt cache per slot), decode ${p.localTokensPerSec.join("–")} tokens/s per question (seeded), prefill ${p.localPrefillTokensPerSec} tokens/s for the prompt tokens past the slot's cached prefix, ${p.localOverheadMs} ms per request; tools ${p.toolMs.join("–")} ms per call (seeded); answers 60–120 tokens, the same length whichever model writes them.
 federated-lm privacy: ${runs.get("federated")?.privacy ?? "n/a"}.
 
 ${table}
+
+Physical limit (per question, \`bench/compare/physical-limit.ts\`): one planner round trip, the plan decoded in the compact one-line-per-step form with each step startable once its line is decoded, the tools on their critical path, then only the last result to prefill and the answer to decode; everything else assumed hidden. "End-to-end / physical limit" is the per-question ratio of a design's latency to it.
 
 How it is counted: the scripted servers count everything from what they received and sent. Tokens are approximated with \`approximateTokenCounter\` (src/context/token-counter.ts) over each raw request body (JSON, tool schemas included) and each reply's text or tool-call JSON, the same counter for every design. "Tool result bytes" are the bytes of \`role: "tool"\` message contents; "customer values" are occurrences of Chinook customer full names, emails, phones and street addresses (${new Set(sensitive).size} values) in any string of a request body, re-sent history included. Peak RSS is per design, each in its own Node process (includes the runtime and the AI SDK, about the same for all three).
 ${errors.length ? `\nFailed questions:\n${errors.map((e) => `- ${e}`).join("\n")}\n` : ""}`;

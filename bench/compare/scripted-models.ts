@@ -3,6 +3,13 @@
  * (composed from the test helper's fake OpenAI server through its `handle()` API). The servers,
  * not the designs, count what reached them: requests, approximate tokens of every body received
  * and reply sent (one shared counter), bytes of tool results, and customer values in the bodies.
+ *
+ * Timing is modelled so that no technique is credited for free:
+ * - the cloud answers after its round trip, then produces its reply token by token at its decode
+ *   rate, streamed or not (a non-streamed reply arrives when the last token is decoded);
+ * - the local model is a llama.cpp server with a fixed number of slots (prompt-slots.ts): a
+ *   request waits for a free slot, is charged prefill only for the prompt tokens past the longest
+ *   common prefix with that slot's cache, then decodes at the question's speed.
  */
 import { approximateTokenCounter } from "../../src/context/token-counter.js";
 import { resolveArgs } from "../../src/execute/resolve-args.js";
@@ -13,7 +20,10 @@ import {
   reply,
   startFakeOpenAIServer,
 } from "../../test/helpers/fake-openai-server.js";
+import { renderCompactPlan } from "../../src/plan/compact-plan.js";
 import { composeAnswer } from "./compose-answer.js";
+import { PromptSlots, renderChatPrompt } from "./prompt-slots.js";
+import { ProviderPromptCache, promptOf } from "./provider-prompt-cache.js";
 import { planFor, stepLevels, type WorkloadQuestion } from "./workload.js";
 
 export type DesignId = "federated" | "sequential" | "react";
@@ -31,6 +41,8 @@ export interface LatencyProfile {
   /** Local prompt processing (prefill) speed: the local model reads the whole context first. */
   localPrefillTokensPerSec: number;
   localOverheadMs: number;
+  /** Parallel slots of the local server (`--parallel`), each with its own prompt cache. */
+  localSlots: number;
   /** Tool call duration, drawn per call. */
   toolMs: [number, number];
 }
@@ -41,6 +53,7 @@ export const DEFAULT_PROFILE: LatencyProfile = {
   localTokensPerSec: [20, 60],
   localPrefillTokensPerSec: 800,
   localOverheadMs: 30,
+  localSlots: 4,
   toolMs: [5, 200],
 };
 
@@ -48,6 +61,11 @@ export interface EndpointStats {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens served from a prompt cache (the provider's, or the local server's slots). */
+  cachedTokens: number;
+  /** Local server: prompt tokens actually evaluated (prefill), and time spent waiting for a slot. */
+  prefillTokens: number;
+  slotWaitMs: number;
   requestBytes: number;
   /** Bytes of `role: "tool"` message contents received. */
   toolBytes: number;
@@ -63,6 +81,9 @@ export const newStats = (): EndpointStats => ({
   requests: 0,
   inputTokens: 0,
   outputTokens: 0,
+  cachedTokens: 0,
+  prefillTokens: 0,
+  slotWaitMs: 0,
   requestBytes: 0,
   toolBytes: 0,
   sensitiveHits: 0,
@@ -119,6 +140,7 @@ export async function startScriptedModels(options: {
   };
 
   const receive = (which: Map<string, EndpointStats>, req: RecordedRequest) => {
+    // Counted as received: design and question come from headers the servers never bill.
     const design = header(req, DESIGN_HEADER) ?? "unknown";
     const qid = header(req, QUESTION_HEADER) ?? "unknown";
     const s = statsOf(which, design);
@@ -142,38 +164,44 @@ export async function startScriptedModels(options: {
     }
     const n = (callIndex.get(`${design}|${qid}`) ?? 0) + 1;
     callIndex.set(`${design}|${qid}`, n);
-    return { design, q: questions.get(qid), s, call: n, stream: req.json?.stream === true };
+    return { design, q: questions.get(qid), s, call: n };
   };
 
   const cloud = await startFakeOpenAIServer();
+  const providerCaches = new Map<string, ProviderPromptCache>();
   cloud.handle((req) => {
-    const { design, q, s, call, stream } = receive(stats.cloud, req);
+    const { design, q, s, call } = receive(stats.cloud, req);
     const rtt = between(profile.cloudRttMs, `${design}|${q?.id}|cloud|${call}`);
-    const msPerToken = 1000 / profile.cloudTokensPerSec;
+    if (!providerCaches.has(design)) providerCaches.set(design, new ProviderPromptCache());
+    const cached = providerCaches.get(design)!.read(promptOf(req.json ?? {}));
+    s.cachedTokens += cached;
     const send = (r: Reply, outText: string): Reply => {
       const out = tokens(outText);
       s.outputTokens += out;
-      const usage = { prompt_tokens: tokens(req.body), completion_tokens: out };
-      const words = Math.max(1, outText.match(/\S+/g)?.length ?? 1);
-      const streamedText = stream && r.kind === "text";
-      return {
-        ...r,
-        options: {
-          usage,
-          // Streamed text arrives word by word at decode speed; anything else arrives whole.
-          delayMs: streamedText ? rtt : rtt + out * msPerToken,
-          chunkDelayMs: streamedText ? (out / words) * msPerToken : 0,
-        },
-      } as Reply;
+      const usage = {
+        prompt_tokens: tokens(req.body),
+        completion_tokens: out,
+        prompt_tokens_details: { cached_tokens: cached },
+      };
+      // First token after the round trip, then the reply at decode speed, streamed or not.
+      return { ...r, options: { usage, delayMs: rtt, tokensPerSec: profile.cloudTokensPerSec } } as Reply;
     };
     if (!q) {
       s.unscripted++;
       return reply.error(400, "scripted cloud: unknown question");
     }
     if (design === "federated") {
-      const prompt = lastUserText(req.json?.messages ?? []);
-      const plan = { steps: withPlaceholders(q.plan, q.question, prompt).map(({ after: _, ...st }) => st) };
-      const text = JSON.stringify(plan);
+      const messages: any[] = req.json?.messages ?? [];
+      const steps = withPlaceholders(q.plan, q.question, lastUserText(messages)).map(
+        ({ after: _, ...st }) => st,
+      );
+      if (req.json?.tools?.length) {
+        // Native tool calls: one call per step, numbered s1..sN as flm numbers them.
+        const calls = renumber(steps).map((st) => ({ id: `call_${st.id}`, name: st.tool, args: st.args }));
+        return send(reply.toolCalls(calls), toolCallText(calls));
+      }
+      const system = contentText(messages.find((m) => m?.role === "system")?.content ?? "");
+      const text = /one step per line/.test(system) ? renderCompactPlan(steps) : JSON.stringify({ steps });
       return send(reply.text(text), text);
     }
     // Tool-calling loops: issue the steps round by round, resolving references from the results seen.
@@ -194,10 +222,7 @@ export async function startScriptedModels(options: {
         name: st.tool,
         args: resolveArgs(st.args, outputs),
       }));
-      return send(
-        reply.toolCalls(calls),
-        JSON.stringify(calls.map((c) => ({ name: c.name, arguments: c.args }))),
-      );
+      return send(reply.toolCalls(calls), toolCallText(calls));
     }
     if (design === "sequential") {
       const text = "I have all the information needed.";
@@ -212,23 +237,39 @@ export async function startScriptedModels(options: {
   });
 
   const local = await startFakeOpenAIServer();
-  local.handle((req) => {
+  const slots = new PromptSlots(profile.localSlots);
+  local.handle(async (req) => {
     const { q, s } = receive(stats.local, req);
     if (!q) {
       s.unscripted++;
       return reply.error(400, "scripted local model: unknown question");
     }
-    const input = tokens(req.body);
-    const data = (req.json?.messages ?? []).map((m: any) => contentText(m.content)).join("\n");
-    const text = composeAnswer(q, data, answerTokens(q));
+    const messages: Array<{ role: string; content: string }> = (req.json?.messages ?? []).map((m: any) => ({
+      role: String(m?.role),
+      content: contentText(m?.content),
+    }));
+    const grant = await slots.acquire(renderChatPrompt(messages), {
+      reuse: req.json?.cache_prompt !== false,
+      slot: typeof req.json?.id_slot === "number" && req.json.id_slot >= 0 ? req.json.id_slot : undefined,
+    });
+    const prefill = grant.promptTokens - grant.cachedTokens;
+    s.cachedTokens += grant.cachedTokens;
+    s.prefillTokens += prefill;
+    s.slotWaitMs += grant.waitedMs;
+    const data = messages.map((m) => m.content).join("\n");
+    const limit = Number(req.json?.max_completion_tokens ?? req.json?.max_tokens ?? Number.POSITIVE_INFINITY);
+    const text = truncateTokens(composeAnswer(q, data, answerTokens(q)), limit);
     const out = tokens(text);
     s.outputTokens += out;
-    const tps = between(profile.localTokensPerSec, `${q.id}|local-speed`);
-    const words = Math.max(1, text.match(/\S+/g)?.length ?? 1);
     return reply.text(text, {
-      usage: { prompt_tokens: input, completion_tokens: out },
-      delayMs: profile.localOverheadMs + (input / profile.localPrefillTokensPerSec) * 1000,
-      chunkDelayMs: ((out / words) * 1000) / tps,
+      usage: {
+        prompt_tokens: grant.promptTokens,
+        completion_tokens: out,
+        prompt_tokens_details: { cached_tokens: grant.cachedTokens },
+      },
+      delayMs: profile.localOverheadMs + (prefill / profile.localPrefillTokensPerSec) * 1000,
+      tokensPerSec: between(profile.localTokensPerSec, `${q.id}|local-speed`),
+      onEnd: () => grant.release(text),
     });
   });
 
@@ -266,6 +307,44 @@ export function withPlaceholders<T>(plan: T, original: string, received: string)
     return v;
   };
   return swap(plan) as T;
+}
+
+/** Steps numbered s1..sN in order, references rewritten to match (as tool-call mode numbers them). */
+function renumber<T extends { id: string; args: Record<string, unknown> }>(steps: T[]): T[] {
+  const ids = new Map(steps.map((st, i) => [st.id, `s${i + 1}`]));
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (typeof v === "object" && v !== null) {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$ref === "string") return { ...o, $ref: ids.get(o.$ref) ?? o.$ref };
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rewrite(x)]));
+    }
+    return v;
+  };
+  return steps.map((st) => ({
+    ...st,
+    id: ids.get(st.id)!,
+    args: rewrite(st.args) as Record<string, unknown>,
+  }));
+}
+
+/**
+ * Tool calls as counted (the same for every design): each call's name and arguments as JSON,
+ * `{"name": ..., "arguments": ...}`, which stands for the few tokens of framing a provider adds.
+ */
+function toolCallText(calls: Array<{ name: string; args: unknown }>): string {
+  return JSON.stringify(calls.map((c) => ({ name: c.name, arguments: c.args })));
+}
+
+/** The first `limit` tokens of a text (a request's `max_tokens`). */
+function truncateTokens(text: string, limit: number): string {
+  if (!(limit < Number.POSITIVE_INFINITY)) return text;
+  let out = "";
+  for (const piece of text.match(/\s*\S+/g) ?? []) {
+    if (tokens(out + piece) > limit) break;
+    out += piece;
+  }
+  return out || (text.match(/\S+/)?.[0] ?? "");
 }
 
 function header(req: RecordedRequest, name: string): string | undefined {

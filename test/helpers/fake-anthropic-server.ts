@@ -16,7 +16,12 @@ export type { RecordedHttpRequest as RecordedRequest } from "./http-test-utils.j
 export interface AnthropicReplyOptions {
   /** Wait before answering (simulated network + prefill). */
   delayMs?: number;
-  usage?: { input_tokens: number; output_tokens: number };
+  usage?: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens?: number;
+    cache_creation_input_tokens?: number;
+  };
 }
 
 export interface AnthropicToolUse {

@@ -10,7 +10,7 @@ export type { RecordedHttpRequest as RecordedRequest } from "./http-test-utils.j
 
 export interface GoogleReplyOptions {
   delayMs?: number;
-  usage?: { promptTokenCount: number; candidatesTokenCount: number };
+  usage?: { promptTokenCount: number; candidatesTokenCount: number; cachedContentTokenCount?: number };
 }
 
 export interface GoogleFunctionCall {

@@ -5,6 +5,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { type RecordedHttpRequest, sendJson, startScriptedServer } from "./http-test-utils.js";
+import { approximateTokenCounter } from "../../src/context/token-counter.js";
+import { DecodePacer, decodeMs, tokenPieces } from "./token-pacing.js";
 
 export type RecordedRequest = RecordedHttpRequest;
 
@@ -27,7 +29,18 @@ export interface ReplyOptions {
   delayMs?: number;
   /** Wait between streamed chunks (simulated decode speed). */
   chunkDelayMs?: number;
-  usage?: { prompt_tokens: number; completion_tokens: number };
+  /**
+   * Decode speed: streamed text and tool-call arguments go out about one token at a time at
+   * this rate after `delayMs` (replaces `chunkDelayMs`); a non-streamed reply waits for all of it.
+   */
+  tokensPerSec?: number;
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+  };
+  /** Called once the response is over (sent, failed or abandoned by the client). */
+  onEnd?: () => void;
 }
 
 export const reply = {
@@ -97,6 +110,11 @@ let callCounter = 0;
 
 async function serve(res: ServerResponse, r: Reply, stream: boolean, model: string): Promise<void> {
   if (r.kind === "hang") return; // never answers; the client must time out or abort
+  const onEnd = r.options?.onEnd;
+  if (onEnd) {
+    if (res.destroyed) onEnd();
+    else res.once("close", onEnd);
+  }
   await sleep(r.options?.delayMs);
   if (res.destroyed) return;
   if (r.kind === "error")
@@ -119,9 +137,14 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
       : undefined;
   const text = r.kind === "text" || r.kind === "stream-then-fail" ? r.text : null;
   const finish = toolCalls ? "tool_calls" : "stop";
+  const tps = r.options?.tokensPerSec;
 
   if (!stream) {
     if (r.kind === "stream-then-fail") return void res.destroy();
+    if (tps) {
+      const out = [text ?? "", ...(toolCalls ?? []).flatMap((c) => [c.function.name, c.function.arguments])];
+      await sleep(decodeMs(approximateTokenCounter.count(out.join(" ")), tps));
+    }
     return sendJson(res, 200, {
       id,
       object: "chat.completion",
@@ -154,6 +177,28 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
       ...(withUsage ? { usage: fullUsage } : {}),
     })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }, null));
+  if (tps) {
+    const pacer = new DecodePacer(tps);
+    for (const piece of text === null ? [] : tokenPieces(text)) {
+      await pacer.decode(piece.tokens);
+      if (res.destroyed) return;
+      res.write(chunk({ content: piece.text }, null));
+    }
+    for (const [index, call] of (toolCalls ?? []).entries()) {
+      await pacer.decode(Math.max(1, approximateTokenCounter.count(call.function.name)));
+      if (res.destroyed) return;
+      res.write(
+        chunk({ tool_calls: [{ index, ...call, function: { ...call.function, arguments: "" } }] }, null),
+      );
+      for (const piece of tokenPieces(call.function.arguments)) {
+        await pacer.decode(piece.tokens);
+        if (res.destroyed) return;
+        res.write(chunk({ tool_calls: [{ index, function: { arguments: piece.text } }] }, null));
+      }
+    }
+    res.write(chunk({}, finish, true));
+    return void res.end("data: [DONE]\n\n");
+  }
   if (text !== null) {
     const pieces = text.match(/\s*\S+/g) ?? [text];
     for (let i = 0; i < pieces.length; i++) {
