@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   APICallError,
   generateText,
@@ -11,13 +12,27 @@ import {
 import { FlmError } from "../errors/flm-error.js";
 import { PlannerError } from "./plan-errors.js";
 import { planJsonSchema } from "./plan-schema.js";
-import type { Planner, PlannerReply, PlanRequest } from "./planner.js";
-import { plannerMessages, plannerSystemPrompt } from "./planner-prompt.js";
+import type { Planner, PlannerReply, PlannerUsage, PlanRequest } from "./planner.js";
+import {
+  type PlannerMode,
+  type PlannerPromptOptions,
+  plannerMessages,
+  plannerSystemPrompt,
+} from "./planner-prompt.js";
+import { selectTools, type ToolSelectionOptions } from "./select-tools.js";
 
 export interface ModelPlannerOptions {
   model: LanguageModel;
-  /** `json`: the model writes a plan (dependent steps possible). `tool-calls`: native parallel tool calling. */
-  mode?: "json" | "tool-calls";
+  /**
+   * `compact`: the model writes one `s1 = tool(arg=value)` line per step (fewest output tokens,
+   * dependent steps possible). `json`: a JSON plan (same power, about twice the tokens).
+   * `tool-calls`: native parallel tool calling (no dependent steps).
+   */
+  mode?: PlannerMode;
+  /** How tools are described in JSON and compact mode (see planner-prompt.ts). Default `signatures`. */
+  toolDetail?: PlannerPromptOptions["toolDetail"];
+  /** Show only the most relevant tools when there are many (`false`: always all). */
+  toolSelection?: ToolSelectionOptions | false;
   location?: "cloud" | "local";
   /** Extra options for the call (e.g. structured output for local servers). */
   providerOptions?: Parameters<typeof generateText>[0]["providerOptions"];
@@ -37,20 +52,30 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   const modelId =
     typeof options.model === "string" ? options.model : `${options.model.provider}/${options.model.modelId}`;
   return {
-    name: `${location}:${modelId}${mode === "tool-calls" ? " (tool calls)" : ""}`,
+    name: `${location}:${modelId}${mode === "json" ? "" : ` (${mode === "tool-calls" ? "tool calls" : mode})`}`,
     location,
-    async plan(request: PlanRequest, { signal }): Promise<PlannerReply> {
+    async plan(fullRequest: PlanRequest, { signal }): Promise<PlannerReply> {
+      const shown = selectTools(fullRequest, location === "local" ? false : options.toolSelection);
+      const request = shown === fullRequest.tools ? fullRequest : { ...fullRequest, tools: shown };
+      const toolsShown = shown.length < fullRequest.tools.length ? shown.length : undefined;
       try {
+        const system = plannerSystemPrompt(request, mode, {
+          local: options.structuredOutput,
+          toolDetail: options.toolDetail,
+        });
         const common = {
           model: options.model,
-          system: plannerSystemPrompt(request, mode, { compact: options.structuredOutput }),
-          messages: plannerMessages(request),
+          // The system prompt is the stable prefix: mark it for providers that cache on request.
+          messages: [
+            { role: "system" as const, content: system, providerOptions: CACHE_BREAKPOINT },
+            ...plannerMessages(request),
+          ],
           abortSignal: signal,
           // Retries are ours (repair loop, fallback planner); the SDK's would multiply cloud round trips.
           maxRetries: 0,
           temperature: options.temperature ?? 0,
           maxOutputTokens: options.maxOutputTokens ?? 2048,
-          providerOptions: options.providerOptions,
+          providerOptions: withCacheKey(options.providerOptions, system),
         };
         if (mode === "tool-calls") {
           const tools: ToolSet = Object.fromEntries(
@@ -66,23 +91,33 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
               calls: result.toolCalls.map((c) => ({ toolName: c.toolName, input: c.input })),
             },
             usage: usageOf(result.usage),
+            toolsShown,
           };
         }
         if (options.structuredOutput) {
           const schema = jsonSchema(planJsonSchema(request.tools, request.maxSteps));
           try {
             const result = await generateText({ ...common, output: Output.object({ schema }) });
-            return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage) };
+            return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage), toolsShown };
           } catch (error) {
             // Our own parser and validator explain what is wrong, and the repair loop asks again.
             if (NoObjectGeneratedError.isInstance(error)) {
-              return { raw: { kind: "text", text: error.text ?? "" }, usage: usageOf(error.usage ?? {}) };
+              return {
+                raw: { kind: "text", text: error.text ?? "" },
+                usage: usageOf(error.usage ?? {}),
+                toolsShown,
+              };
             }
             throw error;
           }
         }
         const result = await generateText(common);
-        return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage) };
+        const format = mode === "compact" ? ("compact" as const) : undefined;
+        return {
+          raw: format ? { kind: "text", text: result.text, format } : { kind: "text", text: result.text },
+          usage: usageOf(result.usage),
+          toolsShown,
+        };
       } catch (error) {
         throw toPlannerError(error, signal);
       }
@@ -90,8 +125,37 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   };
 }
 
-function usageOf(usage: { inputTokens?: number; outputTokens?: number }) {
-  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+/** Anthropic caches the prefix up to a marked block (tools and system); others ignore the mark. */
+const CACHE_BREAKPOINT = { anthropic: { cacheControl: { type: "ephemeral" } } };
+
+/**
+ * OpenAI routes requests with the same `prompt_cache_key` to the same cache; a hash of the
+ * system prompt (public text: instructions and tool list) groups the requests that share it.
+ */
+function withCacheKey(
+  providerOptions: ModelPlannerOptions["providerOptions"],
+  system: string,
+): ModelPlannerOptions["providerOptions"] {
+  const openai = (providerOptions?.openai ?? {}) as Record<string, unknown>;
+  if (openai.promptCacheKey !== undefined) return providerOptions;
+  const key = `flm-${createHash("sha256").update(system).digest("hex").slice(0, 16)}`;
+  return {
+    ...providerOptions,
+    openai: { ...openai, promptCacheKey: key },
+  } as ModelPlannerOptions["providerOptions"];
+}
+
+function usageOf(usage: {
+  inputTokens?: number;
+  outputTokens?: number;
+  inputTokenDetails?: { cacheReadTokens?: number };
+}): PlannerUsage {
+  const cached = usage.inputTokenDetails?.cacheReadTokens;
+  return {
+    inputTokens: usage.inputTokens ?? 0,
+    outputTokens: usage.outputTokens ?? 0,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+  };
 }
 
 function toPlannerError(error: unknown, signal: AbortSignal): FlmError {

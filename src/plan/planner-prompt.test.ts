@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { plannerSystemPrompt, toolSignature } from "./planner-prompt.js";
+import { approximateTokenCounter } from "../context/token-counter.js";
+import type { PlanRequest } from "./planner.js";
+import {
+  plannerMessages,
+  plannerSystemPrompt,
+  plannerTemplateText,
+  toolSignature,
+} from "./planner-prompt.js";
 
-const request = {
+const request: PlanRequest = {
   prompt: "q",
   date: "2026-11-26",
   maxSteps: 4,
@@ -12,28 +19,105 @@ const request = {
       inputSchema: {
         type: "object" as const,
         properties: {
-          city: { type: "string" as const },
-          limit: { type: "integer" as const },
+          city: { type: "string" as const, description: "City name, e.g. 'Paris'" },
+          limit: { type: "integer" as const, minimum: 1, maximum: 100, default: 10 },
           status: { enum: ["active", "closed"] },
           ids: { type: "array" as const, items: { type: "number" as const } },
+          since: { type: "string" as const, format: "date" },
+          filter: {
+            type: "object" as const,
+            properties: { vip: { type: "boolean" as const } },
+            required: ["vip"],
+          },
+          owner: { anyOf: [{ type: "string" as const }, { type: "integer" as const }] },
         },
         required: ["city"],
       },
+    },
+    {
+      name: "weather",
+      description: "Weather in a city",
+      inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
     },
   ],
 };
 
 describe("planner prompts", () => {
-  it("lists tools as short signatures for local planners under a grammar", () => {
+  it("writes short signatures, and with descriptions for cloud planners", () => {
+    expect(toolSignature("weather", request.tools[1].inputSchema)).toBe("weather(city: string)");
     expect(toolSignature("find_customer", request.tools[0].inputSchema)).toBe(
-      'find_customer(city: string, limit?: integer, status?: "active" | "closed", ids?: number[])',
+      'find_customer(city: string, limit?: integer, status?: "active" | "closed", ids?: number[], since?: string, filter?: object, owner?: any)',
     );
-    const compact = plannerSystemPrompt(request, "json", { compact: true });
-    const full = plannerSystemPrompt(request, "json");
-    expect(compact).toContain("find_customer(city: string");
-    expect(compact).not.toContain('"properties"');
-    expect(full).toContain('"properties"');
-    expect(compact.length).toBeLessThan(full.length / 2);
-    for (const text of [compact, full]) expect(text).toContain("Today is 2026-11-26");
+    expect(toolSignature("find_customer", request.tools[0].inputSchema, { describe: true })).toBe(
+      "find_customer(city: string /* City name, e.g. 'Paris' */, limit?: integer 1..100 = 10, " +
+        'status?: "active" | "closed", ids?: number[], since?: string (date), filter?: {vip: boolean}, owner?: string | integer)',
+    );
+  });
+
+  it("lists tools as signatures by default in JSON and compact mode: a fraction of the schemas' tokens", () => {
+    for (const mode of ["json", "compact"] as const) {
+      const signatures = plannerSystemPrompt(request, mode);
+      const schemas = plannerSystemPrompt(request, mode, { toolDetail: "schemas" });
+      expect(signatures).toContain("- weather(city: string): Weather in a city");
+      expect(signatures).not.toContain('"properties"');
+      expect(schemas).toContain('"properties"');
+      const tokens = (text: string) => approximateTokenCounter.count(text);
+      expect(tokens(signatures)).toBeLessThan(tokens(schemas));
+    }
+  });
+
+  it("puts everything that is the same for every question first and the date last, for prompt caching", () => {
+    for (const mode of ["json", "compact", "tool-calls"] as const) {
+      const today = plannerSystemPrompt(request, mode);
+      const tomorrow = plannerSystemPrompt({ ...request, date: "2026-11-27" }, mode);
+      expect(today.endsWith("Today is 2026-11-26.")).toBe(true);
+      const prefix = today.slice(0, today.lastIndexOf("Today is"));
+      expect(tomorrow.startsWith(prefix)).toBe(true);
+      expect(plannerSystemPrompt({ ...request, prompt: "another question" }, mode)).toBe(today);
+    }
+  });
+
+  it("explains the compact language, references included, and NONE for no lookup", () => {
+    const text = plannerSystemPrompt(request, "compact");
+    expect(text).toContain('s1 = tool_name(arg="text", n=42)');
+    expect(text).toContain("s2 = other_tool(customer_id=s1.rows[0].customer_id)");
+    expect(text).toContain("reply NONE");
+    expect(text).toContain("at most 4 steps");
+  });
+
+  it("lists no tools in tool-call mode (the API's tools field carries them)", () => {
+    const text = plannerSystemPrompt(request, "tool-calls");
+    expect(text).not.toContain("find_customer");
+    expect(text).toContain("at most 4 calls");
+  });
+
+  it("keeps the grammar-constrained local prompt short", () => {
+    const local = plannerSystemPrompt(request, "json", { local: true });
+    expect(local).toContain("find_customer(city: string");
+    expect(local).not.toContain('"properties"');
+    expect(local).toContain("Today is 2026-11-26");
+  });
+
+  it("marks the prompts of every mode and tool detail as public template text", () => {
+    const templates = plannerTemplateText(request);
+    for (const mode of ["json", "compact", "tool-calls"] as const)
+      for (const toolDetail of ["signatures", "schemas"] as const)
+        expect(templates).toContain(plannerSystemPrompt(request, mode, { toolDetail }));
+  });
+
+  it("echoes a compact reply as written in a repair, capped", () => {
+    const messages = plannerMessages({
+      ...request,
+      repair: {
+        previous: { kind: "text", text: `s1 = weather(town="x")\n${"#".repeat(30_000)}`, format: "compact" },
+        issues: [
+          { kind: "invalid-args", stepId: "s1", message: "step s1 (weather) argument /city: required" },
+        ],
+      },
+    });
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(String(messages[1].content).startsWith('s1 = weather(town="x")')).toBe(true);
+    expect(String(messages[1].content).length).toBe(20_000);
+    expect(String(messages[2].content)).toContain("argument /city: required");
   });
 });

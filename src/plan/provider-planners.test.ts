@@ -26,14 +26,17 @@ import { resolveModel } from "../models/resolve-model.js";
 import { createPrivacy } from "../privacy/agent-privacy.js";
 import { defineTool } from "../tools/define-tool.js";
 import { toolSpec } from "../tools/tool.js";
+import { renderCompactPlan } from "./compact-plan.js";
 import { createModelPlanner } from "./model-planner.js";
 import { parsePlan } from "./parse-plan.js";
 import type { PlanRequest } from "./planner.js";
 
 type Steps = Array<{ tool: string; args: Record<string, unknown> }>;
-const jsonPlan = (steps: Steps) => ({ steps: steps.map((s, i) => ({ id: `s${i + 1}`, ...s })) });
+type Mode = "json" | "compact" | "tool-calls";
+const numbered = (steps: Steps) => steps.map((s, i) => ({ id: `s${i + 1}`, ...s }));
+const jsonPlan = (steps: Steps) => ({ steps: numbered(steps) });
 
-async function anthropicFixture(mode: "json" | "tool-calls") {
+async function anthropicFixture(mode: Mode) {
   const server = await startFakeAnthropicServer();
   const model = resolveModel(
     { provider: "anthropic", model: "claude-sonnet-4-5", baseURL: server.url, apiKey: "k" },
@@ -45,14 +48,16 @@ async function anthropicFixture(mode: "json" | "tool-calls") {
       server.enqueue(
         mode === "tool-calls"
           ? anthropicReply.toolUse(steps.map((s) => ({ name: s.tool, input: s.args })))
-          : anthropicReply.json(jsonPlan(steps), { usage: { input_tokens: 50, output_tokens: 9 } }),
+          : mode === "compact"
+            ? anthropicReply.text(renderCompactPlan(numbered(steps)))
+            : anthropicReply.json(jsonPlan(steps), { usage: { input_tokens: 50, output_tokens: 9 } }),
       ),
     hang: () => server.enqueue(anthropicReply.hang()),
     close: () => server.close(),
   };
 }
 
-async function googleFixture(mode: "json" | "tool-calls") {
+async function googleFixture(mode: Mode) {
   const server = await startFakeGoogleServer();
   const model = resolveModel(
     { provider: "google", model: "gemini-2.5-pro", baseURL: server.url, apiKey: "k" },
@@ -64,7 +69,9 @@ async function googleFixture(mode: "json" | "tool-calls") {
       server.enqueue(
         mode === "tool-calls"
           ? googleReply.functionCalls(steps.map((s) => ({ name: s.tool, args: s.args })))
-          : googleReply.json(jsonPlan(steps), { usage: { promptTokenCount: 50, candidatesTokenCount: 9 } }),
+          : mode === "compact"
+            ? googleReply.text(renderCompactPlan(numbered(steps)))
+            : googleReply.json(jsonPlan(steps), { usage: { promptTokenCount: 50, candidatesTokenCount: 9 } }),
       ),
     hang: () => server.enqueue(googleReply.hang()),
     close: () => server.close(),
@@ -73,8 +80,10 @@ async function googleFixture(mode: "json" | "tool-calls") {
 
 plannerContract("Anthropic, JSON plan", () => anthropicFixture("json"));
 plannerContract("Anthropic, native tool_use", () => anthropicFixture("tool-calls"));
+plannerContract("Anthropic, compact plan", () => anthropicFixture("compact"));
 plannerContract("Google, JSON plan", () => googleFixture("json"));
 plannerContract("Google, native functionCall", () => googleFixture("tool-calls"));
+plannerContract("Google, compact plan", () => googleFixture("compact"));
 
 const request: PlanRequest = {
   prompt: "Weather in <GPE_1> and customers there?",
@@ -94,13 +103,14 @@ describe("Anthropic wire format", () => {
     server = await startFakeAnthropicServer();
   });
   afterEach(() => server.close());
-  const planner = (mode: "json" | "tool-calls") =>
+  const planner = (mode: Mode, toolDetail?: "signatures" | "schemas") =>
     createModelPlanner({
       model: resolveModel(`anthropic:claude-sonnet-4-5`, {
         fetch,
         env: { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: server.url },
       }),
       mode,
+      toolDetail,
     });
 
   it("sends tool schemas as tools[].input_schema and reads several tool_use blocks as parallel calls", async () => {
@@ -122,7 +132,7 @@ describe("Anthropic wire format", () => {
     });
     expect(sent.json.tool_choice).toEqual({ type: "auto" });
     // The system prompt is a top-level field, not a message.
-    expect(JSON.stringify(sent.json.system)).toContain("planner of a federated assistant");
+    expect(JSON.stringify(sent.json.system)).toContain("You plan tool calls for a federated assistant");
     expect(sent.json.messages.at(-1)).toMatchObject({ role: "user" });
     expect(JSON.stringify(sent.json.messages.at(-1))).toContain("<GPE_1>");
 
@@ -132,12 +142,36 @@ describe("Anthropic wire format", () => {
     expect(result.usage).toEqual({ inputTokens: 10, outputTokens: 5 });
   });
 
-  it("in JSON mode sends no tools, only the schemas inside the system prompt", async () => {
+  it("in JSON mode sends no tools, only the schemas (or signatures) inside the system prompt", async () => {
     server.enqueue(anthropicReply.json(jsonPlan(cityCalls)));
-    const result = await planner("json").plan(request, { signal: signal() });
+    const result = await planner("json", "schemas").plan(request, { signal: signal() });
     expect(server.requests[0].json.tools).toBeUndefined();
     expect(JSON.stringify(server.requests[0].json.system)).toContain('\\"city\\":{\\"type\\":\\"string\\"}');
     expect(parsePlan(result.raw).plan!.steps).toHaveLength(2);
+    server.enqueue(anthropicReply.json(jsonPlan(cityCalls)));
+    await planner("json").plan(request, { signal: signal() });
+    expect(JSON.stringify(server.requests[1].json.system)).toContain(
+      "- weather(city: string): Weather in a city",
+    );
+  });
+
+  it("marks the system prompt as a cache breakpoint and reports cache reads", async () => {
+    server.enqueue(
+      anthropicReply.text(renderCompactPlan(numbered(cityCalls)), {
+        usage: { input_tokens: 40, output_tokens: 20, cache_read_input_tokens: 1100 },
+      }),
+    );
+    const result = await planner("compact").plan(request, { signal: signal() });
+    const system = server.requests[0].json.system;
+    expect(system).toHaveLength(1);
+    expect(system[0]).toMatchObject({ type: "text", cache_control: { type: "ephemeral" } });
+    expect(system[0].text).toContain("one step per line");
+    expect(result.usage.cachedInputTokens).toBe(1100);
+    expect(parsePlan(result.raw).plan!.steps.map((s) => s.tool)).toEqual(["find_customer", "weather"]);
+    // In tool-use mode the breakpoint covers the tools too (Anthropic caches tools, then system).
+    server.enqueue(anthropicReply.toolUse([{ name: "weather", input: { city: "<GPE_1>" } }]));
+    await planner("tool-calls").plan(request, { signal: signal() });
+    expect(server.requests[1].json.system[0].cache_control).toEqual({ type: "ephemeral" });
   });
 
   it("turns an API error into a PlannerError with the status", async () => {
@@ -157,7 +191,7 @@ describe("Google wire format", () => {
     server = await startFakeGoogleServer();
   });
   afterEach(() => server.close());
-  const planner = (mode: "json" | "tool-calls") =>
+  const planner = (mode: Mode) =>
     createModelPlanner({
       model: resolveModel(
         { provider: "google", model: "gemini-2.5-pro", baseURL: server.url },
@@ -184,7 +218,9 @@ describe("Google wire format", () => {
     // Gemini takes an OpenAPI subset: the SDK drops what it cannot express (additionalProperties).
     expect(declarations[0].parameters.additionalProperties).toBeUndefined();
     expect(sent.json.toolConfig).toEqual({ functionCallingConfig: { mode: "AUTO" } });
-    expect(JSON.stringify(sent.json.systemInstruction)).toContain("planner of a federated assistant");
+    expect(JSON.stringify(sent.json.systemInstruction)).toContain(
+      "You plan tool calls for a federated assistant",
+    );
     expect(sent.json.contents.at(-1)).toMatchObject({ role: "user", parts: [{ text: request.prompt }] });
     expect(sent.json.generationConfig).toMatchObject({ temperature: 0, maxOutputTokens: 2048 });
 
@@ -199,6 +235,18 @@ describe("Google wire format", () => {
     const result = await planner("json").plan(request, { signal: signal() });
     expect(server.requests[0].json.tools).toBeUndefined();
     expect(parsePlan(result.raw).plan!.steps).toHaveLength(2);
+  });
+
+  it("in compact mode reads plan lines and reports implicitly cached tokens", async () => {
+    server.enqueue(
+      googleReply.text(renderCompactPlan(numbered(cityCalls)), {
+        usage: { promptTokenCount: 1300, candidatesTokenCount: 20, cachedContentTokenCount: 1024 },
+      }),
+    );
+    const result = await planner("compact").plan(request, { signal: signal() });
+    expect(JSON.stringify(server.requests[0].json.systemInstruction)).toContain("one step per line");
+    expect(result.usage).toEqual({ inputTokens: 1300, outputTokens: 20, cachedInputTokens: 1024 });
+    expect(parsePlan(result.raw).plan!.steps.map((s) => s.args)).toEqual(cityCalls.map((c) => c.args));
   });
 });
 
