@@ -1,0 +1,17 @@
+import { cliReferenceMarkdown } from "./cli-reference.js";
+import { configReferenceMarkdown, configSchemaFile, SCHEMA_FILE } from "./config-reference.js";
+
+export interface GeneratedFile {
+  /** Relative to the repository root. */
+  path: string;
+  content: string;
+}
+
+/** Every file `npm run docs:gen` writes, generated from the code as it is now. */
+export function generatedFiles(): GeneratedFile[] {
+  return [
+    { path: SCHEMA_FILE, content: configSchemaFile() },
+    { path: "docs/reference/config.md", content: configReferenceMarkdown() },
+    { path: "docs/reference/cli.md", content: cliReferenceMarkdown() },
+  ];
+}

@@ -1,0 +1,122 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import GithubSlugger from "github-slugger";
+import { marked, type Token, type Tokens } from "marked";
+
+export interface LinkProblem {
+  /** The Markdown file, relative to the root, with `/` separators. */
+  file: string;
+  line: number;
+  href: string;
+  problem: string;
+}
+
+/** The Markdown files whose links are checked: README.md, CONTRIBUTING.md and everything under docs/. */
+export function docsFiles(root: string): string[] {
+  const top = ["README.md", "CONTRIBUTING.md"].filter((f) => existsSync(join(root, f)));
+  const docs = existsSync(join(root, "docs"))
+    ? readdirSync(join(root, "docs"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f.split(sep).join("/")}`)
+    : [];
+  return [...top, ...docs.sort()];
+}
+
+/**
+ * Every relative link (and image) in the files must name an existing file or folder, and a
+ * `#fragment` into a Markdown file must name one of its headings by GitHub's slug rules (or an
+ * explicit `<a id>`). Links with a scheme (`https:`, `mailto:`) are not followed.
+ */
+export function checkMarkdownLinks(root: string, files: string[] = docsFiles(root)): LinkProblem[] {
+  const anchorCache = new Map<string, Set<string>>();
+  const anchorsOf = (file: string) => {
+    let anchors = anchorCache.get(file);
+    if (!anchors) {
+      anchors = headingAnchors(readFileSync(file, "utf8"));
+      anchorCache.set(file, anchors);
+    }
+    return anchors;
+  };
+  const problems: LinkProblem[] = [];
+  for (const file of files) {
+    const path = resolve(root, file);
+    const source = readFileSync(path, "utf8");
+    let searchFrom = 0;
+    for (const href of linkTargets(source)) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) continue;
+      const at = source.indexOf(`](${href}`, searchFrom);
+      if (at !== -1) searchFrom = at + 1;
+      const line = at === -1 ? 0 : source.slice(0, at).split("\n").length;
+      const report = (problem: string) =>
+        problems.push({ file: file.split(sep).join("/"), line, href, problem });
+      const [target = "", fragment] = splitFragment(href);
+      const targetPath = target === "" ? path : resolve(dirname(path), decodeURIComponent(target));
+      if (!targetPath.startsWith(resolve(root))) {
+        report("points outside the repository");
+        continue;
+      }
+      if (!existsSync(targetPath)) {
+        report(`no such file: ${relative(root, targetPath).split(sep).join("/")}`);
+        continue;
+      }
+      if (fragment === undefined || !targetPath.endsWith(".md") || statSync(targetPath).isDirectory())
+        continue;
+      if (!anchorsOf(targetPath).has(decodeURIComponent(fragment))) {
+        report(
+          `no heading with the anchor #${fragment} in ${relative(root, targetPath).split(sep).join("/")}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The anchors GitHub generates for a Markdown document's headings, plus explicit `<a id|name>`. */
+export function headingAnchors(markdown: string): Set<string> {
+  const slugger = new GithubSlugger();
+  const anchors = new Set<string>();
+  marked.walkTokens(marked.lexer(markdown), (token) => {
+    if (token.type === "heading") anchors.add(slugger.slug(plainText((token as Tokens.Heading).tokens)));
+    if (token.type === "html") {
+      for (const m of token.raw.matchAll(/<a\s[^>]*\b(?:id|name)=["']([^"']+)["']/gi)) anchors.add(m[1]!);
+    }
+  });
+  return anchors;
+}
+
+/** Hrefs of every link and image, wherever they sit (paragraphs, lists, tables, headings). */
+export function linkTargets(markdown: string): string[] {
+  const hrefs: string[] = [];
+  marked.walkTokens(marked.lexer(markdown), (token) => {
+    if (token.type === "link" || token.type === "image") hrefs.push((token as Tokens.Link).href);
+  });
+  return hrefs;
+}
+
+/** The text a reader sees, which is what GitHub slugs: code spans keep their content, markup goes. */
+function plainText(tokens: Token[] | undefined): string {
+  return (tokens ?? [])
+    .map((token) => {
+      if (token.type === "html") return "";
+      if ("tokens" in token && token.tokens && token.tokens.length > 0) return plainText(token.tokens);
+      if (token.type === "codespan" || token.type === "text" || token.type === "escape") {
+        return decodeEntities((token as Tokens.Text).text);
+      }
+      return "";
+    })
+    .join("");
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+function splitFragment(href: string): [string, string | undefined] {
+  const hash = href.indexOf("#");
+  return hash === -1 ? [href, undefined] : [href.slice(0, hash), href.slice(hash + 1)];
+}
