@@ -268,23 +268,26 @@ describe("createAgent", () => {
 
   it("cancels running tools when the caller aborts", async () => {
     let aborted = false;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     const slow = defineTool({
       name: "slow",
       description: "slow",
       input: z.object({}),
       run: (_a, { signal }) =>
-        new Promise((_, reject) =>
+        new Promise((_, reject) => {
+          started();
           signal.addEventListener("abort", () => {
             aborted = true;
             reject(signal.reason);
-          }),
-        ),
+          });
+        }),
     });
     models.cloud.enqueue(reply.json({ steps: [{ id: "s1", tool: "slow", args: {} }] }));
     const controller = new AbortController();
     const a = createAgent({ planner: models.planner, generator: models.generator, tools: [slow] });
     const pending = a.run("q", { signal: controller.signal }).catch((e) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    await running;
     controller.abort();
     const error = await pending;
     expect(isFlmError(error, "RUN_CANCELLED")).toBe(true);

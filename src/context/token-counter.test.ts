@@ -16,22 +16,25 @@ describe("approximateTokenCounter", () => {
 });
 
 describe("tokenizerTokenCounter (real llama tokenizer)", () => {
-  const model = createLlamaModel({
-    modelPath: sharedFile("models", "llama-2-tiny-random.gguf") ?? testModelPath(),
-    contextSize: 256,
-  });
+  const llama2 = sharedFile("models", "llama-2-tiny-random.gguf");
+  const model = createLlamaModel({ modelPath: llama2 ?? testModelPath(), contextSize: 256 });
   afterAll(() => model.dispose());
 
-  it("counts exactly and stays within 25% of the approximation on English, JSON and tables", async () => {
+  it("counts exactly with the model's tokenizer", async () => {
     const exact = await tokenizerTokenCounter(model);
     expect(exact.exact).toBe(true);
-    for (const [name, text] of Object.entries(SAMPLES)) {
-      const real = exact.count(text);
-      const approx = approximateTokenCounter.count(text);
-      expect(real, name).toBeGreaterThan(0);
-      // The 32k llama-2 vocabulary is the reference; the generated fixture's tiny vocabulary is not.
-      if (sharedFile("models", "llama-2-tiny-random.gguf"))
-        expect(Math.abs(approx - real) / real, name).toBeLessThan(0.25);
-    }
+    for (const [name, text] of Object.entries(SAMPLES)) expect(exact.count(text), name).toBeGreaterThan(0);
   });
+
+  // The 32k llama-2 vocabulary is the reference; the generated fixture's tiny vocabulary is not.
+  it.skipIf(!llama2)(
+    "stays within 25% of the approximation on English, JSON and tables (llama-2 vocabulary)",
+    async () => {
+      const exact = await tokenizerTokenCounter(model);
+      for (const [name, text] of Object.entries(SAMPLES)) {
+        const real = exact.count(text);
+        expect(Math.abs(approximateTokenCounter.count(text) - real) / real, name).toBeLessThan(0.25);
+      }
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { wrapLanguageModel } from "ai";
 import { afterAll, describe, expect, it } from "vitest";
 import { contractTools, plannerContract } from "../../test/contracts/planner-contract.js";
 import { testModelPath } from "../../test/helpers/gguf-writer.js";
@@ -11,9 +12,43 @@ import { validatePlan } from "./validate-plan.js";
 const model = createLlamaModel({ modelPath: testModelPath("tiny-random"), contextSize: 2048 });
 afterAll(() => model.dispose());
 
-plannerContract("in-process llama.cpp under a grammar", async () => ({
-  planner: createLocalPlanner({ model, maxOutputTokens: 400 }),
-}));
+/**
+ * The real model behind a gate: after `hang()`, the next call enters the model, reports that it is
+ * in flight, and waits for its abort signal before llama.cpp sees it. The abort therefore always
+ * lands mid-call, however fast the tiny model would have answered.
+ */
+function gatedModel() {
+  let entered: (() => void) | undefined;
+  const gated = wrapLanguageModel({
+    model,
+    middleware: {
+      specificationVersion: "v3",
+      wrapGenerate: async ({ doGenerate, params }) => {
+        const signalEntry = entered;
+        entered = undefined;
+        if (signalEntry) {
+          signalEntry();
+          await untilAborted(params.abortSignal);
+        }
+        return doGenerate();
+      },
+    },
+  });
+  const hang = () => ({ inFlight: new Promise<void>((resolve) => (entered = resolve)) });
+  return { gated, hang };
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+plannerContract("in-process llama.cpp under a grammar", async () => {
+  const { gated, hang } = gatedModel();
+  return { planner: createLocalPlanner({ model: gated, maxOutputTokens: 400 }), hang };
+});
 
 describe("local planner on the in-process model", () => {
   it("always produces plans that parse and validate, across seeds", async () => {

@@ -30,7 +30,10 @@ async function fakeFixture(
             : reply.json({ steps: numbered }, usage),
       );
     },
-    hang: () => server.enqueue(reply.hang()),
+    hang: () => {
+      server.enqueue(reply.hang());
+      return { inFlight: server.received(server.requests.length + 1) };
+    },
     close: () => server.close(),
   };
 }

@@ -52,7 +52,10 @@ async function anthropicFixture(mode: Mode) {
             ? anthropicReply.text(renderCompactPlan(numbered(steps)))
             : anthropicReply.json(jsonPlan(steps), { usage: { input_tokens: 50, output_tokens: 9 } }),
       ),
-    hang: () => server.enqueue(anthropicReply.hang()),
+    hang: () => {
+      server.enqueue(anthropicReply.hang());
+      return { inFlight: server.received(server.requests.length + 1) };
+    },
     close: () => server.close(),
   };
 }
@@ -73,7 +76,10 @@ async function googleFixture(mode: Mode) {
             ? googleReply.text(renderCompactPlan(numbered(steps)))
             : googleReply.json(jsonPlan(steps), { usage: { promptTokenCount: 50, candidatesTokenCount: 9 } }),
       ),
-    hang: () => server.enqueue(googleReply.hang()),
+    hang: () => {
+      server.enqueue(googleReply.hang());
+      return { inFlight: server.received(server.requests.length + 1) };
+    },
     close: () => server.close(),
   };
 }

@@ -3,6 +3,7 @@
  * into a plan over the offered tools, honours cancellation, and reports usage.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFlmError } from "../../src/errors/flm-error.js";
 import { parsePlan } from "../../src/plan/parse-plan.js";
 import type { Planner, PlanRequest } from "../../src/plan/planner.js";
 import { validatePlan } from "../../src/plan/validate-plan.js";
@@ -38,8 +39,11 @@ export interface PlannerFixture {
   planner: Planner;
   /** Makes the next call return this plan, where the implementation can be scripted. */
   script?: (steps: Array<{ tool: string; args: Record<string, unknown> }>) => void;
-  /** Makes the next call hang until aborted, where possible. */
-  hang?: () => void;
+  /**
+   * Makes the next call hang until aborted. The returned promise resolves once that call is in
+   * flight (the fake server received it, the model was entered), so the abort lands mid-call.
+   */
+  hang: () => { inFlight: Promise<void> };
   close?: () => Promise<void>;
 }
 
@@ -76,14 +80,22 @@ export function plannerContract(name: string, setup: () => Promise<PlannerFixtur
       expect(reply.usage.outputTokens).toBeGreaterThanOrEqual(0);
     }, 60_000);
 
-    it("rejects promptly when its signal is aborted", async () => {
-      fixture.hang?.();
+    it("rejects promptly with RUN_CANCELLED when its signal is aborted mid-call", async () => {
+      const { inFlight } = fixture.hang();
       const controller = new AbortController();
-      const pending = fixture.planner.plan(request, { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error("stop")), 50);
+      const pending = fixture.planner.plan(request, { signal: controller.signal }).then(
+        (reply) => ({ reply }),
+        (error: unknown) => ({ error }),
+      );
+      await inFlight;
       const t0 = Date.now();
-      await expect(pending).rejects.toBeDefined();
+      controller.abort(new Error("stop"));
+      const outcome = await pending;
       expect(Date.now() - t0).toBeLessThan(5000);
+      expect(outcome).not.toHaveProperty("reply");
+      const error = (outcome as { error: unknown }).error;
+      expect(isFlmError(error, "RUN_CANCELLED"), String(error)).toBe(true);
+      expect((error as Error).name).toBe("PlannerError");
     }, 30_000);
   });
 }

@@ -5,6 +5,7 @@
  *   toolSourceContract("sqlite", async () => ({ source, call: { tool: "find_customer", args: {...} } }));
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFlmError } from "../../src/errors/flm-error.js";
 import type { ToolSource } from "../../src/tools/tool-source.js";
 
 export interface ContractFixture {
@@ -65,9 +66,16 @@ export function toolSourceContract(name: string, setup: () => Promise<ContractFi
       const tools = await fixture.source.tools();
       const tool = tools.find((t) => t.name === fixture.call.tool)!;
       const controller = new AbortController();
-      controller.abort(new Error("cancelled by test"));
+      const reason = new Error("cancelled by test");
+      controller.abort(reason);
       const { value } = tool.validate(fixture.call.args);
-      await expect(tool.run(value, { signal: controller.signal, stepId: "s1" })).rejects.toThrow();
+      const error = await tool.run(value, { signal: controller.signal, stepId: "s1" }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // Either the caller's own reason, or the source's typed cancellation error (SQL_ABORTED, ...).
+      const typed = isFlmError(error) && /_ABORTED$|^RUN_CANCELLED$/.test(error.code);
+      expect(error === reason || typed, `rejected with ${String(error)}`).toBe(true);
     });
 
     it("lists the same tools twice (idempotent) and closes cleanly", async () => {

@@ -14,11 +14,11 @@ import {
   reply,
   startFakeOpenAIServer,
 } from "../helpers/fake-openai-server.js";
-import { loadOpenAISpec } from "../helpers/openai-spec.js";
+import { specConformance } from "../helpers/openai-spec.js";
 
 const CANARY = "CANARY-5b7e-gateway-agents";
 const TOKEN = "alice-token-0123456789";
-const spec = loadOpenAISpec();
+const conformance = specConformance("gateway with several agents");
 
 let cloud: FakeOpenAIServer;
 let local: FakeOpenAIServer;
@@ -111,7 +111,7 @@ describe("gateway with several agents from one config", () => {
       { id: "crm", description: "Customers and their notes" },
       { id: "sales", description: "Orders only" },
     ]);
-    spec?.assertValid(
+    conformance.record(
       "ListModelsResponse",
       await (
         await fetch(`${server.url}/v1/models`, {
@@ -146,3 +146,5 @@ describe("gateway with several agents from one config", () => {
     expect(error.message).toContain("crm, sales");
   });
 });
+
+conformance.defineTest();

@@ -87,6 +87,8 @@ export interface FakeOpenAIServer {
   handle(handler: Handler): void;
   /** Every request body concatenated, for leak searches. */
   allBodies(): string;
+  /** Resolves once `count` requests in total have arrived (e.g. a call is in flight). */
+  received(count: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -47,6 +47,8 @@ export interface ScriptedServer<R> {
   handle(handler: (request: RecordedHttpRequest) => R | Promise<R>): void;
   /** Every request body concatenated, for leak searches. */
   allBodies(): string;
+  /** Resolves once `count` requests in total have arrived (e.g. a call is in flight). */
+  received(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startScriptedServer<R>(protocol: {
   const queue: R[] = [];
   const requests: RecordedHttpRequest[] = [];
   let handler: ((request: RecordedHttpRequest) => R | Promise<R>) | undefined;
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
   const open = new Set<ServerResponse>();
   const server = createServer(async (req, res) => {
     open.add(res);
@@ -77,6 +80,10 @@ export async function startScriptedServer<R>(protocol: {
       receivedAt: Date.now(),
     };
     requests.push(recorded);
+    for (const w of waiters.filter((w) => requests.length >= w.count)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
     if (protocol.route?.(res, recorded)) return;
     const next = queue.shift() ?? (handler ? await handler(recorded) : undefined);
     if (next === undefined) return protocol.noReply(res);
@@ -92,6 +99,10 @@ export async function startScriptedServer<R>(protocol: {
       handler = h;
     },
     allBodies: () => requests.map((r) => r.body).join("\n"),
+    received: (count) =>
+      requests.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     close: async () => {
       for (const res of open) res.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { expect, it } from "vitest";
 import { parse } from "yaml";
 import { sharedFile } from "./shared-dir.js";
 
@@ -99,4 +100,36 @@ function convert(node: unknown): unknown {
     if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   }
   return out;
+}
+
+/**
+ * Spec conformance as its own, visible test: `record()` keeps each response a test produced (the
+ * test's own assertions always run), and `defineTest()` (call it last in the file) registers one
+ * test that validates everything recorded. Without ../shared that test shows as skipped, never as
+ * a pass that checked nothing.
+ */
+export function specConformance(file: string): {
+  record(schemaName: string, value: unknown): void;
+  defineTest(): void;
+} {
+  const spec = loadOpenAISpec();
+  const recorded: Array<{ schemaName: string; value: unknown; test: string }> = [];
+  return {
+    record(schemaName, value) {
+      recorded.push({
+        schemaName,
+        value: structuredClone(value),
+        test: expect.getState().currentTestName ?? "(outside a test)",
+      });
+    },
+    defineTest() {
+      it.skipIf(!spec)(`${file}: every recorded response conforms to OpenAI's OpenAPI spec`, () => {
+        expect(recorded.length).toBeGreaterThan(0);
+        for (const { schemaName, value, test } of recorded) {
+          const errors = spec!.validate(schemaName, value);
+          expect(errors, `${schemaName} from "${test}": ${JSON.stringify(value)}`).toEqual([]);
+        }
+      });
+    },
+  };
 }

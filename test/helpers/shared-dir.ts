@@ -3,15 +3,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Where the read-only shared material lives: `$FLM_SHARED_DIR`, else `../shared` beside the
- * project. Returns undefined when absent; tests then fall back to fixtures they generate.
+ * Where the read-only shared material lives: `$FLM_SHARED_DIR` when set (only there, even if it
+ * is empty or missing: that is how CI proves the suite passes on a fresh clone), else `../shared`
+ * beside the project. Returns undefined when absent; tests then skip visibly or fall back to
+ * fixtures they generate.
  */
 export function sharedDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [process.env.FLM_SHARED_DIR, resolve(here, "../../../shared")].filter(
-    Boolean,
-  ) as string[];
-  return candidates.find((dir) => existsSync(dir));
+  const fromEnv = process.env.FLM_SHARED_DIR;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  const beside = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared");
+  return existsSync(beside) ? beside : undefined;
 }
 
 export function sharedFile(...parts: string[]): string | undefined {

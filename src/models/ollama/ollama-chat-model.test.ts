@@ -32,18 +32,12 @@ describe("createOllamaModel (fake Ollama on 127.0.0.1)", () => {
   afterAll(async () => {
     await server.close();
   });
+  // Every request the tests send is kept and checked against the official spec by the last test
+  // (skipped, visibly, without ../shared).
+  const sent: Array<{ path: string; json: unknown; test: string }> = [];
   afterEach(() => {
-    // Every request we sent must be a valid Ollama request per the official spec.
-    for (const request of server.requests) {
-      const validate =
-        request.path === "/api/chat"
-          ? validateChat
-          : request.path === "/api/embed"
-            ? validateEmbed
-            : undefined;
-      if (validate && !validate(request.json))
-        throw new Error(`invalid ${request.path} body: ${JSON.stringify(validate.errors)}`);
-    }
+    const test = expect.getState().currentTestName ?? "";
+    for (const request of server.requests) sent.push({ path: request.path, json: request.json, test });
     server.requests.length = 0;
   });
 
@@ -154,6 +148,7 @@ describe("createOllamaModel (fake Ollama on 127.0.0.1)", () => {
   });
 
   it("aborts a streaming request", async () => {
+    const reason = new Error("caller left");
     server.enqueue(
       ollamaReply.text(
         Array.from({ length: 50 }, (_, i) => `t${i} `),
@@ -171,10 +166,11 @@ describe("createOllamaModel (fake Ollama on 127.0.0.1)", () => {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return undefined;
-        if (value.type === "text-delta" && ++deltas === 2) controller.abort();
+        if (value.type === "text-delta" && ++deltas === 2) controller.abort(reason);
       }
     })().catch((e) => e);
-    expect(error).toBeDefined();
+    // The stream errors with the caller's abort reason, as AI SDK models do.
+    expect(error).toBe(reason);
     expect(deltas).toBeLessThan(50);
   });
 
@@ -204,6 +200,18 @@ describe("createOllamaModel (fake Ollama on 127.0.0.1)", () => {
     expect(vectors[0]).toHaveLength(4);
     expect(server.requests.map((r) => r.json.input)).toEqual([["a", "bb"], ["ccc"]]);
     expect(server.requests[0].json.model).toBe("nomic-embed-text");
+  });
+
+  it.skipIf(!validateChat || !validateEmbed)("sent only requests valid per Ollama's OpenAPI spec", () => {
+    const checked = sent.filter((r) => r.path === "/api/chat" || r.path === "/api/embed");
+    expect(checked.length).toBeGreaterThan(0);
+    for (const request of checked) {
+      const validate = request.path === "/api/chat" ? validateChat! : validateEmbed!;
+      expect(
+        validate(request.json),
+        `${request.path} from "${request.test}": ${JSON.stringify(validate.errors)}`,
+      ).toBe(true);
+    }
   });
 
   it.skipIf(!validateChat)("rejects an invalid request shape (the spec check can fail)", () => {
