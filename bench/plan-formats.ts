@@ -10,7 +10,7 @@ import { approximateTokenCounter } from "../src/context/token-counter.js";
 import { createLlamaModel } from "../src/models/llama/index.js";
 import { renderCompactPlan } from "../src/plan/compact-plan.js";
 import { parsePlan } from "../src/plan/parse-plan.js";
-import type { PlanStep } from "../src/plan/plan.js";
+import type { PlanStep } from "../src/core/plan.js";
 import type { PlanRequest } from "../src/plan/planner.js";
 import { plannerSystemPrompt } from "../src/plan/planner-prompt.js";
 import { toolSpec } from "../src/tools/tool.js";

@@ -10,7 +10,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createNerDetector, structuredDetectors } from "../src/privacy/detectors/index.js";
-import * as egress from "../src/privacy/egress-guard.js";
+import * as egress from "../src/privacy/scan-body.js";
 import { PlaceholderVault } from "../src/privacy/placeholder-vault.js";
 import * as pseudo from "../src/privacy/pseudonymizer.js";
 import * as taints from "../src/privacy/taint-index.js";
@@ -30,7 +30,8 @@ if (at > 0 && process.argv[at + 1]) {
   const load = (file: string) => import(new URL(file, dir).href);
   impls.unshift({
     name: "baseline",
-    ...(await load("egress-guard.ts")),
+    // scanBody lived in egress-guard.ts before it got its own file.
+    ...(await load("scan-body.ts").catch(() => load("egress-guard.ts"))),
     ...(await load("taint-index.ts")),
     ...(await load("value-index.ts")),
     ...(await load("pseudonymizer.ts")),

@@ -13,8 +13,8 @@ import {
   tool,
 } from "ai";
 import { createAgent } from "../../src/agent/create-agent.js";
-import { createEgressTap } from "../../src/agent/egress-tap.js";
-import type { AgentPrivacy } from "../../src/agent/privacy-hooks.js";
+import { createEgressTap } from "../../src/privacy/egress-tap.js";
+import type { AgentPrivacy } from "../../src/core/privacy-hooks.js";
 import { resolveModel } from "../../src/models/resolve-model.js";
 import type { Tool } from "../../src/tools/tool.js";
 import { DESIGN_HEADER, type DesignId, QUESTION_HEADER } from "./scripted-models.js";

@@ -11,7 +11,7 @@ import { approximateTokenCounter } from "../../src/context/token-counter.js";
 import { renderStep } from "../../src/context/layout.js";
 import { executePlan } from "../../src/execute/scheduler.js";
 import { renderCompactPlan } from "../../src/plan/compact-plan.js";
-import { dependenciesOf, type Plan } from "../../src/plan/plan.js";
+import { dependenciesOf, type Plan } from "../../src/core/plan.js";
 import type { Tool } from "../../src/tools/tool.js";
 import { createChinookTools } from "./chinook-tools.js";
 import { composeAnswer } from "./compose-answer.js";

@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createEgressTap } from "../../src/agent/egress-tap.js";
-import type { AgentPrivacy } from "../../src/agent/privacy-hooks.js";
+import { createEgressTap } from "../../src/privacy/egress-tap.js";
+import type { AgentPrivacy } from "../../src/core/privacy-hooks.js";
 import type { Tool } from "../../src/tools/tool.js";
 import type { SensitiveValue } from "../../src/tools/tool-source.js";
 import { chinookSensitiveValues, createChinookTools, openChinook } from "./chinook-tools.js";

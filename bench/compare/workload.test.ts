@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { executePlan } from "../../src/execute/scheduler.js";
-import type { Plan } from "../../src/plan/plan.js";
+import type { Plan } from "../../src/core/plan.js";
 import { validatePlan } from "../../src/plan/validate-plan.js";
 import { sharedFile } from "../../test/helpers/shared-dir.js";
 import { chinookSensitiveValues, createChinookTools, openChinook } from "./chinook-tools.js";

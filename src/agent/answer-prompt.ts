@@ -1,9 +1,5 @@
-import type { StepOutcome } from "./events.js";
-
-export interface ChatTurn {
-  role: "user" | "assistant";
-  content: string;
-}
+import type { ChatTurn } from "../core/chat-turn.js";
+import type { StepOutcome } from "../core/step-outcome.js";
 
 export function answerSystemPrompt(outcomes: StepOutcome[], droppedSteps: string[]): string {
   const failed = outcomes

@@ -6,7 +6,7 @@ import { isFlmError } from "../errors/flm-error.js";
 import { createModelPlanner } from "../plan/model-planner.js";
 import { defineTool } from "../tools/define-tool.js";
 import { createAgent } from "./create-agent.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentEvent } from "../core/events.js";
 
 let models: FakeModels;
 beforeEach(async () => {
@@ -81,7 +81,7 @@ describe("createAgent", () => {
     // The trace holds exactly the bytes the cloud received.
     expect(result.trace.egress.map((e) => e.body)).toEqual(models.cloud.requests.map((r) => r.body));
     expect(result.trace.egress[0].purpose).toBe("plan");
-    for (const stage of ["plan", "execute", "context", "answer", "total"])
+    for (const stage of ["plan", "execute", "context", "answer", "total"] as const)
       expect(result.trace.stages[stage]).toBeGreaterThanOrEqual(0);
 
     // The planner got the prompt, the date and the tool schemas; the generator got the data.

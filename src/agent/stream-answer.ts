@@ -1,6 +1,6 @@
 import type { LanguageModelV3, LanguageModelV3Prompt } from "@ai-sdk/provider";
 import { type LanguageModel, streamText } from "ai";
-import type { ChatTurn } from "./answer-prompt.js";
+import type { ChatTurn } from "../core/chat-turn.js";
 
 export interface AnswerRequest {
   model: LanguageModel;

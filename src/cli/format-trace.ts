@@ -1,5 +1,5 @@
-import type { RunTrace } from "../agent/trace.js";
-import type { Plan } from "../plan/plan.js";
+import type { RunTrace } from "../core/trace.js";
+import type { Plan } from "../core/plan.js";
 
 const ms = (n: number | undefined) =>
   n === undefined ? "-" : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;

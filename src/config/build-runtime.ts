@@ -1,7 +1,9 @@
 import type { LanguageModel } from "ai";
-import { createEgressTap } from "../agent/egress-tap.js";
-import { type Agent, type AgentLimits, createAgent } from "../agent/create-agent.js";
-import type { PrivacySession } from "../agent/privacy-hooks.js";
+import { createEgressTap } from "../privacy/egress-tap.js";
+import type { Agent } from "../core/agent.js";
+import type { AgentLimits } from "../agent/agent-limits.js";
+import { createAgent } from "../agent/create-agent.js";
+import type { PrivacySession } from "../core/privacy-hooks.js";
 import { resolveModel } from "../models/resolve-model.js";
 import { createLocalPlanner } from "../plan/local-planner.js";
 import { createModelPlanner } from "../plan/model-planner.js";

@@ -1,4 +1,4 @@
-import type { StepOutcome } from "../agent/events.js";
+import type { StepOutcome } from "../core/step-outcome.js";
 import { renderStep, stepHeader } from "./layout.js";
 import type { TokenCounter } from "./token-counter.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StepOutcome } from "../agent/events.js";
+import type { StepOutcome } from "../core/step-outcome.js";
 import { renderStep, renderValue } from "./layout.js";
 
 describe("context layout", () => {

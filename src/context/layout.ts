@@ -1,4 +1,4 @@
-import type { StepOutcome } from "../agent/events.js";
+import type { StepOutcome } from "../core/step-outcome.js";
 
 /**
  * Renders tool results for a small model: compact, readable, cheap in tokens. Arrays of flat

@@ -1,6 +1,6 @@
 import { generateText, jsonSchema, type LanguageModel, NoObjectGeneratedError, Output } from "ai";
-import type { StepOutcome } from "../agent/events.js";
-import type { TokenUsage } from "../agent/trace.js";
+import type { StepOutcome } from "../core/step-outcome.js";
+import type { TokenUsage } from "../core/trace.js";
 import { renderStep, stepHeader } from "./layout.js";
 import type { TokenCounter } from "./token-counter.js";
 

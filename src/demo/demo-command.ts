@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { RunResult } from "../agent/run-result.js";
+import type { RunResult } from "../core/run-result.js";
 import { buildRuntime } from "../config/build-runtime.js";
 import { loadConfig } from "../config/load-config.js";
 import { type CliIO, formatBytes, progressBar } from "../cli/cli-io.js";

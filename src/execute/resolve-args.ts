@@ -1,5 +1,5 @@
-import { isStepRef } from "../plan/plan.js";
-import { MISSING, parseRefPath, resolveRefPath } from "../plan/ref-path.js";
+import { isStepRef } from "../core/plan.js";
+import { MISSING, parseRefPath, resolveRefPath } from "../core/ref-path.js";
 
 export class UnresolvedRefError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Plan } from "../plan/plan.js";
+import type { Plan } from "../core/plan.js";
 import { defineTool } from "../tools/define-tool.js";
 import type { Tool } from "../tools/tool.js";
 import { executePlan } from "./scheduler.js";

@@ -1,11 +1,12 @@
-import type { StepOutcome } from "../agent/events.js";
+import type { StepOutcome } from "../core/step-outcome.js";
 import { setMaxListeners } from "node:events";
 import { FlmError } from "../errors/flm-error.js";
-import { dependenciesOf, type Plan, type PlanStep } from "../plan/plan.js";
+import { dependenciesOf, type Plan, type PlanStep } from "../core/plan.js";
 import type { Caller } from "../tools/caller.js";
 import type { Tool } from "../tools/tool.js";
 import { resolveArgs, UnresolvedRefError } from "./resolve-args.js";
-import { RunCancelledError, StepArgumentsError, StepTimeoutError } from "./step-errors.js";
+import { RunCancelledError } from "../core/run-errors.js";
+import { StepArgumentsError, StepTimeoutError } from "./step-errors.js";
 import { truncateOutput } from "./truncate-output.js";
 
 export interface ExecuteOptions {

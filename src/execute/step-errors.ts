@@ -9,12 +9,6 @@ export class StepTimeoutError extends FlmError {
   }
 }
 
-export class RunCancelledError extends FlmError {
-  constructor(reason?: unknown) {
-    super("RUN_CANCELLED", "The run was cancelled.", { cause: reason });
-  }
-}
-
 /** Arguments were invalid after references and placeholders were filled in. */
 export class StepArgumentsError extends FlmError {
   constructor(message: string) {

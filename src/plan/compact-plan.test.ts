@@ -8,7 +8,7 @@ import {
   renderCompactStep,
 } from "./compact-plan.js";
 import { parsePlan } from "./parse-plan.js";
-import type { PlanStep } from "./plan.js";
+import type { PlanStep } from "../core/plan.js";
 import { validatePlan } from "./validate-plan.js";
 
 const PLAN = `s1 = find_customer(name="<PERSON_1>")

@@ -11,7 +11,7 @@
  * validation. The reader is incremental: each step is returned as soon as its closing
  * parenthesis has arrived, so a plan can start running while the planner is still writing it.
  */
-import { isStepRef, type PlanStep } from "./plan.js";
+import { isStepRef, type PlanStep } from "../core/plan.js";
 import type { PlanIssue } from "./plan-errors.js";
 
 /** Deepest nesting of arrays and objects in one argument value. */

@@ -1,5 +1,5 @@
+import type { Plan, PlanStep } from "../core/plan.js";
 import { parseCompactPlan } from "./compact-plan.js";
-import type { Plan, PlanStep } from "./plan.js";
 import type { PlanIssue } from "./plan-errors.js";
 
 /** The plan languages a planner model can be asked to write (see planner-prompt.ts). */

@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../agent/trace.js";
+import type { TokenUsage } from "../core/trace.js";
 import type { ToolSpec } from "../tools/tool.js";
 import type { RawPlannerOutput } from "./parse-plan.js";
 import type { PlanIssue } from "./plan-errors.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
-import type { Plan } from "./plan.js";
+import type { Plan } from "../core/plan.js";
 import { validatePlan } from "./validate-plan.js";
 
 const tools = new Map(

@@ -1,8 +1,8 @@
 import type { SchemaIssue } from "../tools/json-schema.js";
 import type { Tool } from "../tools/tool.js";
-import { collectRefs, dependenciesOf, type Plan, type PlanStep } from "./plan.js";
+import { collectRefs, dependenciesOf, type Plan, type PlanStep } from "../core/plan.js";
 import type { PlanIssue } from "./plan-errors.js";
-import { parseRefPath } from "./ref-path.js";
+import { parseRefPath } from "../core/ref-path.js";
 
 export interface ValidatePlanOptions {
   maxSteps: number;

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createEgressTap } from "../agent/egress-tap.js";
-import type { AgentPrivacy, PrivacySession } from "../agent/privacy-hooks.js";
-import { currentRunScope } from "../agent/run-scope.js";
+import type { EgressRecord } from "../core/egress-record.js";
+import type { AgentPrivacy, PrivacySession } from "../core/privacy-hooks.js";
+import { currentRunScope } from "../core/run-scope.js";
 import type { ToolSpec } from "../tools/tool.js";
 import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
 import type { AuditLog } from "./audit/audit-log.js";
 import { defaultDetectors, structuredDetectors } from "./detectors/index.js";
-import { createEgressGuard, type EgressRecord } from "./egress-guard.js";
+import { PrivacySessionError } from "./privacy-errors.js";
+import { createEgressGuard } from "./egress-guard.js";
+import { createEgressTap } from "./egress-tap.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
 import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
 import type { Detector } from "./span.js";
@@ -36,7 +38,8 @@ export interface PrivacyOptions {
   minTaintLength?: number;
 }
 
-interface Session extends PrivacySession {
+/** What a conversation keeps locally; the agent only ever holds its `PrivacySession` handle. */
+interface SessionState {
   vault: PlaceholderVault;
   taint: TaintIndex;
   counts: Record<string, number>;
@@ -56,8 +59,6 @@ export interface Privacy extends AgentPrivacy {
   /** The placeholders a conversation used, without their values (what stayed local). */
   placeholders(session: PrivacySession): Array<{ placeholder: string; type: string }>;
 }
-
-const SESSION_KEY = "privacy.session";
 
 /**
  * The privacy firewall as the agent sees it: pseudonymize before planning, check and restore
@@ -85,33 +86,46 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     });
     return loading;
   };
-  const exemptOnce = (s: Session, text: string) => {
+  // Session handles the agent holds → their state; a handle from another Privacy is refused.
+  const sessions = new WeakMap<PrivacySession, SessionState>();
+  const stateOf = (session: PrivacySession): SessionState => {
+    const state = sessions.get(session);
+    if (!state) {
+      throw new PrivacySessionError();
+    }
+    return state;
+  };
+  const exemptOnce = (s: SessionState, text: string) => {
     if (s.exempted.has(text)) return;
     s.exempted.add(text);
     s.taint.exempt(text);
   };
 
-  const sessionOf = (s: PrivacySession) => s as Session;
+  /** The current run's session state, once bound (a foreign session throws: the guard then blocks). */
+  const boundState = (): SessionState | undefined => {
+    const session = currentRunScope()?.privacySession;
+    return session ? stateOf(session) : undefined;
+  };
   const scanners = (): TaintScanner[] => {
-    const session = currentRunScope()?.data.get(SESSION_KEY) as Session | undefined;
-    return session ? [global, values, session.taint] : [global, values];
+    const state = boundState();
+    return state ? [global, values, state.taint] : [global, values];
   };
 
   const record = async (r: EgressRecord) => {
     const scope = currentRunScope();
-    const session = scope?.data.get(SESSION_KEY) as Session | undefined;
+    const session = boundState();
     if (options.audit) {
       await options.audit.append({
         host: r.host,
         model: modelOf(r.body, r.url),
-        purpose: scope?.purpose ?? "unknown",
+        purpose: r.purpose,
         // A blocked body holds exactly what must not be kept: store its hash only.
         ...(r.decision === "allowed" ? { body: r.body } : { bodySha256: r.sha256 }),
         placeholderCounts: session?.counts ?? {},
         decision: r.decision,
         reason: r.hits.length ? r.hits.map((h) => `${h.type} from ${h.origin}`).join(", ") : undefined,
         runId: scope?.runId,
-        userId: scope?.data.get("user.id") as string | undefined,
+        userId: scope?.userId,
       });
     }
     await options.onEgress?.(r);
@@ -120,24 +134,25 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   return {
     values,
     ready: load,
-    createSession(): Session {
-      return {
-        id: randomUUID(),
+    createSession(): PrivacySession {
+      const session: PrivacySession = { id: randomUUID() };
+      sessions.set(session, {
         vault: new PlaceholderVault(),
         taint: new TaintIndex({ minLength: options.minTaintLength }),
         counts: {},
         exempted: new Set(),
-      };
+      });
+      return session;
     },
     bind(session, tools: ToolSpec[]) {
-      const s = sessionOf(session);
+      const s = stateOf(session);
       const scope = currentRunScope();
-      scope?.data.set(SESSION_KEY, s);
+      if (scope) scope.privacySession = session;
       // Tool names, descriptions and enum values are public by definition.
       exemptOnce(s, JSON.stringify(tools));
     },
     pseudonymize(texts, session) {
-      const s = sessionOf(session);
+      const s = stateOf(session);
       const out = texts.map((text) => {
         const result = pseudonymizer.pseudonymize(text, s.vault);
         for (const [type, n] of Object.entries(result.counts)) s.counts[type] = (s.counts[type] ?? 0) + n;
@@ -149,21 +164,21 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       return out;
     },
     markPublic(texts, session) {
-      for (const text of texts) exemptOnce(sessionOf(session), text);
+      for (const text of texts) exemptOnce(stateOf(session), text);
     },
     checkPlanString(value, session) {
-      const unknown = sessionOf(session).vault.unknownPlaceholders(value);
+      const unknown = stateOf(session).vault.unknownPlaceholders(value);
       return unknown.length
         ? `unknown placeholder ${unknown.join(", ")}; use only the placeholders that appear in the question`
         : undefined;
     },
-    restore: (args, session) => sessionOf(session).vault.restore(args),
+    restore: (args, session) => stateOf(session).vault.restore(args),
     placeholders: (session) =>
-      sessionOf(session)
+      stateOf(session)
         .vault.entries()
         .map((e) => ({ placeholder: e.placeholder, type: e.type })),
     taint(stepId, output, session) {
-      sessionOf(session).taint.addToolResult(stepId, output);
+      stateOf(session).taint.addToolResult(stepId, output);
     },
     cloudFetch(inner) {
       return createEgressTap(createEgressGuard({ taint: scanners, onEgress: record, fetch: inner }).fetch);

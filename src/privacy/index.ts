@@ -4,14 +4,16 @@ export {
   type EgressGuard,
   type EgressGuardOptions,
   type EgressRecord,
-  scanBody,
 } from "./egress-guard.js";
+export { createEgressTap } from "./egress-tap.js";
+export { scanBody } from "./scan-body.js";
 export { normalizeValue, type Tokens, tokenize } from "./normalize.js";
 export { PlaceholderVault, type VaultEntry } from "./placeholder-vault.js";
 export {
   EgressBlockedError,
   type EgressHit,
   PolicyBlockedError,
+  PrivacySessionError,
   UnknownPlaceholderError,
 } from "./privacy-errors.js";
 export {

@@ -1,4 +1,7 @@
+import type { EgressHit } from "../core/egress-record.js";
 import { FlmError } from "../errors/flm-error.js";
+
+export type { EgressHit };
 
 /** A detected entity type has policy `block`: the request is refused before planning. */
 export class PolicyBlockedError extends FlmError {
@@ -13,12 +16,6 @@ export class PolicyBlockedError extends FlmError {
     );
     this.entityType = entityType;
   }
-}
-
-export interface EgressHit {
-  type: string;
-  /** Where the tainted value came from: a step id (`s2`), `placeholder`, `canary`, `index`. */
-  origin: string;
 }
 
 /** The outgoing body carried a tainted value; nothing was sent. Names type and origin, never the value. */
@@ -48,5 +45,14 @@ export class UnknownPlaceholderError extends FlmError {
       hint: "Use only the placeholders that appear in the prompt, spelled exactly.",
     });
     this.placeholders = placeholders;
+  }
+}
+
+/** A session handle that this privacy firewall did not create (another runtime's, or a copy). */
+export class PrivacySessionError extends FlmError {
+  constructor() {
+    super("PRIVACY_SESSION_UNKNOWN", "This privacy session was not created by this privacy firewall.", {
+      hint: "Start conversations with agent.createSession() of the same runtime, and pass that object back.",
+    });
   }
 }

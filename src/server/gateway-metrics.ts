@@ -1,8 +1,8 @@
-import type { RunTrace } from "../agent/trace.js";
+import type { RunTrace, StageName } from "../core/trace.js";
 import { Counter, Gauge, Histogram, Registry } from "./prometheus.js";
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-const STAGES = ["pseudonymize", "plan", "execute", "context", "answer", "total"];
+const STAGES: readonly StageName[] = ["pseudonymize", "plan", "execute", "context", "answer", "total"];
 
 /** The series `GET /metrics` exposes. None carries a prompt, a value or a user id. */
 export function createGatewayMetrics() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunTrace } from "../agent/trace.js";
+import type { RunTrace } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import { gatewayErrorFor } from "./gateway-errors.js";
 import { parseChatRequest } from "./openai-wire.js";

@@ -1,5 +1,5 @@
-import type { ChatTurn } from "../agent/answer-prompt.js";
-import type { TokenUsage } from "../agent/trace.js";
+import type { ChatTurn } from "../core/chat-turn.js";
+import type { TokenUsage } from "../core/trace.js";
 import { GatewayError } from "./gateway-errors.js";
 
 /** What the gateway takes from an OpenAI chat-completions request. */

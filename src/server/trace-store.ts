@@ -1,4 +1,4 @@
-import type { RunTrace } from "../agent/trace.js";
+import type { RunTrace } from "../core/trace.js";
 
 /** Where the gateway keeps run traces for `GET /v1/traces/:id`. Only the owner may read one. */
 export interface TraceStore {

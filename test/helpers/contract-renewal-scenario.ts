@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createAgent } from "../../src/agent/create-agent.js";
-import type { RunResult } from "../../src/agent/run-result.js";
+import type { RunResult } from "../../src/core/run-result.js";
 import { createPrivacy } from "../../src/privacy/agent-privacy.js";
 import type { ToolSource } from "../../src/tools/tool-source.js";
 import type { FakeModels } from "./fake-models.js";

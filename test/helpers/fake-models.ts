@@ -1,5 +1,5 @@
 import { createOpenAI } from "@ai-sdk/openai";
-import { createEgressTap } from "../../src/agent/egress-tap.js";
+import { createEgressTap } from "../../src/privacy/egress-tap.js";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "./fake-openai-server.js";
 
 /**

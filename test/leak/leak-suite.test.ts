@@ -4,8 +4,8 @@
  * searched for canaries, sensitive values of the dataset, PII typed by users, and tool-result text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatTurn } from "../../src/agent/answer-prompt.js";
-import type { RunResult } from "../../src/agent/run-result.js";
+import type { ChatTurn } from "../../src/core/chat-turn.js";
+import type { RunResult } from "../../src/core/run-result.js";
 import { tokenize } from "../../src/privacy/normalize.js";
 import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
 import { type RecordedRequest, type Reply, reply } from "../helpers/fake-openai-server.js";

@@ -1,4 +1,4 @@
-import type { RunResult } from "../../agent/run-result.js";
+import type { RunResult } from "../../core/run-result.js";
 import { redactSecrets } from "../../config/redact-secrets.js";
 import { type CliIO, spinner } from "../cli-io.js";
 import { formatTrace } from "../format-trace.js";

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
-import type { ChatTurn } from "../../agent/answer-prompt.js";
-import type { RunResult } from "../../agent/run-result.js";
+import type { ChatTurn } from "../../core/chat-turn.js";
+import type { RunResult } from "../../core/run-result.js";
 import type { CliIO } from "../cli-io.js";
 import { formatTrace } from "../format-trace.js";
 import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";

@@ -1,4 +1,4 @@
-import type { StepOutcome } from "./events.js";
+import type { StepOutcome } from "./step-outcome.js";
 import type { RunTrace } from "./trace.js";
 
 export interface RunResult {

@@ -28,3 +28,37 @@ export interface AgentPrivacy {
   /** Registers a tool result as tainted so the egress guard can refuse it. */
   taint(stepId: string, output: unknown, session: PrivacySession): void;
 }
+
+/** The privacy hooks bound to one conversation's session: what each stage of a run calls. */
+export interface SessionPrivacy {
+  readonly session: PrivacySession;
+  markPublic(texts: string[]): void;
+  pseudonymize(texts: string[]): string[];
+  checkPlanString(value: string): string | undefined;
+  restore(args: Record<string, unknown>): Record<string, unknown>;
+  taint(stepId: string, output: unknown): void;
+}
+
+/**
+ * Gets a run's privacy ready: waits for the indexes, opens (or continues) the conversation's
+ * session and binds it to the current run (the egress guard scans against it). Undefined when the
+ * agent runs without privacy.
+ */
+export async function openSessionPrivacy(
+  privacy: AgentPrivacy | undefined,
+  session: PrivacySession | undefined,
+  tools: ToolSpec[],
+): Promise<SessionPrivacy | undefined> {
+  if (!privacy) return undefined;
+  await privacy.ready?.();
+  const s = session ?? privacy.createSession();
+  privacy.bind?.(s, tools);
+  return {
+    session: s,
+    markPublic: (texts) => privacy.markPublic?.(texts, s),
+    pseudonymize: (texts) => privacy.pseudonymize(texts, s),
+    checkPlanString: (value) => privacy.checkPlanString(value, s),
+    restore: (args) => privacy.restore(args, s),
+    taint: (stepId, output) => privacy.taint(stepId, output, s),
+  };
+}

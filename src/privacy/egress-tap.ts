@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
-import { FlmError } from "../errors/flm-error.js";
-import { currentRunScope } from "./run-scope.js";
-import type { EgressRecord } from "./trace.js";
+import type { EgressRecord } from "../core/egress-record.js";
+import { currentPurpose, currentRunScope } from "../core/run-scope.js";
+import { isFlmError } from "../errors/flm-error.js";
+import type { EgressHit } from "./privacy-errors.js";
 
 type Fetch = typeof globalThis.fetch;
 
 /**
  * Wraps the fetch given to a cloud provider so the run's trace holds the exact bytes of every
  * request that left, and whether it was allowed. The guard (if any) is the `inner` fetch: a
- * request the guard refuses is recorded as blocked.
+ * request the guard refuses is recorded as blocked, with the guard's hits and without its body.
  */
 export function createEgressTap(inner: Fetch = globalThis.fetch): Fetch {
   return async (input, init) => {
@@ -19,19 +20,21 @@ export function createEgressTap(inner: Fetch = globalThis.fetch): Fetch {
     const record: EgressRecord = {
       url,
       host: new URL(url).host,
-      purpose: scope.purpose,
+      purpose: currentPurpose(),
       body,
       bytes: Buffer.byteLength(body),
       sha256: createHash("sha256").update(body).digest("hex"),
       decision: "allowed",
+      hits: [],
       at: new Date().toISOString(),
     };
     scope.egress.push(record);
     try {
       return await inner(input, init);
     } catch (error) {
-      if (FlmError.isInstance(error) && error.code === "EGRESS_BLOCKED") {
+      if (isFlmError(error, "EGRESS_BLOCKED")) {
         record.decision = "blocked";
+        record.hits = "hits" in error && Array.isArray(error.hits) ? (error.hits as EgressHit[]) : [];
         // The body held what must not leave; the trace keeps only its size and hash.
         record.body = "[blocked: not sent]";
       }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { EgressBlockedError } from "../privacy/privacy-errors.js";
+import { type RunScope, withRunScope } from "../core/run-scope.js";
 import { createEgressTap } from "./egress-tap.js";
-import { type RunScope, withRunScope } from "./run-scope.js";
+import { EgressBlockedError } from "./privacy-errors.js";
 
 describe("egress tap", () => {
-  const scope = (): RunScope => ({ runId: "r1", purpose: "plan", egress: [], data: new Map() });
+  const scope = (): RunScope => ({ runId: "r1", egress: [] });
   const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hello SECRET-VALUE" }] });
 
   it("records the exact bytes of an allowed request", async () => {
@@ -31,6 +31,7 @@ describe("egress tap", () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(EgressBlockedError);
     expect(s.egress[0].decision).toBe("blocked");
+    expect(s.egress[0].hits).toEqual([{ type: "CANARY", origin: "canary" }]);
     expect(s.egress[0].body).not.toContain("SECRET-VALUE");
     expect(s.egress[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -1,0 +1,77 @@
+import type { LanguageModel } from "ai";
+import type { ChatTurn } from "../core/chat-turn.js";
+import type { EmitEvent } from "../core/events.js";
+import { GeneratorError, localModelError, RunCancelledError } from "../core/run-errors.js";
+import type { StepOutcome } from "../core/step-outcome.js";
+import type { TokenUsage } from "../core/trace.js";
+import type { TokenCounter } from "../context/token-counter.js";
+import { answerMessages, answerSystemPrompt, extractCitations } from "./answer-prompt.js";
+import { AnswerAborted, streamAnswer } from "./stream-answer.js";
+
+export interface AnswerStageInput {
+  model: LanguageModel;
+  outcomes: StepOutcome[];
+  /** Steps whose results are not (fully) in the context. */
+  droppedSteps: string[];
+  prompt: string;
+  context: string;
+  history: ChatTurn[];
+  timeoutMs: number;
+  signal: AbortSignal;
+  emit: EmitEvent;
+}
+
+export interface AnswerStageOutput {
+  text: string;
+  citations: string[];
+  usage: TokenUsage;
+}
+
+/** Tokens the answer's instructions, the question and the history take, before any result. */
+export function answerFixedTokens(
+  outcomes: StepOutcome[],
+  prompt: string,
+  history: ChatTurn[],
+  counter: TokenCounter,
+): number {
+  return (
+    counter.count(answerSystemPrompt(outcomes, [])) +
+    counter.count(prompt) +
+    history.reduce((n, h) => n + counter.count(h.content), 0) +
+    32
+  );
+}
+
+/**
+ * The answer stage: the local model answers from the context, streaming text deltas as events.
+ * Runs entirely on the local model: nothing here goes to the cloud.
+ */
+export async function answerStage(input: AnswerStageInput): Promise<AnswerStageOutput> {
+  const { signal } = input;
+  const timeout = AbortSignal.timeout(input.timeoutMs);
+  let text = "";
+  try {
+    const out = await streamAnswer({
+      model: input.model,
+      system: answerSystemPrompt(input.outcomes, input.droppedSteps),
+      messages: answerMessages(input.prompt, input.context, input.history),
+      abortSignal: AbortSignal.any([signal, timeout]),
+      onDelta: (delta) => {
+        text += delta;
+        input.emit({ type: "text-delta", text: delta });
+      },
+    });
+    const okSteps = input.outcomes.filter((o) => o.status === "ok").map((o) => o.step.id);
+    return {
+      text: out.text,
+      citations: extractCitations(out.text, okSteps),
+      usage: { inputTokens: out.inputTokens, outputTokens: out.outputTokens },
+    };
+  } catch (error) {
+    if (error instanceof AnswerAborted)
+      throw signal.aborted
+        ? new RunCancelledError(signal.reason)
+        : new GeneratorError(`The local model did not finish within ${input.timeoutMs} ms.`);
+    throw localModelError(error, signal, text ? "mid-answer" : "");
+  }
+}

@@ -1,0 +1,35 @@
+import type { Caller } from "../tools/caller.js";
+import type { Tool } from "../tools/tool.js";
+import type { ChatTurn } from "./chat-turn.js";
+import type { AgentEvent } from "./events.js";
+import type { Plan } from "./plan.js";
+import type { PrivacySession } from "./privacy-hooks.js";
+import type { RunResult } from "./run-result.js";
+import type { RunTrace } from "./trace.js";
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** The caller; flows into every tool call. */
+  user?: Caller;
+  /** Earlier turns. Only user turns go to the planner (pseudonymized); answers stay local. */
+  history?: ChatTurn[];
+  /** Privacy state kept across the turns of one conversation (stable placeholders). */
+  session?: PrivacySession;
+  runId?: string;
+}
+
+/**
+ * What the surfaces (CLI, gateway, console) drive. `createAgent` (src/agent) is the implementation;
+ * the surfaces depend on this interface only.
+ */
+export interface Agent {
+  run(prompt: string, options?: RunOptions): Promise<RunResult>;
+  stream(prompt: string, options?: RunOptions): AsyncIterable<AgentEvent>;
+  /** Plans without running anything: what would be sent to the cloud and what comes back. */
+  plan(prompt: string, options?: RunOptions): Promise<{ plan: Plan; trace: RunTrace }>;
+  /** Every tool the agent can call (sources are opened on first use). */
+  tools(): Promise<Tool[]>;
+  /** Starts a conversation whose placeholders stay stable across turns. */
+  createSession(): PrivacySession | undefined;
+  close(): Promise<void>;
+}

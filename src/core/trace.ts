@@ -1,0 +1,95 @@
+import type { EgressRecord } from "./egress-record.js";
+import type { Plan } from "./plan.js";
+import type { StepOutcome, StepStatus } from "./step-outcome.js";
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface StepTrace {
+  id: string;
+  tool: string;
+  /** Arguments as planned (placeholders, references), never resolved values. */
+  args: Record<string, unknown>;
+  status: StepStatus;
+  durationMs: number;
+  startedAtMs?: number;
+  error?: { code: string; message: string };
+  truncated?: boolean;
+}
+
+/** How the answer's context was assembled. */
+export interface ContextTrace {
+  includedSteps: string[];
+  droppedSteps: string[];
+  tokens: number;
+  budget: number;
+  strategy: "direct" | "map-reduce";
+  /** Map-reduce only: chunks visited, and how many could not be read. */
+  chunks?: number;
+  failedChunks?: number;
+}
+
+/** The stages a run's time is reported in (milliseconds). */
+export type StageName = "pseudonymize" | "plan" | "execute" | "context" | "answer" | "total";
+
+/** Everything needed to explain and audit one run. Contains no tool results. */
+export interface RunTrace {
+  id: string;
+  startedAt: string;
+  planner: string;
+  plan?: Plan;
+  repairs: number;
+  steps: StepTrace[];
+  usage: { cloud: TokenUsage; local: TokenUsage };
+  egress: EgressRecord[];
+  /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
+  stages: Partial<Record<StageName, number>>;
+  context?: ContextTrace;
+}
+
+export function newRunTrace(id: string, planner: string): RunTrace {
+  return {
+    id,
+    startedAt: new Date().toISOString(),
+    planner,
+    repairs: 0,
+    steps: [],
+    usage: { cloud: { inputTokens: 0, outputTokens: 0 }, local: { inputTokens: 0, outputTokens: 0 } },
+    egress: [],
+    stages: {},
+  };
+}
+
+export function addUsage(into: TokenUsage, add: TokenUsage): void {
+  into.inputTokens += add.inputTokens;
+  into.outputTokens += add.outputTokens;
+}
+
+/** The trace's view of a step: planned arguments, status and timing, never its output. */
+export function stepTrace(o: StepOutcome): StepTrace {
+  return {
+    id: o.step.id,
+    tool: o.step.tool,
+    args: o.step.args,
+    status: o.status,
+    durationMs: Math.round(o.durationMs * 100) / 100,
+    startedAtMs: o.startedAt,
+    error: o.error,
+    truncated: o.truncated,
+  };
+}
+
+/**
+ * Times one stage into `trace.stages[name]` (also when it throws, so a failed run still shows
+ * where its time went). The one helper every stage of the agent is timed with.
+ */
+export async function timed<T>(trace: RunTrace, name: StageName, fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    trace.stages[name] = performance.now() - t0;
+  }
+}
