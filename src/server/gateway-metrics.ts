@@ -64,3 +64,12 @@ export function createGatewayMetrics() {
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+const ROUTES = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/metrics"]);
+
+/** A bounded label set: unknown paths must not create one series each. */
+export function routeLabel(path: string): string {
+  if (ROUTES.has(path)) return path;
+  if (path.startsWith("/v1/traces/")) return "/v1/traces/:id";
+  return "other";
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { Context } from "hono";
+import type { Agent } from "../core/agent.js";
+import { FlmError } from "../errors/flm-error.js";
+import type { Caller } from "../tools/caller.js";
+import { admitChatRequest } from "./admission.js";
+import type { ChatRun } from "./chat-run.js";
+import { gatewayErrorFor } from "./gateway-errors.js";
+import type { GatewayMetrics } from "./gateway-metrics.js";
+import { completionId } from "./openai-wire.js";
+import { respondJson } from "./respond-json.js";
+import { respondSse } from "./respond-sse.js";
+import type { RunRegistry } from "./run-registry.js";
+import type { TraceStore } from "./trace-store.js";
+
+export interface ChatCompletionsDeps {
+  agents: Record<string, Agent>;
+  modelNames: string[];
+  limits: { maxConcurrentRuns: number; maxPromptChars: number; requestTimeoutMs: number };
+  runs: RunRegistry;
+  metrics: GatewayMetrics;
+  traces: TraceStore;
+  onError: (error: unknown) => void;
+  draining: () => boolean;
+}
+
+/** POST /v1/chat/completions: admission, then one run with its lifecycle, then JSON or SSE. */
+export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
+  return async (c: Context<{ Variables: { caller: Caller } }>): Promise<Response> => {
+    const { request, model, agent } = await admitChatRequest(() => c.req.json(), {
+      agents: deps.agents,
+      modelNames: deps.modelNames,
+      draining: deps.draining(),
+      inFlight: deps.runs.size,
+      maxConcurrentRuns: deps.limits.maxConcurrentRuns,
+      maxPromptChars: deps.limits.maxPromptChars,
+    });
+    const run = deps.runs.start(c.req.raw.signal);
+    const caller = c.get("caller");
+    const runId = randomUUID();
+    c.header("x-flm-trace-id", runId);
+    const chat: ChatRun = {
+      agent,
+      request,
+      run,
+      runOptions: { signal: run.signal, user: caller, history: request.history, runId },
+      base: {
+        id: completionId(runId),
+        created: Math.floor(Date.now() / 1000),
+        model,
+        includeUsage: request.includeUsage,
+      },
+      async record(trace) {
+        await deps.traces.put(trace, caller.id);
+        deps.metrics.observeTrace(trace);
+      },
+      fail(error) {
+        const cause = run.cause();
+        const e = gatewayErrorFor(error, cause, deps.limits.requestTimeoutMs);
+        deps.metrics.observeError(FlmError.isInstance(error) && !cause ? error.code : e.code);
+        if (e.status === 500 && !FlmError.isInstance(error)) deps.onError(error);
+        return e;
+      },
+    };
+    return request.stream ? respondSse(c, chat) : respondJson(c, chat);
+  };
+}

@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import type { Agent, RunOptions } from "../core/agent.js";
+import type { RunTrace } from "../core/trace.js";
+import type { GatewayError } from "./gateway-errors.js";
+import type { ChatRequest } from "./openai-wire.js";
+import type { RunHandle } from "./run-registry.js";
+
+/** What a responder needs to answer one admitted chat request. */
+export interface ChatRun {
+  agent: Agent;
+  request: ChatRequest;
+  run: RunHandle;
+  runOptions: RunOptions & { runId: string };
+  /** The fields every chunk and completion repeats. */
+  base: { id: string; created: number; model: string; includeUsage: boolean };
+  /** Keeps the trace for its owner and counts its stages and tokens. */
+  record(trace: RunTrace): Promise<void>;
+  /** The GatewayError to send for what the run threw (counted; unexpected errors reported). */
+  fail(error: unknown): GatewayError;
+}
+
+/** Sends a GatewayError as OpenAI's error body, with its status and headers (retry-after, ...). */
+export function errorResponse(c: Context, e: GatewayError): Response {
+  for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+  return c.json(e.body(), e.status as 400);
+}
