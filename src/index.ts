@@ -48,3 +48,4 @@ export * from "./models/download/index.js";
 export * from "./models/llama/index.js";
 export * from "./models/ollama/index.js";
 export * from "./config/index.js";
+export * from "./runtime/index.js";

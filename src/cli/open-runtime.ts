@@ -1,5 +1,5 @@
 import { userInfo } from "node:os";
-import { buildRuntime, type Runtime } from "../config/build-runtime.js";
+import { buildRuntime, type Runtime } from "../runtime/build-runtime.js";
 import { agentNames } from "../config/agent-configs.js";
 import { type FlmConfig, loadConfig, parseConfig } from "../config/load-config.js";
 import type { Caller } from "../tools/caller.js";

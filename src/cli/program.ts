@@ -46,7 +46,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const auditCmd = () => import("./commands/audit.js");
   const pull = () => import("./commands/pull.js");
   const docsCmd = () => import("./commands/docs.js");
-  const demo = () => import("../demo/demo-command.js");
+  const demo = () => import("./commands/demo.js");
 
   program
     .command("ask")

@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { toolSourceSchema } from "../sources/registry.js";
+import { NAME_PATTERN, positiveInt, sourceName as name } from "../sources/source-kind.js";
 
-/** Tool source and agent names (an agent name is the gateway's `model` id). */
-export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const name = z.string().regex(NAME_PATTERN, "a name of letters, digits, _ or - starting with a letter");
-const positiveInt = z.number().int().positive();
-const jsonSchemaObject = z.record(z.string(), z.unknown());
+export { NAME_PATTERN, toolSourceSchema };
+export type { ToolSourceConfig } from "../sources/registry.js";
 
 const providers = ["openai", "anthropic", "google", "ollama", "openai-compatible", "llama"] as const;
 
@@ -35,93 +34,6 @@ export const modelObjectSchema = z.strictObject({
 });
 
 export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
-
-const declaredQuery = z.strictObject({
-  name,
-  description: z.string().min(1),
-  sql: z.string().min(1),
-  params: jsonSchemaObject.optional(),
-  write: z.boolean().optional(),
-});
-
-const sensitiveColumn = z.union([
-  z.string().regex(/^[^.]+\.[^.]+$/, "table.column"),
-  z.strictObject({ column: z.string(), type: z.string() }),
-]);
-
-const sqlTool = z.strictObject({
-  kind: z.literal("sql"),
-  name,
-  driver: z.enum(["sqlite", "postgres"]),
-  path: z.string().optional(),
-  url: z.string().optional(),
-  schema: z.string().optional(),
-  queries: z.array(declaredQuery).optional(),
-  tables: z
-    .union([z.literal("*"), z.array(z.union([z.string(), z.looseObject({ name: z.string() })]))])
-    .optional(),
-  sensitive: z.array(sensitiveColumn).optional(),
-  readOnly: z.boolean().optional(),
-  statementTimeoutMs: positiveInt.optional(),
-  maxRows: positiveInt.optional(),
-  maxConnections: positiveInt.optional(),
-});
-
-const mongoTool = z.looseObject({
-  kind: z.literal("mongo"),
-  name,
-  url: z.string(),
-  database: z.string(),
-});
-
-const mcpTool = z.strictObject({
-  kind: z.literal("mcp"),
-  name,
-  command: z.string().optional(),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  cwd: z.string().optional(),
-  url: z.string().url().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  include: z.array(z.string()).optional(),
-  exclude: z.array(z.string()).optional(),
-  prefix: z.union([z.string(), z.boolean()]).optional(),
-  timeoutMs: positiveInt.optional(),
-  /** A Streamable HTTP server on a non-local host receives tool arguments (possibly data): declare it. */
-  trusted: z.boolean().optional(),
-});
-
-const openapiTool = z.strictObject({
-  kind: z.literal("openapi"),
-  name,
-  spec: z.union([z.string(), jsonSchemaObject]),
-  baseUrl: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  operations: z.array(z.string()).optional(),
-  identity: jsonSchemaObject.optional(),
-  timeoutMs: positiveInt.optional(),
-  /** A service on a non-local host receives tool arguments (possibly data): declare it. */
-  trusted: z.boolean().optional(),
-});
-
-const documentsTool = z.strictObject({
-  kind: z.literal("documents"),
-  name,
-  /** SQLite index file, or `postgres://user:pw@host/db?schema=flm_docs&language=simple&vector=auto`. */
-  index: z.string().min(1),
-  folder: z.string().optional(),
-  topK: positiveInt.optional(),
-  toolName: z.string().optional(),
-  description: z.string().optional(),
-});
-
-export const toolSourceSchema = z.discriminatedUnion("kind", [
-  sqlTool,
-  mongoTool,
-  mcpTool,
-  openapiTool,
-  documentsTool,
-]);
 
 const privacySchema = z.strictObject({
   /** Extra sensitive columns, `source.table.column` (SQL sources also take `sensitive`). */
@@ -222,6 +134,5 @@ export type FlmConfigInput = z.input<typeof configSchema>;
 export type FlmConfigData = z.output<typeof configSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type ModelObjectConfig = z.output<typeof modelObjectSchema>;
-export type ToolSourceConfig = z.output<typeof toolSourceSchema>;
 export type AgentEntryConfig = z.output<typeof agentEntrySchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;

@@ -5,7 +5,6 @@ export {
   type ResolvedAgentConfig,
   resolveAgentConfigs,
 } from "./agent-configs.js";
-export { type BuildRuntimeOptions, buildRuntime, type Runtime, type RuntimeUser } from "./build-runtime.js";
 export { ConfigError, type ConfigErrorCode, type ConfigIssue, isConfigError } from "./config-error.js";
 export {
   type AgentEntryConfig,
@@ -25,5 +24,4 @@ export {
   loadConfig,
   parseConfig,
 } from "./load-config.js";
-export { isLocalHost, modelHost } from "./model-host.js";
 export { REDACTED, redactSecrets } from "./redact-secrets.js";

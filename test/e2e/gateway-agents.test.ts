@@ -4,7 +4,7 @@
  */
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRuntime, type Runtime } from "../../src/config/build-runtime.js";
+import { buildRuntime, type Runtime } from "../../src/runtime/build-runtime.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createGateway, type ListeningGateway } from "../../src/server/create-gateway.js";
 import { createCrmDb } from "../helpers/crm-db.js";

@@ -3,7 +3,13 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Chunk } from "./chunker.js";
 import { DocumentError } from "./document-errors.js";
-import type { DocumentStore } from "./document-store.js";
+import type {
+  DocumentRecord,
+  DocumentStore,
+  IndexStats,
+  RankedChunk,
+  StoredDocument,
+} from "./document-store.js";
 import { toFtsQuery } from "./fts-query.js";
 import { type ChunkRow, type Passage, passagesInRankOrder } from "./passage.js";
 import type { DocumentType } from "./parsers/parsed-document.js";
@@ -57,38 +63,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 
 // Column weights for bm25(): a hit in a heading or title says more than one in body text.
 const BM25 = "bm25(chunks_fts, 2.0, 3.0, 1.0)";
-
-export interface DocumentRecord {
-  path: string;
-  type: DocumentType;
-  title: string;
-  sha256: string;
-  size: number;
-  mtimeMs: number;
-  embedder?: string;
-}
-
-/** A document row as read back: the record plus its id and chunk count (`embedder` NULL when none). */
-export interface StoredDocument extends Omit<DocumentRecord, "embedder"> {
-  id: number;
-  chunkCount: number;
-  embedder: string | null;
-}
-
-export interface RankedChunk {
-  chunkId: number;
-  score: number;
-}
-
-export interface IndexStats {
-  documents: number;
-  chunks: number;
-  vectors: number;
-  bytes: number;
-  embedder?: string;
-  dimensions?: number;
-  root?: string;
-}
 
 interface VectorCache extends VectorMatrix {
   key: string;

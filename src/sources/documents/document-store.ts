@@ -1,9 +1,41 @@
 import type { Chunk } from "./chunker.js";
-import type { DocumentRecord, IndexStats, RankedChunk, StoredDocument } from "./document-index.js";
+import type { DocumentType } from "./parsers/parsed-document.js";
 import type { Passage } from "./passage.js";
 import type { SearchFilters } from "./search-filters.js";
 
 type Awaitable<T> = T | Promise<T>;
+
+export interface DocumentRecord {
+  path: string;
+  type: DocumentType;
+  title: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  embedder?: string;
+}
+
+/** A document row as read back: the record plus its id and chunk count (`embedder` NULL when none). */
+export interface StoredDocument extends Omit<DocumentRecord, "embedder"> {
+  id: number;
+  chunkCount: number;
+  embedder: string | null;
+}
+
+export interface RankedChunk {
+  chunkId: number;
+  score: number;
+}
+
+export interface IndexStats {
+  documents: number;
+  chunks: number;
+  vectors: number;
+  bytes: number;
+  embedder?: string;
+  dimensions?: number;
+  root?: string;
+}
 
 /**
  * What ingest and search need from a document index. Two implementations: `DocumentIndex`

@@ -1,7 +1,13 @@
 export { type Chunk, type ChunkOptions, chunkDocument } from "./chunker.js";
 export { DocumentError, type DocumentErrorCode } from "./document-errors.js";
-export { DocumentIndex, type IndexStats } from "./document-index.js";
-export type { DocumentStore } from "./document-store.js";
+export { DocumentIndex } from "./document-index.js";
+export type {
+  DocumentRecord,
+  DocumentStore,
+  IndexStats,
+  RankedChunk,
+  StoredDocument,
+} from "./document-store.js";
 export { type OpenStoreOptions, openDocumentStore } from "./open-document-store.js";
 export {
   PgDocumentStore,

@@ -1,6 +1,5 @@
 import { DocumentError } from "./document-errors.js";
-import type { RankedChunk } from "./document-index.js";
-import type { DocumentStore } from "./document-store.js";
+import type { DocumentStore, RankedChunk } from "./document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
 import type { Passage } from "./passage.js";
 import { resolveStore } from "./open-document-store.js";

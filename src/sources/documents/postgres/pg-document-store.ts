@@ -1,7 +1,12 @@
 import type { Chunk } from "../chunker.js";
-import type { DocumentRecord, IndexStats, RankedChunk, StoredDocument } from "../document-index.js";
+import type {
+  DocumentRecord,
+  DocumentStore,
+  IndexStats,
+  RankedChunk,
+  StoredDocument,
+} from "../document-store.js";
 import { DocumentError } from "../document-errors.js";
-import type { DocumentStore } from "../document-store.js";
 import { queryTerms } from "../fts-query.js";
 import { type ChunkRow, type Passage, passagesInRankOrder } from "../passage.js";
 import type { SearchFilters } from "../search-filters.js";

@@ -9,10 +9,10 @@ import {
 } from "../../test/helpers/fake-openai-server.js";
 import { filesystemServer } from "../../test/helpers/mcp-reference-servers.js";
 import { isFlmError } from "../errors/flm-error.js";
-import { agentNames, resolveAgentConfigs } from "./agent-configs.js";
+import { agentNames, resolveAgentConfigs } from "../config/agent-configs.js";
 import { buildRuntime, type Runtime } from "./build-runtime.js";
-import { ConfigError } from "./config-error.js";
-import { parseConfig } from "./load-config.js";
+import { ConfigError } from "../config/config-error.js";
+import { parseConfig } from "../config/load-config.js";
 
 const CANARY = "CANARY-a9e3-agents";
 const { path: dbPath } = createCrmDb(CANARY);

@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { RunResult } from "../core/run-result.js";
-import { buildRuntime } from "../config/build-runtime.js";
-import { loadConfig } from "../config/load-config.js";
-import { type CliIO, formatBytes, progressBar } from "../cli/cli-io.js";
-import { formatPlan } from "../cli/format-trace.js";
-import { localCaller, type GlobalOptions } from "../cli/open-runtime.js";
-import { chooseModels } from "./choose-models.js";
-import { createClinicDatabase } from "./clinic-dataset.js";
-import { demoConfig, demoQuestions } from "./demo-config.js";
+import type { RunResult } from "../../core/run-result.js";
+import { buildRuntime } from "../../runtime/build-runtime.js";
+import { loadConfig } from "../../config/load-config.js";
+import { type CliIO, formatBytes, progressBar } from "../cli-io.js";
+import { formatPlan } from "../format-trace.js";
+import { localCaller, type GlobalOptions } from "../open-runtime.js";
+import { chooseModels } from "../../demo/choose-models.js";
+import { createClinicDatabase } from "../../demo/clinic-dataset.js";
+import { demoConfig, demoQuestions } from "../../demo/demo-config.js";
 
 /**
  * `flm demo`: writes a seeded clinic database and a ready config into --dir, then asks a few

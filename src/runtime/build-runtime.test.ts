@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createCrmDb } from "../../test/helpers/crm-db.js";
 import { isFlmError } from "../errors/flm-error.js";
 import { buildRuntime } from "./build-runtime.js";
-import { loadConfig } from "./load-config.js";
+import { loadConfig } from "../config/load-config.js";
 
 const { path: dbPath } = createCrmDb();
 const dir = join(dbPath, "..");

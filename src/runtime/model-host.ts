@@ -1,6 +1,6 @@
 export { isLocalHost } from "../privacy/private-address.js";
 import { DEFAULT_OLLAMA_URL, parseModelSpec } from "../models/resolve-model.js";
-import type { ModelConfig } from "./config-schema.js";
+import type { ModelConfig } from "../config/config-schema.js";
 
 const CLOUD_HOSTS: Record<string, string> = {
   openai: "api.openai.com",
