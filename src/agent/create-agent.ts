@@ -16,7 +16,7 @@ import { createModelPlanner } from "../plan/model-planner.js";
 import { planWithRepairs } from "../plan/plan-with-repairs.js";
 import type { Planner } from "../plan/planner.js";
 import type { Tool } from "../tools/tool.js";
-import { createToolCatalog } from "../tools/tool-catalog.js";
+import { createToolCatalog, type ToolCatalog } from "../tools/tool-catalog.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
@@ -56,125 +56,50 @@ function isPlanner(value: LanguageModel | Planner): value is Planner {
   return typeof value === "object" && value !== null && typeof (value as Planner).plan === "function";
 }
 
+/** What every run of one agent shares. */
+interface AgentSetup {
+  options: AgentOptions;
+  limits: AgentLimits;
+  planner: Planner;
+  catalog: ToolCatalog;
+  counter: TokenCounter;
+  contextWindow: number;
+  answerReserve: number;
+}
+
+/** One run in progress: its trace (which the stages fill in), signal and event sink. */
+interface RunState {
+  prompt: string;
+  run: RunOptions;
+  trace: RunTrace;
+  signal: AbortSignal;
+  emit: EmitEvent;
+}
+
 /**
  * The agent: pseudonymize → plan (with repairs) → execute → assemble the context → answer.
  * Each stage is a function in the folder of its step; this file only composes them, times them
- * into the trace, and carries the run scope (egress records, caller, privacy session).
+ * into the trace (`timed`), and carries the run scope (egress records, caller, privacy session).
  */
 export function createAgent(options: AgentOptions): Agent {
-  const limits: AgentLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const planner = isPlanner(options.planner)
-    ? options.planner
-    : createModelPlanner({ model: options.planner, mode: options.plannerMode ?? "json" });
-  const counter = options.tokenCounter ?? approximateTokenCounter;
   const contextWindow = options.contextWindow ?? 8192;
-  const answerReserve = options.answerReserve ?? Math.min(1024, Math.floor(contextWindow / 4));
-  const catalog = createToolCatalog(options.tools);
-
-  /** Pseudonymize and plan: everything up to (and including) what the cloud sees. */
-  async function planStage(
-    prompt: string,
-    run: RunOptions,
-    trace: RunTrace,
-    signal: AbortSignal,
-    emit: EmitEvent,
-  ) {
-    if (typeof prompt !== "string" || !prompt.trim()) {
-      throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", {
-        hint: "Pass the question as a non-empty string.",
-      });
-    }
-    const tools = await catalog.load();
-    const specs = [...tools.values()].map(toolSpec);
-    const privacy = await openSessionPrivacy(options.privacy, run.session, specs);
-    const request = await timed(trace, "pseudonymize", () =>
-      buildPlanRequest({
-        prompt,
-        history: run.history,
-        tools: specs,
-        date: options.now?.() ?? new Date(),
-        maxSteps: limits.maxSteps,
-        privacy,
-      }),
-    );
-    const planned = await timed(trace, "plan", () =>
-      planWithRepairs({
-        planner,
-        fallbackPlanner: options.fallbackPlanner,
-        request,
-        tools,
-        limits,
-        signal,
-        privacy,
-        onRepair: (attempt, issues) =>
-          emit({ type: "repair", attempt, errors: issues.map((i) => i.message) }),
-      }),
-    );
-    Object.assign(trace, { planner: planned.planner, repairs: planned.repairs, plan: planned.plan });
-    addUsage(trace.usage.cloud, planned.usage.cloud);
-    addUsage(trace.usage.local, planned.usage.local);
-    emit({ type: "plan", plan: planned.plan, planner: planned.planner, repairs: planned.repairs });
-    return { tools, privacy, plan: planned.plan };
-  }
-
-  async function execute(
-    prompt: string,
-    run: RunOptions,
-    emit: EmitEvent,
-    signal: AbortSignal,
-  ): Promise<RunResult> {
-    const t0 = performance.now();
-    const trace = newRunTrace(run.runId ?? randomUUID(), planner.name);
-    return withRunScope(scopeOf(trace, run), async () => {
-      const { tools, privacy, plan } = await planStage(prompt, run, trace, signal, emit);
-      const outcomes = await timed(trace, "execute", () =>
-        runPlanSteps({ plan, tools, limits, signal, caller: run.user, privacy, emit }),
-      );
-      trace.steps = outcomes.map(stepTrace);
-      if (signal.aborted) throw new RunCancelledError(signal.reason);
-
-      const history = run.history ?? [];
-      const context = await timed(trace, "context", () =>
-        assembleContext({
-          outcomes,
-          question: prompt,
-          budget: {
-            contextWindow,
-            answerReserve,
-            fixedTokens: answerFixedTokens(outcomes, prompt, history, counter),
-          },
-          counter,
-          model: options.generator,
-          mapReduce: options.mapReduce,
-          signal,
-        }),
-      );
-      addUsage(trace.usage.local, context.usage);
-      trace.context = context.trace;
-      const { includedSteps, tokens, strategy } = context.trace;
-      emit({ type: "context", includedSteps, droppedSteps: context.droppedSteps, tokens, strategy });
-
-      const answer = await timed(trace, "answer", () =>
-        answerStage({
-          model: options.generator,
-          outcomes,
-          droppedSteps: context.droppedSteps,
-          prompt,
-          context: context.text,
-          history,
-          timeoutMs: limits.answerTimeoutMs,
-          signal,
-          emit,
-        }),
-      );
-      addUsage(trace.usage.local, answer.usage);
-      trace.stages.total = performance.now() - t0;
-      return { text: answer.text, citations: answer.citations, steps: outcomes, trace };
-    });
-  }
-
+  const setup: AgentSetup = {
+    options,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    planner: isPlanner(options.planner)
+      ? options.planner
+      : createModelPlanner({ model: options.planner, mode: options.plannerMode ?? "json" }),
+    catalog: createToolCatalog(options.tools),
+    counter: options.tokenCounter ?? approximateTokenCounter,
+    contextWindow,
+    answerReserve: options.answerReserve ?? Math.min(1024, Math.floor(contextWindow / 4)),
+  };
+  const newTrace = (run: RunOptions) => newRunTrace(run.runId ?? randomUUID(), setup.planner.name);
   const stream = (prompt: string, run: RunOptions = {}) =>
-    streamRun((emit, signal) => execute(prompt, run, emit, signal), run.signal);
+    streamRun(
+      (emit, signal) => executeRun(setup, { prompt, run, trace: newTrace(run), signal, emit }),
+      run.signal,
+    );
 
   return {
     stream,
@@ -183,17 +108,112 @@ export function createAgent(options: AgentOptions): Agent {
       throw new FlmError("RUN_INCOMPLETE", "The run ended without a result.");
     },
     async plan(prompt, run = {}) {
-      const trace = newRunTrace(run.runId ?? randomUUID(), planner.name);
-      const signal = run.signal ?? new AbortController().signal;
-      const { plan } = await withRunScope(scopeOf(trace, run), () =>
-        planStage(prompt, run, trace, signal, () => {}),
-      );
+      const trace = newTrace(run);
+      const state = {
+        prompt,
+        run,
+        trace,
+        signal: run.signal ?? new AbortController().signal,
+        emit: () => {},
+      };
+      const { plan } = await withRunScope(scopeOf(trace, run), () => planStage(setup, state));
       return { plan, trace };
     },
-    tools: async () => [...(await catalog.load()).values()],
+    tools: async () => [...(await setup.catalog.load()).values()],
     createSession: () => options.privacy?.createSession(),
-    close: () => catalog.close(),
+    close: () => setup.catalog.close(),
   };
+}
+
+/** Pseudonymize and plan: everything up to (and including) what the cloud sees. */
+async function planStage(setup: AgentSetup, state: RunState) {
+  const { options, limits, planner } = setup;
+  const { prompt, run, trace, signal, emit } = state;
+  if (typeof prompt !== "string" || !prompt.trim()) {
+    throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", {
+      hint: "Pass the question as a non-empty string.",
+    });
+  }
+  const tools = await setup.catalog.load();
+  const specs = [...tools.values()].map(toolSpec);
+  const privacy = await openSessionPrivacy(options.privacy, run.session, specs);
+  const request = await timed(trace, "pseudonymize", () =>
+    buildPlanRequest({
+      prompt,
+      history: run.history,
+      tools: specs,
+      date: options.now?.() ?? new Date(),
+      maxSteps: limits.maxSteps,
+      privacy,
+    }),
+  );
+  const planned = await timed(trace, "plan", () =>
+    planWithRepairs({
+      planner,
+      fallbackPlanner: options.fallbackPlanner,
+      request,
+      tools,
+      limits,
+      signal,
+      privacy,
+      onRepair: (attempt, issues) => emit({ type: "repair", attempt, errors: issues.map((i) => i.message) }),
+    }),
+  );
+  Object.assign(trace, { planner: planned.planner, repairs: planned.repairs, plan: planned.plan });
+  addUsage(trace.usage.cloud, planned.usage.cloud);
+  addUsage(trace.usage.local, planned.usage.local);
+  emit({ type: "plan", plan: planned.plan, planner: planned.planner, repairs: planned.repairs });
+  return { tools, privacy, plan: planned.plan };
+}
+
+/** A whole run: plan, execute the tools locally, assemble the context, answer locally. */
+async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult> {
+  const { options, limits, counter } = setup;
+  const { prompt, run, trace, signal, emit } = state;
+  const t0 = performance.now();
+  return withRunScope(scopeOf(trace, run), async () => {
+    const { tools, privacy, plan } = await planStage(setup, state);
+    const outcomes = await timed(trace, "execute", () =>
+      runPlanSteps({ plan, tools, limits, signal, caller: run.user, privacy, emit }),
+    );
+    trace.steps = outcomes.map(stepTrace);
+    if (signal.aborted) throw new RunCancelledError(signal.reason);
+
+    const history = run.history ?? [];
+    const fixedTokens = answerFixedTokens(outcomes, prompt, history, counter);
+    const context = await timed(trace, "context", () =>
+      assembleContext({
+        outcomes,
+        question: prompt,
+        budget: { contextWindow: setup.contextWindow, answerReserve: setup.answerReserve, fixedTokens },
+        counter,
+        model: options.generator,
+        mapReduce: options.mapReduce,
+        signal,
+      }),
+    );
+    addUsage(trace.usage.local, context.usage);
+    trace.context = context.trace;
+    const { includedSteps, tokens, strategy } = context.trace;
+    emit({ type: "context", includedSteps, droppedSteps: context.droppedSteps, tokens, strategy });
+
+    const answer = await timed(trace, "answer", () =>
+      answerStage({
+        model: options.generator,
+        outcomes,
+        droppedSteps: context.droppedSteps,
+        prompt,
+        context: context.text,
+        history,
+        timeoutMs: limits.answerTimeoutMs,
+        signal,
+        emit,
+      }),
+    );
+    addUsage(trace.usage.local, answer.usage);
+    trace.stages.total = performance.now() - t0;
+    return { text: answer.text, citations: answer.citations, steps: outcomes, trace };
+  });
 }
 
 /** The run's scope: its egress records land in the trace; the caller is named in the audit log. */

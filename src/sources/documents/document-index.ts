@@ -12,7 +12,6 @@ import type {
 } from "./document-store.js";
 import { toFtsQuery } from "./fts-query.js";
 import { type ChunkRow, type Passage, passagesInRankOrder } from "./passage.js";
-import type { DocumentType } from "./parsers/parsed-document.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
 import { fromBlob, toBlob, topByDot, type VectorMatrix } from "./vector-math.js";
 
