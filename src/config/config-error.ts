@@ -1,3 +1,4 @@
+import { EXIT, exitCodeOf } from "../errors/codes.js";
 import { FlmError } from "../errors/flm-error.js";
 
 export type ConfigErrorCode =
@@ -14,6 +15,7 @@ export interface ConfigIssue {
 
 /** A configuration that cannot be used. The CLI maps it to exit code 3. */
 export class ConfigError extends FlmError {
+  static override readonly marker: string = "federated-lm.ConfigError";
   readonly issues: ConfigIssue[];
 
   constructor(
@@ -28,13 +30,5 @@ export class ConfigError extends FlmError {
 
 /** True for errors that mean "fix the configuration" rather than "something failed at run time". */
 export function isConfigError(error: unknown): error is FlmError {
-  return (
-    FlmError.isInstance(error) &&
-    (error instanceof ConfigError ||
-      error.code.startsWith("CONFIG_") ||
-      error.code === "GENERATOR_UNTRUSTED" ||
-      error.code === "MODEL_SPEC_INVALID" ||
-      error.code === "MODEL_KEY_MISSING" ||
-      error.code.endsWith("_CONFIG_INVALID"))
-  );
+  return FlmError.isInstance(error) && exitCodeOf(error.code) === EXIT.config;
 }

@@ -2,6 +2,7 @@ import { FlmError } from "../errors/flm-error.js";
 
 /** The caller (or the gateway: client gone, timeout, shutdown) aborted the run. */
 export class RunCancelledError extends FlmError {
+  static override readonly marker: string = "federated-lm.RunCancelledError";
   constructor(reason?: unknown) {
     super("RUN_CANCELLED", "The run was cancelled.", { cause: reason });
   }
@@ -9,6 +10,7 @@ export class RunCancelledError extends FlmError {
 
 /** The local answer model failed before or while streaming (or while reading large results). */
 export class GeneratorError extends FlmError {
+  static override readonly marker: string = "federated-lm.GeneratorError";
   constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
     super("GENERATOR_FAILED", message, options);
   }

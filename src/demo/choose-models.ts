@@ -31,6 +31,7 @@ export interface ModelChoice {
 }
 
 export class DemoModelError extends FlmError {
+  static override readonly marker: string = "federated-lm.DemoModelError";
   constructor(reason: string, cause?: unknown) {
     super("DEMO_MODEL_UNAVAILABLE", `The demo needs a local model and could not get one: ${reason}`, {
       cause,

@@ -22,6 +22,7 @@ export interface PlanIssue {
 }
 
 export class PlanValidationError extends FlmError {
+  static override readonly marker: string = "federated-lm.PlanValidationError";
   readonly issues: PlanIssue[];
   constructor(issues: PlanIssue[], attempts: number) {
     super(
@@ -35,6 +36,7 @@ export class PlanValidationError extends FlmError {
 
 /** The planner model could not be reached or failed (network, HTTP error, timeout). */
 export class PlannerError extends FlmError {
+  static override readonly marker: string = "federated-lm.PlannerError";
   constructor(message: string, options: { cause?: unknown; code?: string; hint?: string } = {}) {
     super(options.code ?? "PLANNER_FAILED", message, options);
   }

@@ -5,6 +5,7 @@ export type { EgressHit };
 
 /** A detected entity type has policy `block`: the request is refused before planning. */
 export class PolicyBlockedError extends FlmError {
+  static override readonly marker: string = "federated-lm.PolicyBlockedError";
   readonly entityType: string;
   constructor(entityType: string, count: number) {
     super(
@@ -20,6 +21,7 @@ export class PolicyBlockedError extends FlmError {
 
 /** The outgoing body carried a tainted value; nothing was sent. Names type and origin, never the value. */
 export class EgressBlockedError extends FlmError {
+  static override readonly marker: string = "federated-lm.EgressBlockedError";
   readonly hits: EgressHit[];
   readonly host: string;
   constructor(host: string, hits: EgressHit[], options: { cause?: unknown; reason?: string } = {}) {
@@ -39,6 +41,7 @@ export class EgressBlockedError extends FlmError {
 
 /** A plan used a placeholder the vault never issued (invented or garbled by the planner). */
 export class UnknownPlaceholderError extends FlmError {
+  static override readonly marker: string = "federated-lm.UnknownPlaceholderError";
   readonly placeholders: string[];
   constructor(placeholders: string[]) {
     super("PLACEHOLDER_UNKNOWN", `The plan uses unknown placeholder(s): ${placeholders.join(", ")}.`, {
@@ -50,6 +53,7 @@ export class UnknownPlaceholderError extends FlmError {
 
 /** A session handle that this privacy firewall did not create (another runtime's, or a copy). */
 export class PrivacySessionError extends FlmError {
+  static override readonly marker: string = "federated-lm.PrivacySessionError";
   constructor() {
     super("PRIVACY_SESSION_UNKNOWN", "This privacy session was not created by this privacy firewall.", {
       hint: "Start conversations with agent.createSession() of the same runtime, and pass that object back.",

@@ -1,3 +1,4 @@
+import { errorCodeInfo } from "../errors/codes.js";
 import { FlmError } from "../errors/flm-error.js";
 
 /** OpenAI's error body: `{ error: { message, type, code, param } }`. */
@@ -7,6 +8,7 @@ export interface OpenAIErrorBody {
 
 /** A request the gateway refuses or a run that failed, with the HTTP status it maps to. */
 export class GatewayError extends FlmError {
+  static override readonly marker: string = "federated-lm.GatewayError";
   readonly status: number;
   readonly type: string;
   readonly param: string | null;
@@ -38,6 +40,7 @@ export class GatewayError extends FlmError {
 
 /** Thrown by createGateway for a bad configuration (no agents, duplicate tokens, ...). */
 export class GatewayConfigError extends FlmError {
+  static override readonly marker: string = "federated-lm.GatewayConfigError";
   constructor(message: string, hint?: string) {
     super("GATEWAY_CONFIG_INVALID", message, { hint });
   }
@@ -64,7 +67,7 @@ export function gatewayErrorFor(
   aborted: AbortCause | undefined,
   timeoutMs: number,
 ): GatewayError {
-  if (error instanceof GatewayError) return error;
+  if (GatewayError.isInstance(error)) return error;
   if (aborted === "timeout") {
     return new GatewayError(
       504,
@@ -97,18 +100,10 @@ export function gatewayErrorFor(
       },
     );
   }
-  const code = error.code;
-  // The FlmError message already carries its hint; keep it as is.
-  const make = (status: number, type?: string) => {
-    const e = new GatewayError(status, code, error.message, { cause: error, type });
-    return e;
-  };
-  if (code === "PRIVACY_POLICY_BLOCKED" || code === "PROMPT_EMPTY") return make(400);
-  if (code === "EGRESS_BLOCKED") return make(403);
-  if (code === "PLANNER_TIMEOUT") return make(504);
-  if (code === "PLAN_INVALID" || code.startsWith("PLANNER_") || code === "PLACEHOLDER_UNKNOWN")
-    return make(502);
-  if (code === "GENERATOR_FAILED") return make(502);
-  if (code === "RUN_CANCELLED") return make(499);
-  return make(500);
+  // The status comes from the code registry; the FlmError message already carries its hint.
+  const info = errorCodeInfo(error.code);
+  return new GatewayError(info?.http ?? 500, error.code, error.message, {
+    cause: error,
+    headers: info?.retryAfterSeconds ? { "retry-after": String(info.retryAfterSeconds) } : undefined,
+  });
 }

@@ -5,6 +5,7 @@ const WHAT_TO_DO =
 
 /** The model could not be downloaded (not found, network, server error). */
 export class ModelDownloadError extends FlmError {
+  static override readonly marker: string = "federated-lm.ModelDownloadError";
   readonly uri: string;
   constructor(uri: string, reason: string, cause?: unknown) {
     super("MODEL_DOWNLOAD_FAILED", `Could not download the model "${uri}": ${reason}.`, {
@@ -17,6 +18,7 @@ export class ModelDownloadError extends FlmError {
 
 /** The download was cancelled through the abort signal. */
 export class ModelDownloadAbortedError extends FlmError {
+  static override readonly marker: string = "federated-lm.ModelDownloadAbortedError";
   constructor(uri: string, cause?: unknown) {
     super("MODEL_DOWNLOAD_ABORTED", `The download of "${uri}" was cancelled; nothing was kept.`, {
       cause,

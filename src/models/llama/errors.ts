@@ -2,6 +2,7 @@ import { FlmError } from "../../errors/flm-error.js";
 
 /** The GGUF file could not be found or loaded by llama.cpp. */
 export class LlamaModelLoadError extends FlmError {
+  static override readonly marker: string = "federated-lm.LlamaModelLoadError";
   readonly modelPath: string;
   constructor(modelPath: string, cause?: unknown) {
     super("LLAMA_MODEL_LOAD_FAILED", `Could not load the GGUF model at "${modelPath}".`, {
@@ -14,6 +15,7 @@ export class LlamaModelLoadError extends FlmError {
 
 /** The model instance was used after `dispose()`. */
 export class LlamaModelDisposedError extends FlmError {
+  static override readonly marker: string = "federated-lm.LlamaModelDisposedError";
   constructor() {
     super("LLAMA_MODEL_DISPOSED", "This in-process model was disposed.", {
       hint: "Create a new one with createLlamaModel().",
@@ -23,6 +25,7 @@ export class LlamaModelDisposedError extends FlmError {
 
 /** The prompt alone does not fit the model's context window. */
 export class LlamaPromptTooLongError extends FlmError {
+  static override readonly marker: string = "federated-lm.LlamaPromptTooLongError";
   constructor(promptTokens: number, contextSize: number, cause?: unknown) {
     super(
       "LOCAL_PROMPT_TOO_LONG",

@@ -2,6 +2,7 @@ import { FlmError } from "../../errors/flm-error.js";
 
 /** Ollama answered with an error status or could not be reached. */
 export class OllamaRequestError extends FlmError {
+  static override readonly marker: string = "federated-lm.OllamaRequestError";
   readonly status?: number;
   constructor(baseURL: string, message: string, status?: number, cause?: unknown) {
     super("OLLAMA_REQUEST_FAILED", `Ollama at ${baseURL} failed: ${message}.`, {

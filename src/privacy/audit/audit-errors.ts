@@ -2,6 +2,7 @@ import { FlmError } from "../../errors/flm-error.js";
 
 /** A value handed to the canonical encoder is not plain JSON. */
 export class AuditEncodingError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditEncodingError";
   constructor(path: string, what: string) {
     super("AUDIT_ENCODING_INVALID", `Cannot canonically encode ${what} at ${path}.`, {
       hint: "Audit records may contain only strings, finite numbers, booleans, null, arrays and plain objects.",
@@ -11,6 +12,7 @@ export class AuditEncodingError extends FlmError {
 
 /** An audit entry or option is malformed (missing host, unknown decision, bad schema name...). */
 export class AuditConfigError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditConfigError";
   constructor(message: string, hint: string) {
     super("AUDIT_CONFIG_INVALID", message, { hint });
   }
@@ -27,6 +29,7 @@ const keyCodes: Record<AuditKeyProblem, string> = {
 
 /** The Ed25519 checkpoint key is not configured, not there, not readable or not an Ed25519 key. */
 export class AuditKeyError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditKeyError";
   readonly problem: AuditKeyProblem;
   readonly path?: string;
   constructor(
@@ -42,6 +45,7 @@ export class AuditKeyError extends FlmError {
 
 /** The database refused or failed an audit operation. */
 export class AuditStoreError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditStoreError";
   constructor(message: string, options: { cause?: unknown; hint: string }) {
     super("AUDIT_STORE_FAILED", message, options);
   }

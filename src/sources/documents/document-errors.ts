@@ -26,6 +26,7 @@ export type DocumentErrorCode =
   | "DOC_EMBEDDER_MISMATCH";
 
 export class DocumentError extends FlmError {
+  static override readonly marker: string = "federated-lm.DocumentError";
   declare readonly code: DocumentErrorCode;
   /** The file the error is about, relative to the ingested folder, when there is one. */
   readonly path?: string;

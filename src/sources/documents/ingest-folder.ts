@@ -62,6 +62,7 @@ export interface IngestReport {
 
 /** Thrown when an ingest stops early (aborted, or the embedder failed); carries the partial report. */
 export class DocumentIngestError extends DocumentError {
+  static override readonly marker: string = "federated-lm.DocumentIngestError";
   readonly report: IngestReport;
   constructor(
     code: DocumentErrorCode,

@@ -10,6 +10,7 @@ export type McpErrorCode =
 
 /** Everything an MCP source throws. `server` and `tool` say where, never any argument values. */
 export class McpSourceError extends FlmError {
+  static override readonly marker: string = "federated-lm.McpSourceError";
   declare readonly code: McpErrorCode;
   readonly server: string;
   readonly tool?: string;

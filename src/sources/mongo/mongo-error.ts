@@ -14,7 +14,9 @@ import { FlmError, type FlmErrorOptions } from "../../errors/flm-error.js";
  * - `MONGO_CALLER_REQUIRED`: the collection binds the caller's identity and the run has none.
  * - `MONGO_ABORTED`: the run was cancelled.
  */
-export class MongoSourceError extends FlmError {}
+export class MongoSourceError extends FlmError {
+  static override readonly marker: string = "federated-lm.MongoSourceError";
+}
 
 export function mongoError(code: string, message: string, options?: FlmErrorOptions): MongoSourceError {
   return new MongoSourceError(code, message, options);

@@ -12,6 +12,7 @@ export type OpenApiErrorCode =
 
 /** Everything an OpenAPI source throws; `status` is set for HTTP errors from the service. */
 export class OpenApiSourceError extends FlmError {
+  static override readonly marker: string = "federated-lm.OpenApiSourceError";
   declare readonly code: OpenApiErrorCode;
   readonly source: string;
   readonly status?: number;

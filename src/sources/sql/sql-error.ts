@@ -11,7 +11,9 @@ import { FlmError, type FlmErrorOptions } from "../../errors/flm-error.js";
  * - `SQL_CONNECTION_FAILED`: the database could not be opened or reached.
  * - `SQL_QUERY_FAILED`: the database refused the statement.
  */
-export class SqlSourceError extends FlmError {}
+export class SqlSourceError extends FlmError {
+  static override readonly marker: string = "federated-lm.SqlSourceError";
+}
 
 export function sqlError(code: string, message: string, options?: FlmErrorOptions): SqlSourceError {
   return new SqlSourceError(code, message, options);
