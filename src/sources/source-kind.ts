@@ -9,10 +9,12 @@ export const sourceName = z
   .regex(NAME_PATTERN, "a name of letters, digits, _ or - starting with a letter");
 export const positiveInt = z.number().int().positive();
 /** A JSON Schema object (the planner sees it; ajv checks it when the tool is built). */
-export const jsonSchemaObject = z.custom<JSONSchema7>(
-  (v) => typeof v === "object" && v !== null && !Array.isArray(v),
-  "expected a JSON Schema object",
-);
+export const jsonSchemaObject = z
+  .custom<JSONSchema7>(
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+    "expected a JSON Schema object",
+  )
+  .meta({ type: "object", description: "A JSON Schema (an object)." });
 export const stringMap = z.record(z.string(), z.string());
 
 /** What building a source from the config may need from the configuration around it. */
