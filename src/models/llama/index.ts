@@ -4,6 +4,7 @@ export {
   createLlamaModel,
   type LlamaLanguageModel,
   type LlamaModelOptions,
+  type PrefillResult,
 } from "./llama-language-model.js";
 export {
   type AcquireOptions,

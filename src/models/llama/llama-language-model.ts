@@ -7,10 +7,15 @@
  * - Tools: with `toolChoice` auto, node-llama-cpp's function calling (calls are returned, never
  *   executed here: the SDK runs tools); with `required` or a named tool, a grammar forces a call.
  * - Each request borrows its own context sequence; extra concurrent requests wait their turn.
+ *   It goes to the free sequence that already holds the longest prefix of its prompt, and only
+ *   the tokens past that prefix are evaluated (reported as `cacheRead` / `noCache` input tokens).
+ * - `prefill(prompt)` reads a prompt ahead of the request that will continue it (the fixed part
+ *   of the answer prompt while the cloud plans, then each result as it arrives).
  */
 import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
+  LanguageModelV3Prompt,
   LanguageModelV3Content,
   LanguageModelV3FinishReason,
   LanguageModelV3FunctionTool,
@@ -37,6 +42,7 @@ import {
   type LlamaGpuOption,
   type LlamaModelHandle,
 } from "./llama-runtime.js";
+import { heldPrefix, openPromptTokens, promptTokens, sequenceFit } from "./prompt-tokens.js";
 import { promptToChatHistory } from "./prompt-to-history.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -68,8 +74,29 @@ export interface LlamaLanguageModel extends LanguageModelV3 {
   countTokens(text: string): Promise<number>;
   /** The model's tokenizer as a synchronous counter, once loaded (see `tokenizerTokenCounter`). */
   tokenizer(): Promise<(text: string) => number>;
+  /**
+   * Reads a prompt into a free sequence without generating: the prompt's last user message may
+   * still grow (its text is read up to its end, the turn is not closed). A later request whose
+   * prompt continues it evaluates only the rest. Best effort: with every sequence busy it
+   * returns at once with `skipped`.
+   */
+  prefill(prompt: LanguageModelV3Prompt, options?: { signal?: AbortSignal }): Promise<PrefillResult>;
+  /**
+   * Tokens llama.cpp has evaluated so far over all sequences, from node-llama-cpp's token meters:
+   * `input` counts prompt tokens decoded without sampling, `output` the decodes sampled from
+   * (each generated token, and the last token of each prompt).
+   */
+  evaluatedTokens(): Promise<{ input: number; output: number }>;
   /** Frees this instance's context and its reference to the shared model. */
   dispose(): Promise<void>;
+}
+
+export interface PrefillResult {
+  /** Tokens the sequence already held. */
+  reusedTokens: number;
+  /** Tokens evaluated now. */
+  evaluatedTokens: number;
+  skipped?: "busy" | "too-long" | "unsupported";
 }
 
 const DEFAULT_CONTEXT_CAP = 4096;
@@ -160,6 +187,46 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
     if (!loaded) return;
     await loaded.pool.dispose();
     await loaded.handle.release();
+  }
+
+  async evaluatedTokens(): Promise<{ input: number; output: number }> {
+    const { pool } = await this.load();
+    let input = 0;
+    let output = 0;
+    for (const chat of pool.chats) {
+      input += chat.sequence.tokenMeter.usedInputTokens;
+      output += chat.sequence.tokenMeter.usedOutputTokens;
+    }
+    return { input, output };
+  }
+
+  async prefill(
+    prompt: LanguageModelV3Prompt,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PrefillResult> {
+    options.signal?.throwIfAborted();
+    const { handle, pool } = await this.load();
+    const probe = pool.anyChat;
+    const { LlamaText } = await import("node-llama-cpp");
+    const { history } = promptToChatHistory(prompt);
+    const tokens = probe && openPromptTokens(probe, handle.model, history, (values) => LlamaText(values));
+    if (!tokens?.length) return { reusedTokens: 0, evaluatedTokens: 0, skipped: "unsupported" };
+    // Leave room to generate: a prompt that nearly fills the window is not worth holding.
+    if (tokens.length >= pool.context.contextSize - 16)
+      return { reusedTokens: 0, evaluatedTokens: 0, skipped: "too-long" };
+    const chat = pool.tryAcquire(sequenceFit(tokens));
+    if (!chat) return { reusedTokens: 0, evaluatedTokens: 0, skipped: "busy" };
+    try {
+      const sequence = chat.sequence;
+      await sequence.adaptStateToTokens(tokens, false);
+      const reusedTokens = sequence.nextTokenIndex;
+      const rest = tokens.slice(reusedTokens);
+      if (rest.length > 0 && !options.signal?.aborted)
+        await sequence.evaluateWithoutGeneratingNewTokens(rest);
+      return { reusedTokens, evaluatedTokens: options.signal?.aborted ? 0 : rest.length };
+    } finally {
+      pool.release(chat);
+    }
   }
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
@@ -320,7 +387,11 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
     }
 
     callbacks.onStart?.(warnings);
-    const chat = await pool.acquire(signal);
+    const probe = pool.anyChat;
+    const tokens = probe ? promptTokens(probe, model, history, functions) : undefined;
+    const chat = await pool.acquire(signal, tokens ? sequenceFit(tokens) : undefined);
+    // llama.cpp evaluates at least the last prompt token, to sample from it.
+    const reused = tokens ? Math.min(heldPrefix(tokens)(chat), Math.max(0, tokens.length - 1)) : 0;
     try {
       let outputTokens = 0;
       const generateOptions: LLamaChatGenerateResponseOptions<ChatModelFunctions | undefined> = {
@@ -354,7 +425,7 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
         })) as unknown as LlamaChatResponse<ChatModelFunctions>;
       signal?.throwIfAborted();
 
-      const inputTokens = countPromptTokens(chat, model, history, functions);
+      const inputTokens = tokens?.length ?? countPromptTokens(chat, model, history, functions);
       const content: LanguageModelV3Content[] = [];
       const thought = response.fullResponse
         .filter((item) => typeof item !== "string" && item.segmentType === "thought")
@@ -397,8 +468,8 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
         usage: {
           inputTokens: {
             total: inputTokens,
-            noCache: undefined,
-            cacheRead: undefined,
+            noCache: inputTokens === undefined ? undefined : inputTokens - reused,
+            cacheRead: inputTokens === undefined ? undefined : reused,
             cacheWrite: undefined,
           },
           outputTokens: { total: outputTokens, text: outputTokens, reasoning: undefined },
