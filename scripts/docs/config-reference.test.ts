@@ -49,7 +49,7 @@ describe("configJsonSchema", () => {
   it("is draft 7 and accepts the $schema key editors use", () => {
     const json = configJsonSchema();
     expect(json.$schema).toBe("http://json-schema.org/draft-07/schema#");
-    expect(json.properties?.$schema).toEqual({ type: "string" });
+    expect(json.properties?.$schema).toMatchObject({ type: "string" });
     expect(json.required).toEqual(["generator"]);
   });
 });

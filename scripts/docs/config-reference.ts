@@ -107,7 +107,8 @@ function sectionOf(schema: JsonSchema, key: string, seen: Map<string, string>): 
       }
       seen.set(fingerprint, fullPath);
       if (heading) lines.push(heading, "");
-      if (shape.description) lines.push(shape.description, "");
+      // The key's own description is the section's intro already.
+      if (shape.description && shape !== schema) lines.push(shape.description, "");
       lines.push(table(rowsOf(shape, `${fullPath}.`, true)), "");
       for (const [name, prop] of Object.entries(shape.properties ?? {})) visit(prop, `${fullPath}.${name}`);
     }

@@ -1,5 +1,6 @@
 import { cliReferenceMarkdown } from "./cli-reference.js";
 import { configReferenceMarkdown, configSchemaFile, SCHEMA_FILE } from "./config-reference.js";
+import { errorsReferenceMarkdown } from "./errors-reference.js";
 
 export interface GeneratedFile {
   /** Relative to the repository root. */
@@ -13,5 +14,6 @@ export function generatedFiles(): GeneratedFile[] {
     { path: SCHEMA_FILE, content: configSchemaFile() },
     { path: "docs/reference/config.md", content: configReferenceMarkdown() },
     { path: "docs/reference/cli.md", content: cliReferenceMarkdown() },
+    { path: "docs/reference/errors.md", content: errorsReferenceMarkdown() },
   ];
 }

@@ -9,91 +9,192 @@ const providers = ["openai", "anthropic", "google", "ollama", "openai-compatible
 
 /** `openai:gpt-4o`, `http://127.0.0.1:8000/v1#model`, `ollama:qwen2.5:3b`, or the object form. */
 export const modelObjectSchema = z.strictObject({
-  provider: z.enum(providers),
-  model: z.string().min(1).optional(),
-  baseURL: z.string().url().optional(),
-  /** Prefer apiKeyEnv; a literal key is allowed (e.g. `${MY_KEY}`) and is redacted everywhere. */
-  apiKey: z.string().optional(),
-  apiKeyEnv: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  /** In-process GGUF (provider `llama`). */
-  modelPath: z.string().optional(),
-  /** In-process only: requests served at once (one context sequence each; more wait in a queue). */
-  sequences: positiveInt.optional(),
-  /** In-process only: CPU threads for llama.cpp. */
-  threads: positiveInt.optional(),
-  contextWindow: positiveInt.optional(),
-  /** Declares a non-local generator host trusted to see tool results. */
-  trusted: z.boolean().optional(),
-  /** Planner only. */
-  mode: z.enum(["json", "tool-calls"]).optional(),
-  /** Planner only: `local` planners are exempt from the egress guard and count as local tokens. */
-  location: z.enum(["cloud", "local"]).optional(),
-  /** Planner only: plan with the local model when the cloud planner fails or times out (default true). */
-  fallback: z.boolean().optional(),
+  provider: z
+    .enum(providers)
+    .describe("Who serves the model; `llama` is in-process llama.cpp (a GGUF file)."),
+  model: z.string().min(1).optional().describe("The provider's model id, e.g. `gpt-4o-mini`, `qwen2.5:3b`."),
+  baseURL: z
+    .string()
+    .url()
+    .optional()
+    .describe("Endpoint of the provider or an OpenAI-compatible server (vLLM, llama.cpp server, LM Studio)."),
+  apiKey: z
+    .string()
+    .optional()
+    .describe("A literal API key (e.g. `${MY_KEY}`), redacted everywhere; prefer `apiKeyEnv`."),
+  apiKeyEnv: z
+    .string()
+    .optional()
+    .describe("Environment variable holding the API key (default: the provider's, e.g. `OPENAI_API_KEY`)."),
+  headers: z.record(z.string(), z.string()).optional().describe("Extra HTTP headers on every request."),
+  modelPath: z.string().optional().describe("In-process only: the GGUF file (relative to the config file)."),
+  sequences: positiveInt.optional().meta({
+    description:
+      "In-process only: requests served at once (one context sequence each; more wait in a queue).",
+    default: 1,
+  }),
+  threads: positiveInt.optional().describe("In-process only: CPU threads for llama.cpp."),
+  contextWindow: positiveInt
+    .optional()
+    .describe("The model's context window in tokens (in-process: read from the GGUF when absent)."),
+  trusted: z
+    .boolean()
+    .optional()
+    .describe("Declares a non-local host trusted to see tool results (a generator or local planner)."),
+  mode: z.enum(["json", "tool-calls"]).optional().meta({
+    description:
+      "Planner only: a JSON plan (dependent steps via `$ref`) or the provider's native tool calls.",
+    default: "json",
+  }),
+  location: z
+    .enum(["cloud", "local"])
+    .optional()
+    .describe(
+      "Planner only: `local` planners get no egress guard (so must pass the trusted-host check) and count as local tokens.",
+    ),
+  fallback: z.boolean().optional().meta({
+    description: "Planner only: plan with the local model when the cloud planner fails or times out.",
+    default: true,
+  }),
 });
 
 export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
 
+const policy = z.enum(["pseudonymize", "block", "allow"]);
+
 const privacySchema = z.strictObject({
-  /** Extra sensitive columns, `source.table.column` (SQL sources also take `sensitive`). */
-  sensitiveColumns: z.array(z.string()).optional(),
-  /** Entity type → policy, e.g. `{ "US_SSN": "block", "DATE_TIME": "allow" }`. */
-  entities: z.record(z.string(), z.enum(["pseudonymize", "block", "allow"])).optional(),
-  defaultPolicy: z.enum(["pseudonymize", "block", "allow"]).optional(),
-  /** Values that must never leave; any request containing one is blocked. */
-  canaries: z.array(z.string()).optional(),
-  /** Hosts (or host:port) trusted to receive tool results, e.g. a private generator endpoint. */
-  trustedEndpoints: z.array(z.string()).optional(),
-  /** Also detect person names without a data source (slower). */
-  ner: z.boolean().optional(),
-  enabled: z.boolean().optional(),
+  sensitiveColumns: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Extra sensitive columns, `<sql source>.<table>.<column>`, indexed like a source's own `sensitive`.",
+    ),
+  entities: z
+    .record(z.string(), policy)
+    .optional()
+    .describe('Entity type → policy, e.g. `{ "US_SSN": "block", "DATE_TIME": "allow" }`.'),
+  defaultPolicy: policy
+    .optional()
+    .meta({ description: "Policy for entity types not listed in `entities`.", default: "pseudonymize" }),
+  canaries: z
+    .array(z.string())
+    .optional()
+    .describe("Values that must never leave: any request containing one is blocked."),
+  trustedEndpoints: z
+    .array(z.string())
+    .optional()
+    .describe("Hosts (or host:port) trusted to receive tool results, e.g. a private generator endpoint."),
+  ner: z
+    .boolean()
+    .optional()
+    .describe("Also detect names, places and organisations not in your data (slower)."),
+  enabled: z.boolean().optional().meta({
+    description: "`false` turns the privacy firewall off (no pseudonymization, no egress guard).",
+    default: true,
+  }),
 });
 
 const auditSchema = z
   .strictObject({
-    path: z.string().optional(),
-    url: z.string().optional(),
-    keyPath: z.string().optional(),
-    /** Keep the pseudonymized request bodies (default: only their SHA-256). */
-    storeBodies: z.boolean().optional(),
-    /** Sign a checkpoint every N records and/or every T ms (default with keyPath: 100 records, 60 s). */
+    path: z.string().optional().describe("SQLite audit store (a file, relative to the config file)."),
+    url: z.string().optional().describe("PostgreSQL audit store (`postgres://…`), for several instances."),
+    keyPath: z
+      .string()
+      .optional()
+      .describe("Ed25519 private key (PEM) that signs checkpoints; keep it outside the database."),
+    storeBodies: z.boolean().optional().meta({
+      description: "Keep the pseudonymized request bodies (otherwise only their SHA-256).",
+      default: false,
+    }),
     checkpointEvery: z
       .strictObject({
-        records: z.number().int().positive().optional(),
-        ms: z.number().int().positive().optional(),
+        records: z.number().int().positive().optional().describe("Sign after this many records."),
+        ms: z.number().int().positive().optional().describe("Sign after this many milliseconds."),
       })
-      .optional(),
+      .optional()
+      .meta({
+        description: "With `keyPath`: sign a checkpoint every N records and/or every T ms (and on close).",
+        default: { records: 100, ms: 60_000 },
+      }),
   })
+  .describe(
+    "The tamper-evident log of every cloud request: exactly one of `path` (SQLite) or `url` (PostgreSQL).",
+  )
   .refine((a) => Boolean(a.path) !== Boolean(a.url), {
     message: "exactly one of path (SQLite) or url (PostgreSQL)",
   });
 
-const serverSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().optional(),
-  maxBodyBytes: positiveInt.optional(),
-  maxPromptChars: positiveInt.optional(),
-  maxConcurrentRuns: positiveInt.optional(),
-  requestTimeoutMs: positiveInt.optional(),
-});
+const serverSchema = z
+  .strictObject({
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .meta({ description: "Port (0: any free one).", default: 8787 }),
+    host: z.string().optional().meta({ description: "Interface to listen on.", default: "127.0.0.1" }),
+    maxBodyBytes: positiveInt
+      .optional()
+      .meta({ description: "Larger request bodies get 413.", default: 1_000_000 }),
+    maxPromptChars: positiveInt.optional().meta({
+      description: "Longer prompts (the last user turn) get 400 `prompt_too_long`.",
+      default: 20_000,
+    }),
+    maxConcurrentRuns: positiveInt
+      .optional()
+      .meta({ description: "Runs at once across all users; more get 429 with `retry-after`.", default: 64 }),
+    requestTimeoutMs: positiveInt.optional().meta({
+      description: "A run still going after this is cancelled (504, or an error chunk).",
+      default: 300_000,
+    }),
+  })
+  .describe("The gateway (`flm serve`).");
 
-const userSchema = z.strictObject({
-  token: z.string().min(8, "a token of at least 8 characters"),
-  id: z.string().min(1),
-  roles: z.array(z.string()).default([]),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+const userSchema = z
+  .strictObject({
+    token: z
+      .string()
+      .min(8, "a token of at least 8 characters")
+      .describe(
+        "The bearer token (at least 8 characters, unique); put it in the environment: `${FLM_TOKEN_ALICE}`.",
+      ),
+    id: z.string().min(1).describe("The caller's id, bound into tool calls (`:user.id`) and the audit log."),
+    roles: z.array(z.string()).default([]).describe("The caller's roles (`:user.roles`)."),
+    attributes: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe("Extra claims sources may bind, e.g. `:user.tenant`."),
+  })
+  .describe("A gateway user: a bearer token and the identity it stands for.");
 
-const limitsSchema = z.strictObject({
-  maxSteps: positiveInt.optional(),
-  maxRepairs: z.number().int().min(0).optional(),
-  concurrency: positiveInt.optional(),
-  stepTimeoutMs: positiveInt.optional(),
-  plannerTimeoutMs: positiveInt.optional(),
-  answerTimeoutMs: positiveInt.optional(),
-  maxResultChars: positiveInt.optional(),
-});
+/** Defaults as the agent applies them (agent/agent-limits.ts; a docs test keeps the two equal). */
+const limitsSchema = z
+  .strictObject({
+    maxSteps: positiveInt.optional().meta({ description: "Most steps a plan may have.", default: 20 }),
+    maxRepairs: z.number().int().min(0).optional().meta({
+      description: "Repair rounds after an invalid plan before `PLAN_INVALID`.",
+      default: 2,
+    }),
+    concurrency: positiveInt.optional().meta({ description: "Tool calls in flight at once.", default: 8 }),
+    stepTimeoutMs: positiveInt.optional().meta({
+      description: "One tool call (a tool's own timeout wins).",
+      default: 30_000,
+    }),
+    plannerTimeoutMs: positiveInt.optional().meta({
+      description: "One planner call (`PLANNER_TIMEOUT`).",
+      default: 60_000,
+    }),
+    answerTimeoutMs: positiveInt.optional().meta({
+      description: "The local answer (`GENERATOR_FAILED`).",
+      default: 120_000,
+    }),
+    maxResultChars: positiveInt.optional().meta({
+      description: "Longer tool results (JSON characters) are cut with a visible marker.",
+      default: 50_000,
+    }),
+  })
+  .describe("Agent limits.");
 
 /**
  * One more agent over the same sources: whatever it leaves out comes from the top level. No
@@ -101,32 +202,45 @@ const limitsSchema = z.strictObject({
  * audit) is shared by every agent, so no agent can be configured weaker than the others.
  */
 export const agentEntrySchema = z.strictObject({
-  /** Shown by GET /v1/models. */
-  description: z.string().min(1).optional(),
-  /** Names of top-level `tools` entries this agent may call (default: all of them). */
-  tools: z.array(z.string().min(1)).optional(),
-  planner: z.union([z.literal("local"), modelSchema]).optional(),
-  generator: modelSchema.optional(),
-  /** Merged key by key over the top-level `limits`. */
-  limits: limitsSchema.optional(),
+  description: z.string().min(1).optional().describe("Shown by `GET /v1/models`."),
+  tools: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Names of top-level `tools` entries this agent may call (default: all of them)."),
+  planner: z
+    .union([z.literal("local"), modelSchema])
+    .optional()
+    .describe("This agent's planner (default: the top level's)."),
+  generator: modelSchema.optional().describe("This agent's generator (default: the top level's)."),
+  limits: limitsSchema.optional().describe("Merged key by key over the top-level `limits`."),
 });
 
 export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  /** The agent's name (the gateway's `model`). Default `flm`. */
-  name: name.optional(),
-  /** The top-level agent's description (GET /v1/models). */
-  description: z.string().min(1).optional(),
-  /** More agents by name (each a gateway `model`), sharing the tool sources and privacy settings. */
-  agents: z.record(z.string(), agentEntrySchema).optional(),
-  /** A model spec, or `"local"` to plan with the generator (nothing leaves the machine). */
-  planner: z.union([z.literal("local"), modelSchema]).optional(),
-  generator: modelSchema,
-  tools: z.array(toolSourceSchema).default([]),
-  privacy: privacySchema.optional(),
+  $schema: z.string().optional().describe("JSON Schema for editor completion; ignored by flm."),
+  name: name
+    .optional()
+    .meta({ description: "The top-level agent's name (the gateway's `model`).", default: "flm" }),
+  description: z.string().min(1).optional().describe("The top-level agent's description (`GET /v1/models`)."),
+  agents: z
+    .record(z.string(), agentEntrySchema)
+    .optional()
+    .describe("More agents by name (each a gateway `model`), sharing the tool sources, privacy and audit."),
+  planner: z
+    .union([z.literal("local"), modelSchema])
+    .optional()
+    .meta({
+      description:
+        'A model spec (`openai:gpt-4o`, `http://host:8000/v1#model`, the object form), or `"local"`: plan with the generator, nothing leaves.',
+      default: "local",
+    }),
+  generator: modelSchema.describe(
+    "The local model that reads tool results and writes the answer: a spec, a `.gguf` path or the object form. It sees your data: local, private or `trusted` only.",
+  ),
+  tools: z.array(toolSourceSchema).default([]).describe("Tool sources, by `kind`."),
+  privacy: privacySchema.optional().describe("The privacy firewall, shared by every agent."),
   audit: auditSchema.optional(),
   server: serverSchema.optional(),
-  users: z.array(userSchema).optional(),
+  users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
   limits: limitsSchema.optional(),
 });
 

@@ -6,7 +6,10 @@ import type { ToolSource } from "../tools/tool-source.js";
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 export const sourceName = z
   .string()
-  .regex(NAME_PATTERN, "a name of letters, digits, _ or - starting with a letter");
+  .regex(NAME_PATTERN, "a name of letters, digits, _ or - starting with a letter")
+  .describe(
+    "The source's name (letters, digits, `_`, `-`), shown in traces and used by `agents.<name>.tools`.",
+  );
 export const positiveInt = z.number().int().positive();
 /** A JSON Schema object (the planner sees it; ajv checks it when the tool is built). */
 export const jsonSchemaObject = z

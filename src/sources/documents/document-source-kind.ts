@@ -5,12 +5,19 @@ import { isPostgresUrl } from "./postgres/pg-index-url.js";
 export const documentsSourceSchema = z.strictObject({
   kind: z.literal("documents"),
   name: sourceName,
-  /** SQLite index file, or `postgres://user:pw@host/db?schema=flm_docs&language=simple&vector=auto`. */
-  index: z.string().min(1),
-  folder: z.string().optional(),
-  topK: positiveInt.optional(),
-  toolName: z.string().optional(),
-  description: z.string().optional(),
+  index: z
+    .string()
+    .min(1)
+    .describe(
+      "SQLite index file (relative to the config file), or `postgres://user:pw@host/db?schema=flm_docs&language=simple&vector=auto`.",
+    ),
+  folder: z.string().optional().describe("The folder to ingest (incrementally, on first use)."),
+  topK: positiveInt.optional().meta({ description: "Passages per search.", default: 5 }),
+  toolName: z
+    .string()
+    .optional()
+    .meta({ description: "The search tool's name.", default: "search_documents" }),
+  description: z.string().optional().describe("What the documents are; added to the tool's description."),
 });
 
 export type DocumentsSourceEntry = z.output<typeof documentsSourceSchema>;

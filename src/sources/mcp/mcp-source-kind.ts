@@ -5,18 +5,30 @@ export const mcpSourceSchema = z
   .strictObject({
     kind: z.literal("mcp"),
     name: sourceName,
-    command: z.string().optional(),
-    args: z.array(z.string()).optional(),
-    env: stringMap.optional(),
-    cwd: z.string().optional(),
-    url: z.string().url().optional(),
-    headers: stringMap.optional(),
-    include: z.array(z.string()).optional(),
-    exclude: z.array(z.string()).optional(),
-    prefix: z.union([z.string(), z.boolean()]).optional(),
-    timeoutMs: positiveInt.optional(),
-    /** A Streamable HTTP server on a non-local host receives tool arguments (possibly data): declare it. */
-    trusted: z.boolean().optional(),
+    command: z
+      .string()
+      .optional()
+      .describe("stdio: the program that runs the server (exactly one of `command`, `url`)."),
+    args: z.array(z.string()).optional().describe("stdio: its arguments."),
+    env: stringMap.optional().describe("stdio: extra environment variables for the child."),
+    cwd: z.string().optional().describe("stdio: its working directory (relative to the config file)."),
+    url: z.string().url().optional().describe("Streamable HTTP: the server's URL."),
+    headers: stringMap
+      .optional()
+      .describe("Streamable HTTP: headers on every request, e.g. `Authorization`."),
+    include: z.array(z.string()).optional().describe("Server tool names to offer (`*` wildcards)."),
+    exclude: z.array(z.string()).optional().describe("Server tool names to leave out (`*` wildcards)."),
+    prefix: z
+      .union([z.string(), z.boolean()])
+      .optional()
+      .describe("Prefix for tool names (`true`: the source name), against clashes across servers."),
+    timeoutMs: positiveInt.optional().meta({ description: "Per call.", default: 30_000 }),
+    trusted: z
+      .boolean()
+      .optional()
+      .describe(
+        "Required for a `url` on a non-local host: it receives tool arguments, which may carry data.",
+      ),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.command) === Boolean(c.url))

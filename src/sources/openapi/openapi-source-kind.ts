@@ -4,21 +4,39 @@ import { positiveInt, type SourceKind, sourceName, stringMap } from "../source-k
 export const openapiSourceSchema = z.strictObject({
   kind: z.literal("openapi"),
   name: sourceName,
-  /** A file path (YAML or JSON), an http(s) URL, or the document itself. */
-  spec: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
-  baseUrl: z.string().optional(),
-  headers: stringMap.optional(),
-  operations: z.array(z.string()).optional(),
+  spec: z
+    .union([z.string().min(1), z.record(z.string(), z.unknown())])
+    .describe(
+      "The OpenAPI 3.0/3.1 document: a file (YAML or JSON, relative to the config file), an http(s) URL, or inline.",
+    ),
+  baseUrl: z
+    .string()
+    .optional()
+    .describe("Where requests go (default: the document's first `servers` entry)."),
+  headers: stringMap
+    .optional()
+    .describe("Headers on every request (e.g. `Authorization`); hidden from the planner and enforced."),
+  operations: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Which operations become tools: `operationId`s or `METHOD /path` patterns with `*` (default: all).",
+    ),
   identity: z
     .strictObject({
-      header: z.string().optional(),
-      query: z.string().optional(),
-      pathParam: z.string().optional(),
+      header: z.string().optional().describe("Header that carries the caller's id."),
+      query: z.string().optional().describe("Query parameter that carries it."),
+      pathParam: z.string().optional().describe("Path parameter that carries it."),
     })
-    .optional(),
-  timeoutMs: positiveInt.optional(),
-  /** A service on a non-local host receives tool arguments (possibly data): declare it. */
-  trusted: z.boolean().optional(),
+    .optional()
+    .describe("Puts the run's `caller.id` on every request; the planner cannot set or see it."),
+  timeoutMs: positiveInt.optional().meta({ description: "Per call.", default: 30_000 }),
+  trusted: z
+    .boolean()
+    .optional()
+    .describe(
+      "Required for a service on a non-local host: it receives tool arguments, which may carry data.",
+    ),
 });
 
 export type OpenApiSourceEntry = z.output<typeof openapiSourceSchema>;
