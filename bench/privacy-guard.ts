@@ -7,14 +7,13 @@
  * `errors`, `tools` and `node_modules` symlinked next to it) and pass `--baseline /tmp/before/privacy`;
  * both implementations are then measured interleaved in the same run.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { createNerDetector, structuredDetectors } from "../src/privacy/detectors/index.js";
 import * as egress from "../src/privacy/scan-body.js";
 import { PlaceholderVault } from "../src/privacy/placeholder-vault.js";
 import * as pseudo from "../src/privacy/pseudonymizer.js";
 import * as taints from "../src/privacy/taint-index.js";
 import * as values from "../src/privacy/value-index.js";
+import { loadBaseline } from "./privacy-baseline.js";
 
 interface Impl {
   name: string;
@@ -24,19 +23,14 @@ interface Impl {
   createPseudonymizer: typeof pseudo.createPseudonymizer;
 }
 const impls: Impl[] = [{ name: "current", ...egress, ...taints, ...values, ...pseudo }];
-const at = process.argv.indexOf("--baseline");
-if (at > 0 && process.argv[at + 1]) {
-  const dir = pathToFileURL(`${resolve(process.argv[at + 1]!)}/`).href;
-  const load = (file: string) => import(new URL(file, dir).href);
-  impls.unshift({
-    name: "baseline",
-    // scanBody lived in egress-guard.ts before it got its own file.
-    ...(await load("scan-body.ts").catch(() => load("egress-guard.ts"))),
-    ...(await load("taint-index.ts")),
-    ...(await load("value-index.ts")),
-    ...(await load("pseudonymizer.ts")),
-  });
-}
+const baseline = await loadBaseline<Impl>([
+  // scanBody lived in egress-guard.ts before it got its own file.
+  ["scan-body.ts", "egress-guard.ts"],
+  "taint-index.ts",
+  "value-index.ts",
+  "pseudonymizer.ts",
+]);
+if (baseline) impls.unshift(baseline);
 const quick = process.argv.includes("--quick");
 
 const FIRST = [

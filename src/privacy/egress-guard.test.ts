@@ -86,7 +86,7 @@ describe("createEgressGuard fails closed", () => {
     const throwing = createEgressGuard({
       taint: () => [
         {
-          scanTokens: () => {
+          scanLexed: () => {
             throw new Error("bug");
           },
         },

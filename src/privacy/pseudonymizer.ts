@@ -38,9 +38,21 @@ export interface Pseudonymizer {
  */
 export const DEFAULT_POLICIES: Record<string, EntityPolicy> = { DATE_TIME: "allow" };
 
-/** Overlaps resolved greedily: highest score first, then longest; survivors sorted by position. */
+/** Score of a structured detection (checksum or strict pattern: e-mail, card, IBAN, address). */
+const STRUCTURED = 0.9;
+
+/**
+ * Overlaps resolved greedily: highest score first, then longest; survivors sorted by position.
+ * A structured detection swallows the spans strictly inside it ("maria.keller@acme.de" is one
+ * e-mail, not a name and a domain), so no part of it is left in clear.
+ */
 export function resolveOverlaps(spans: Span[]): Span[] {
-  const sorted = [...spans].sort(
+  const inside = (a: Span, b: Span) =>
+    b.start <= a.start && a.end <= b.end && b.end - b.start > a.end - a.start;
+  const outer = spans.filter(
+    (a) => !spans.some((b) => (b.score ?? 0.5) >= STRUCTURED && b.end > b.start && inside(a, b)),
+  );
+  const sorted = outer.sort(
     (a, b) => (b.score ?? 0.5) - (a.score ?? 0.5) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const kept: Span[] = [];
@@ -67,23 +79,33 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
   return {
     detect,
     pseudonymize(text, vault) {
-      const spans = detect(text);
-      const blocked = new Map<string, number>();
-      for (const s of spans)
-        if (policyOf(s.type) === "block") blocked.set(s.type, (blocked.get(s.type) ?? 0) + 1);
-      const [first] = blocked;
-      if (first) throw new PolicyBlockedError(first[0], first[1]);
-
-      const replaced = spans.filter((s) => policyOf(s.type) === "pseudonymize");
       const counts: Record<string, number> = {};
-      let out = "";
-      let at = 0;
-      for (const s of replaced) {
-        out += text.slice(at, s.start) + vault.placeholderFor(s.type, s.value);
-        at = s.end;
-        counts[s.type] = (counts[s.type] ?? 0) + 1;
+      const replace = (source: string, spans: Span[]): string => {
+        const blocked = new Map<string, number>();
+        for (const s of spans)
+          if (policyOf(s.type) === "block") blocked.set(s.type, (blocked.get(s.type) ?? 0) + 1);
+        const [first] = blocked;
+        if (first) throw new PolicyBlockedError(first[0], first[1]);
+        let out = "";
+        let at = 0;
+        for (const s of spans) {
+          if (policyOf(s.type) !== "pseudonymize") continue;
+          out += source.slice(at, s.start) + vault.placeholderFor(s.type, s.original ?? s.value);
+          at = s.end;
+          counts[s.type] = (counts[s.type] ?? 0) + 1;
+        }
+        return out + source.slice(at);
+      };
+      const spans = detect(text);
+      const replaced = spans.filter((s) => policyOf(s.type) === "pseudonymize");
+      let out = replace(text, spans);
+      // What is left must be what the egress guard accepts: the guard finds declared values exactly
+      // this way, so a value uncovered by a replacement (a new neighbour, a lost overlap) goes too.
+      for (let round = 0; options.valueIndex && round < 3; round++) {
+        const left = options.valueIndex.match(out, { typos: false });
+        if (!left.some((s) => policyOf(s.type) === "pseudonymize" || policyOf(s.type) === "block")) break;
+        out = replace(out, resolveOverlaps(left));
       }
-      out += text.slice(at);
       return { text: out, counts, spans: replaced };
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenize } from "./normalize.js";
+import { lexText } from "./normalize.js";
 import type { EgressHit } from "./privacy-errors.js";
 import { scanBody, scanText, unescapeJsonLayer } from "./scan-body.js";
 import { TaintIndex, type TaintScanner } from "./taint-index.js";
@@ -38,9 +38,9 @@ describe("scanBody's single-pass JSON-aware scan", () => {
       }
     }
     for (const text of texts) {
-      const tokens = tokenize(text);
+      const tokens = lexText(text);
       for (const index of indexes)
-        for (const h of index.scanTokens(tokens)) hits.set(`${h.type}/${h.origin}`, h);
+        for (const h of index.scanLexed(tokens)[0]) hits.set(`${h.type}/${h.origin}`, h);
     }
     return [...hits.values()];
   };

@@ -2,7 +2,8 @@
  * What the egress guard scans: a request body in two views, the raw bytes and (for JSON) its
  * decoded strings and numbers, so an escaped value cannot slip past a scanner.
  */
-import { DECODED, isAsciiWordChar, LexedTokens, RAW, type Tokens, tokenize } from "./normalize.js";
+import { DECODED, LexedTokens, lexText, RAW } from "./lexed-tokens.js";
+import { isAsciiWordChar } from "./normalize-token.js";
 import type { EgressHit } from "./privacy-errors.js";
 import type { TaintScanner } from "./taint-index.js";
 
@@ -249,14 +250,18 @@ export function lexBody(body: string): LexedTokens {
   }
   out.views = RAW | DECODED;
   out.split = regions.length > 0;
+  // The decoded view is recorded piece by piece, so neighbours of its tokens can be looked up.
+  const piece = (src: number, from: number, to: number) => {
+    if (out.split) out.addPiece(src, from, to);
+  };
   let pos = 0;
   for (const r of regions) {
-    out.lex(body, pos, r.start, RAW | DECODED);
+    piece(out.lex(body, pos, r.start, RAW | DECODED), pos, r.start);
     out.lex(body, r.start, r.end, RAW);
-    if (r.text !== "") out.lex(r.text, 0, r.text.length, DECODED);
+    if (r.text !== "") piece(out.lex(r.text, 0, r.text.length, DECODED), 0, r.text.length);
     pos = r.end;
   }
-  out.lex(body, pos, body.length, RAW | DECODED);
+  piece(out.lex(body, pos, body.length, RAW | DECODED), pos, body.length);
   return out;
 }
 
@@ -265,19 +270,11 @@ export function scanBody(body: string, indexes: readonly TaintScanner[]): Egress
   // Hits per view, in the order the raw body and then its decoded view are scanned.
   const raw: EgressHit[] = [];
   const decoded: EgressHit[] = [];
-  let lexed: LexedTokens | undefined;
-  let texts: Tokens[] | undefined;
+  const lexed = lexBody(body);
   for (const index of indexes) {
-    if (index.scanLexed) {
-      lexed ??= lexBody(body);
-      const [r, d] = index.scanLexed(lexed);
-      raw.push(...r);
-      decoded.push(...d);
-    } else {
-      texts ??= scanText(body).map((text) => tokenize(text));
-      raw.push(...index.scanTokens(texts[0]!));
-      if (texts[1]) decoded.push(...index.scanTokens(texts[1]));
-    }
+    const [r, d] = index.scanLexed(lexed);
+    raw.push(...r);
+    decoded.push(...d);
   }
   // JSON inside a JSON string (a prompt that embeds serialized data) keeps a second layer of
   // escapes after decoding; resolve up to two more layers. Rare, so only then is it paid for.
@@ -286,8 +283,8 @@ export function scanBody(body: string, indexes: readonly TaintScanner[]): Egress
     let text = scanText(body).at(-1)!;
     for (let depth = 0; depth < 2 && /\\[\\"/bfnrtu]/.test(text); depth++) {
       text = unescapeJsonLayer(text);
-      const tokens = tokenize(text);
-      for (const index of indexes) nested.push(...index.scanTokens(tokens));
+      const layer = lexText(text);
+      for (const index of indexes) nested.push(...index.scanLexed(layer)[0]);
     }
   }
   const hits = new Map<string, EgressHit>();

@@ -7,6 +7,11 @@ export interface Span {
   value: string;
   /** Confidence in [0, 1]; checksum-validated detectors score high, heuristics lower. */
   score?: number;
+  /**
+   * The value the span stands for when it differs from the text (a declared value typed in another
+   * form: "999123456" for "999-12-3456"): what its placeholder restores to. Default `value`.
+   */
+  original?: string;
 }
 
 /** One kind of detection. Detectors are pure and synchronous so the pseudonymizer stays fast. */

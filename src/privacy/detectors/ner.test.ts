@@ -27,6 +27,31 @@ describe("createNerDetector (compromise + cues)", () => {
     expect(orgs("They had 6: Derek, Anna and Andrew.")).toEqual([]);
     expect(orgs("Compare Rock, Jazz and Metal sales")).toEqual([]);
   });
+  it("does not take common words at line starts or well-known acronyms for entities (#11)", () => {
+    const found = (text: string) => ner.detect(text).map((s) => s.value);
+    expect(found("Please look up\nMaria\nKeller")).not.toContain("Please look up");
+    for (const text of [
+      "Show invoices\nfrom last month",
+      "Find all customers\nwith open invoices",
+      "Hello\nCan you list\nthe top tracks",
+      "Translate to German\nplease",
+      "Thank you\nBest regards",
+      "What is the SSN of the account?",
+      "Check the VAT number and the IBAN of the supplier",
+      "List the KPI and ROI per quarter, export as CSV",
+      "What is the DOB and the PIN?",
+      "Send the API key to HR",
+      "Summarize\nthe GDPR request",
+      "PLEASE CHECK THE TOTALS",
+    ])
+      expect(found(text), text).toEqual([]);
+    // Names after those words and acronyms are still found.
+    expect(found("What is the SSN of Maria Keller?")).toContain("Maria Keller");
+    expect(found("Look up\nJohn Smith")).toContain("John Smith");
+    expect(found("Maria Keller\nBahnhofstrasse 5")).toContain("Maria Keller");
+    expect(found("Best regards,\nJohn Smith")).toContain("John Smith");
+  });
+
   it("can be limited to some entity kinds", () => {
     const spans = createNerDetector({ types: ["LOCATION"] }).detect("Maria Keller lives in Finland");
     expect(spans.every((s) => s.type === "LOCATION")).toBe(true);

@@ -51,12 +51,36 @@ function trimSpan(text: string, start: number, end: number): [number, number] {
   return [start, end];
 }
 
+/**
+ * Well-known acronyms of forms, data and business ("What is the SSN of …", "the IBAN", "export as
+ * CSV"): compromise tags an unknown all-caps word as an organisation, but these name things, not
+ * anyone. Organisations' own acronyms (IBM, NASA) are not listed: they are names.
+ */
+const ACRONYMS = new Set(
+  (
+    "SSN SIN NIN NINO ITIN EIN TIN VAT IBAN BIC SWIFT ABA ACH BSB CVV CVC PIN PUK OTP MFA SSO 2FA DOB " +
+    "ID IDS UUID GUID PII PHI GDPR HIPAA CCPA PCI DSS KYC AML SOX ISO CRM ERP CMS HR IT PR QA UX UI " +
+    "API SDK SQL CSV TSV PDF XML JSON YAML HTML CSS URL URI HTTP HTTPS DNS IP TCP UDP VPN SSH SSL TLS " +
+    "SMS MMS GPS USB CPU GPU RAM SSD HDD OS AI ML LLM NLP OCR FAQ KPI OKR ROI SLA SLO SKU EAN UPC ETA " +
+    "ETD ASAP FYI TBD TBA EOD EOW AM PM CEO CFO CTO COO CIO CMO VP MD PHD MBA RSVP PO BOM RMA SOW NDA " +
+    "MRN NPI ICD CPT EHR EMR DRG BMI ZIP POS ATM EU USD EUR GBP CHF JPY YTD MTD QTD TTM EBIT EBITDA " +
+    "CAGR ARR MRR LTV CAC NPS CSAT B2B B2C P&L"
+  ).split(" "),
+);
+
+/** A single all-caps word that is a well-known acronym or an ordinary word in capitals ("PLEASE"). */
+export function isPlainAcronym(word: string): boolean {
+  if (!/^[\p{Lu}\d&]{2,}$/u.test(word)) return false;
+  return ACRONYMS.has(word) || getLexicon().isCommon(word.toLowerCase());
+}
+
 function fromCompromise(text: string, view: any, type: string, score: number, out: Span[]): void {
   for (const match of view.json({ offset: true }) as Array<{ offset: { start: number; length: number } }>) {
     const [start, end] = trimSpan(text, match.offset.start, match.offset.start + match.offset.length);
     const value = text.slice(start, end);
     // Single lower-case words ("co", "bank") are compromise's tagger guessing; skip them.
     if (end - start < 2 || !/\p{Lu}/u.test(value)) continue;
+    if (isPlainAcronym(value)) continue;
     out.push({ type, start, end, value, score });
   }
 }
@@ -79,23 +103,41 @@ function fromCue(text: string, out: Span[]): void {
   CUE.lastIndex = 0;
   for (let m = CUE.exec(text); m !== null; m = CUE.exec(text)) {
     const words = m[1]!.split(/\s+/);
-    // Cut at the first stop word or, after the first word, at the first lower-case common word.
+    // Cut at the first stop word or, after the first word, at the first common word that is not a
+    // first name; a capture that opens with such a word ("Hello\nCan you…") is no name at all.
+    const lex = getLexicon();
+    const ordinary = (w: string) => lex.isCommon(w.toLowerCase()) && !lex.isFirstName(w.toLowerCase());
     const kept: string[] = [];
     for (const w of words) {
-      if (CUE_STOP.test(w)) break;
+      if (CUE_STOP.test(w) || (kept.length > 0 && ordinary(w) && !/^\p{Lu}/u.test(w))) break;
       kept.push(w);
     }
-    if (kept.length === 0) continue;
+    if (kept.length === 0 || ordinary(kept[0]!)) continue;
     const cue = m[0].slice(0, m[0].length - m[1]!.length).toLowerCase();
     // "by"/"from"/"contact" are weak cues: require capitalized names after them.
     if (/\b(?:by|from|contact|i am|i'm|this is)\s*$/.test(cue) && !kept.every((w) => /^\p{Lu}/u.test(w)))
       continue;
     // "grouped by Region", "Sales by Sales Support Agent": capitalized, but ordinary words.
-    if (/\b(?:by|from)\s*$/.test(cue) && kept.every((w) => getLexicon().isCommon(w.toLowerCase()))) continue;
+    if (kept.every(ordinary)) continue;
     const value = kept.join(" ");
     const start = m.index + m[0].length - m[1]!.length;
     const [s, e] = trimSpan(text, start, start + value.length);
     out.push({ type: "PERSON", start: s, end: e, value: text.slice(s, e), score: 0.5 });
+  }
+}
+
+/**
+ * The opening line as a signature or address header ("Maria Keller\n…"), when its words look like
+ * a name: none is an ordinary English word, unless it is a first name ("Please look up\n…",
+ * "Show invoices\n…" are requests, not people).
+ */
+function fromHeader(text: string, out: Span[]): void {
+  const found: Span[] = [];
+  fromRegex(text, HEADER, "PERSON", 0.4, found, 1);
+  const lex = getLexicon();
+  for (const span of found) {
+    const words = span.value.split(/[ \t]+/).map((w) => w.toLowerCase().replace(/[.'’-]+$/, ""));
+    if (words.every((w) => !lex.isCommon(w) || lex.isFirstName(w))) out.push(span);
   }
 }
 
@@ -147,7 +189,7 @@ export function createNerDetector(options: NerDetectorOptions = {}): Detector {
       if (types.has("PERSON")) {
         fromRegex(text, TITLED, "PERSON", 0.55, spans, 1);
         fromCue(text, spans);
-        fromRegex(text, HEADER, "PERSON", 0.4, spans, 1);
+        fromHeader(text, spans);
       }
       if (types.has("ORGANIZATION")) {
         for (const re of ORG_PATTERNS) fromRegex(text, re, "ORGANIZATION", 0.55, spans);
