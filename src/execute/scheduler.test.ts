@@ -250,6 +250,62 @@ describe("executePlan", () => {
     });
     expect(seen).toEqual([{ args: { email: "maria@example.com" }, caller: "u7", step: "s1" }]);
   });
+
+  it("prepares only the arguments the planner wrote: values from references pass untouched (#11)", async () => {
+    const seen: unknown[] = [];
+    const source = defineTool({
+      name: "source",
+      description: "a result that looks like placeholders",
+      input: z.object({}),
+      run: async () => ({ note: "mail <EMAIL_1>", list: ["<EMAIL_1>"], nested: { x: "<EMAIL_1>" } }),
+    });
+    const sink = defineTool({
+      name: "sink",
+      description: "records",
+      input: z.object({ to: z.string(), note: z.string(), all: z.unknown(), path: z.unknown() }),
+      run: async (args) => {
+        seen.push(args);
+        return 1;
+      },
+    });
+    const prepared: unknown[] = [];
+    await executePlan(
+      plan([
+        { id: "s1", tool: "source", args: {} },
+        {
+          id: "s2",
+          tool: "sink",
+          args: {
+            to: "<EMAIL_1>",
+            note: { $ref: "s1", path: "note" },
+            all: [{ $ref: "s1", path: "list" }, { $ref: "s1" }, "<EMAIL_1>"],
+            path: { $ref: "s1", path: "nested" },
+          },
+        },
+      ]),
+      {
+        tools: toolMap(source, sink),
+        prepareArgs: (args) => {
+          prepared.push(args);
+          return JSON.parse(JSON.stringify(args).replaceAll("<EMAIL_1>", "maria@example.com"));
+        },
+      },
+    );
+    expect(seen).toEqual([
+      {
+        to: "maria@example.com",
+        note: "mail <EMAIL_1>",
+        all: [
+          ["<EMAIL_1>"],
+          { note: "mail <EMAIL_1>", list: ["<EMAIL_1>"], nested: { x: "<EMAIL_1>" } },
+          "maria@example.com",
+        ],
+        path: { x: "<EMAIL_1>" },
+      },
+    ]);
+    // prepareArgs saw the planner's arguments, references unresolved.
+    expect(JSON.stringify(prepared.at(-1))).toContain('"$ref":"s1"');
+  });
 });
 
 describe("executePlan callbacks", () => {

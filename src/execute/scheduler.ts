@@ -1,7 +1,7 @@
 import type { StepOutcome } from "../core/step-outcome.js";
 import { setMaxListeners } from "node:events";
 import { FlmError } from "../errors/flm-error.js";
-import { dependenciesOf, type Plan, type PlanStep } from "../core/plan.js";
+import { dependenciesOf, isStepRef, type Plan, type PlanStep } from "../core/plan.js";
 import type { Caller } from "../tools/caller.js";
 import type { Tool } from "../tools/tool.js";
 import { resolveArgs, UnresolvedRefError } from "./resolve-args.js";
@@ -19,7 +19,11 @@ export interface ExecuteOptions {
   maxResultChars?: number;
   signal?: AbortSignal;
   caller?: Caller;
-  /** Runs on arguments after references are resolved, e.g. to put placeholders' real values back. */
+  /**
+   * Runs on the arguments the planner wrote, before references are resolved, e.g. to put
+   * placeholders' real values back. `{ $ref }` objects are kept as they are: values that arrive
+   * through a reference (earlier tool results) reach the tool untouched, whatever they look like.
+   */
   prepareArgs?: (args: Record<string, unknown>, step: PlanStep) => Record<string, unknown>;
   onStart?: (step: PlanStep) => void;
   onEnd?: (outcome: StepOutcome) => void;
@@ -116,6 +120,20 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   return plan.steps.map((s) => outcomes.get(s.id)!);
 }
 
+/** `prepared` (a transformed copy of `original`) with every step reference of `original` put back as it was. */
+function keepRefs(original: unknown, prepared: unknown): unknown {
+  if (isStepRef(original)) return original;
+  if (Array.isArray(original) && Array.isArray(prepared))
+    return prepared.map((item, i) => keepRefs(original[i], item));
+  if (isRecord(original) && isRecord(prepared))
+    return Object.fromEntries(Object.entries(prepared).map(([k, v]) => [k, keepRefs(original[k], v)]));
+  return prepared;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function describe(outcome: StepOutcome): string {
   if (outcome.status === "skipped") return "was skipped";
   if (outcome.status === "timeout") return "timed out";
@@ -144,8 +162,12 @@ async function runStep(
   }
   let args: Record<string, unknown>;
   try {
-    args = resolveArgs(step.args, outputs) as Record<string, unknown>;
-    if (options.prepareArgs) args = options.prepareArgs(args, step);
+    // Only what the planner wrote is prepared (placeholders restored); a tool result that merely
+    // contains placeholder-like text ("<EMAIL_1>") must never be turned into a real value.
+    const written = options.prepareArgs
+      ? (keepRefs(step.args, options.prepareArgs(step.args, step)) as Record<string, unknown>)
+      : step.args;
+    args = resolveArgs(written, outputs) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof UnresolvedRefError) {
       return {
