@@ -2,12 +2,39 @@ import { type LexedTokens, lexText, RAW } from "./lexed-tokens.js";
 import { tokenize } from "./normalize.js";
 import type { PlaceholderVault } from "./placeholder-vault.js";
 import type { EgressHit } from "./privacy-errors.js";
+import type { Span } from "./span.js";
 import { ValueMatcher } from "./value-matcher.js";
 
 export interface TaintLabel {
   type: string;
   /** A step id (`s2`), `placeholder`, `canary`, or any short non-sensitive tag. */
   origin: string;
+  /** The value itself, for `match` to restore a placeholder to (whole values only, never windows). */
+  value?: string;
+}
+
+/** Public text a scan leaves alone (see `TaintIndex.exempt`): tells whether a value's key occurs in it. */
+export interface PublicText {
+  exempted(key: string): boolean;
+}
+
+/** Every string and number of a tool result (not keys), dates as ISO text, each once. */
+export function leafValues(output: unknown): Array<string | number | bigint> {
+  const out: Array<string | number | bigint> = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (typeof v === "string" || typeof v === "bigint") out.push(v);
+    else if (typeof v === "number") {
+      if (Number.isFinite(v)) out.push(v);
+    } else if (v instanceof Date) {
+      if (!Number.isNaN(v.getTime())) out.push(v.toISOString());
+    } else if (v !== null && typeof v === "object" && !seen.has(v)) {
+      seen.add(v);
+      for (const item of Array.isArray(v) ? v : Object.values(v)) visit(item);
+    }
+  };
+  visit(output);
+  return out;
 }
 
 export interface TaintIndexOptions {
@@ -59,9 +86,10 @@ export class TaintIndex implements TaintScanner {
       if (tokens.join(" ").length < this.minLength) return 0;
       return this.matcher.addValue(text, tokens, label) ? 1 : 0;
     }
+    const windowLabel: TaintLabel = { type: label.type, origin: label.origin };
     let added = 0;
     for (let i = 0; i + this.window <= tokens.length; i++) {
-      if (this.matcher.addTokens(tokens.slice(i, i + this.window), label)) added++;
+      if (this.matcher.addTokens(tokens.slice(i, i + this.window), windowLabel)) added++;
     }
     return added;
   }
@@ -69,19 +97,7 @@ export class TaintIndex implements TaintScanner {
   /** Taints every string and number (not keys) of a tool result, labelled with the step id. */
   addToolResult(stepId: string, output: unknown, type = "TOOL_RESULT"): number {
     let added = 0;
-    const seen = new Set<unknown>();
-    const visit = (v: unknown): void => {
-      if (typeof v === "string" || typeof v === "number" || typeof v === "bigint") {
-        if (typeof v === "number" && !Number.isFinite(v)) return;
-        added += this.add(v, { type, origin: stepId });
-      } else if (v instanceof Date) {
-        added += this.add(v.toISOString(), { type, origin: stepId });
-      } else if (v !== null && typeof v === "object" && !seen.has(v)) {
-        seen.add(v);
-        for (const item of Array.isArray(v) ? v : Object.values(v)) visit(item);
-      }
-    };
-    visit(output);
+    for (const v of leafValues(output)) added += this.add(v, { type, origin: stepId });
     return added;
   }
 
@@ -105,17 +121,56 @@ export class TaintIndex implements TaintScanner {
     return this.scanLexed(lexText(text))[0];
   }
 
-  scanLexed(body: LexedTokens): [raw: EgressHit[], decoded: EgressHit[]] {
+  /**
+   * Hits in each view of a lexed body. Values that occur in this index's public text, or in
+   * `publicText` (another index's, e.g. a conversation's tool specs), are not reported.
+   */
+  scanLexed(body: LexedTokens, publicText?: PublicText): [raw: EgressHit[], decoded: EgressHit[]] {
     const raw: EgressHit[] = [];
     const decoded: EgressHit[] = [];
     this.matcher.scan(body, {}, (view, m) => {
-      if (this.exempted(this.matcher.key(m.entry))) return;
+      const key = this.matcher.key(m.entry);
+      if (this.exempted(key) || publicText?.exempted(key)) return;
       (view === RAW ? raw : decoded).push({ type: m.meta.type, origin: m.meta.origin });
     });
     return [raw, decoded];
   }
 
-  private exempted(key: string): boolean {
+  /**
+   * Mentions of tainted values in a text, as spans for the pseudonymizer, leftmost-longest. A span
+   * over a whole value restores to the value as recorded; over part of a long text, as typed.
+   */
+  match(text: string, publicText?: PublicText): Span[] {
+    const spans: Span[] = [];
+    this.matcher.scan(lexText(text), {}, (_view, m) => {
+      const key = this.matcher.key(m.entry);
+      if (this.exempted(key) || publicText?.exempted(key)) return;
+      const span: Span = {
+        type: m.meta.type,
+        start: m.start,
+        end: m.end,
+        value: text.slice(m.start, m.end),
+        score: 0.95,
+      };
+      if (m.meta.value !== undefined) span.original = m.meta.value;
+      spans.push(span);
+    });
+    return leftmostLongest(spans);
+  }
+
+  /** Whether `key` (a value's normalized tokens) occurs in this index's public text. */
+  exempted(key: string): boolean {
     return this.exemptText.length > 1 && this.exemptText.includes(` ${key} `);
   }
+}
+
+/** Non-overlapping spans: the leftmost, and of those the longest. */
+export function leftmostLongest(spans: Span[]): Span[] {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  let end = -1;
+  return spans.filter((s) => {
+    if (s.start < end) return false;
+    end = s.end;
+    return true;
+  });
 }

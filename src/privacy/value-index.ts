@@ -4,6 +4,7 @@ import { type LexedTokens, lexText, RAW } from "./lexed-tokens.js";
 import { tokenize } from "./normalize.js";
 import type { EgressHit } from "./privacy-errors.js";
 import type { Detector, Span } from "./span.js";
+import { leftmostLongest } from "./taint-index.js";
 import { type ValueMatch, ValueMatcher } from "./value-matcher.js";
 
 export interface ValueIndexOptions {
@@ -88,13 +89,7 @@ export class ValueIndex {
     this.matcher.scan(lexText(text), { typos, typoAllowed: (w) => !isKnownSpelling(w) }, (_view, m) =>
       spans.push(this.span(text, m)),
     );
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
-    let end = -1;
-    return spans.filter((s) => {
-      if (s.start < end) return false;
-      end = s.end;
-      return true;
-    });
+    return leftmostLongest(spans);
   }
 
   private span(text: string, m: ValueMatch<Entry>): Span {

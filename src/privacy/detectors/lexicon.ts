@@ -93,6 +93,13 @@ export function isKnownSpelling(lower: string): boolean {
   return w.common.has(lower) || w.rarer.has(lower) || n.first.has(lower) || n.last.has(lower);
 }
 
+/** Lower-case word is an ordinary English word and no known first or last name ("shipped", not "green"). */
+export function isPlainWord(lower: string): boolean {
+  const w = wordLists();
+  const n = nameLists();
+  return (w.common.has(lower) || w.rarer.has(lower)) && !n.first.has(lower) && !n.last.has(lower);
+}
+
 export function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
   const { common, rarer } = wordLists();
