@@ -45,10 +45,17 @@ function lightGap(gap: string): boolean {
 
 /** Compact forms a value is known by; empty when it is not an identifier. */
 export function identifierForms(value: string, tokens: readonly string[]): string[] {
-  if (tokens.length === 0 || !tokens.every(isGroup)) return [];
+  if (tokens.length === 0 || !tokens.some(hasDigit) || !tokens.every(isGroup)) return [];
   const compact = tokens.join("");
   const digits = compact.replace(/[^0-9]/g, "").length;
-  if (compact.length < MIN_CHARS || compact.length > MAX_CHARS || digits < MIN_DIGITS) return [];
+  // Mostly digits: ids, numbers, codes ("customer123@example45.com" is an e-mail, not an id).
+  if (
+    compact.length < MIN_CHARS ||
+    compact.length > MAX_CHARS ||
+    digits < MIN_DIGITS ||
+    digits * 2 < compact.length
+  )
+    return [];
   const forms = new Set([compact]);
   if (digits === compact.length) {
     const trimmed = value.trim();

@@ -68,6 +68,18 @@ export class LexedTokens {
     this.flags = g(this.flags, new Uint8Array(c));
   }
 
+  /** Empties it for reuse (keeps the arrays). */
+  reset(): this {
+    this.count = 0;
+    this.norm.length = 0;
+    this.texts.length = 0;
+    this.views = RAW;
+    this.split = false;
+    this.pieces = undefined;
+    this.pieceOfSrc = undefined;
+    return this;
+  }
+
   /** Normalized text of token `k`. */
   tokenText(k: number): string {
     return this.norm[k] ?? this.texts[this.src[k]!]!.slice(this.start[k]!, this.end[k]!).toLowerCase();

@@ -7,7 +7,7 @@
  * normalized form: lower case, diacritics removed, compatibility forms and look-alike letters of
  * other scripts folded ("Mаria" with a Cyrillic "а" is "maria").
  */
-import { lexText } from "./lexed-tokens.js";
+import { LexedTokens, RAW } from "./lexed-tokens.js";
 
 export interface Tokens {
   /** Normalized token text (see `normalizeToken`). */
@@ -17,17 +17,24 @@ export interface Tokens {
   ends: number[];
 }
 
+// tokenize() runs once per indexed value: one lexer, reused (tokenize is synchronous).
+let scratch = new LexedTokens(256);
+
 /** The tokens of a text, as strings (the lexer's rules; see `LexedTokens`). */
 export function tokenize(text: string): Tokens {
-  const lexed = lexText(text);
-  const tokens: string[] = new Array(lexed.count);
-  const starts: number[] = new Array(lexed.count);
-  const ends: number[] = new Array(lexed.count);
-  for (let k = 0; k < lexed.count; k++) {
+  const lexed = scratch.reset();
+  lexed.lex(text, 0, text.length, RAW);
+  const n = lexed.count;
+  const tokens: string[] = new Array(n);
+  const starts: number[] = new Array(n);
+  const ends: number[] = new Array(n);
+  for (let k = 0; k < n; k++) {
     tokens[k] = lexed.tokenText(k);
     starts[k] = lexed.start[k]!;
     ends[k] = lexed.end[k]!;
   }
+  lexed.reset();
+  if (lexed.hash.length > 4096) scratch = new LexedTokens(256); // a huge text: let its arrays go
   return { tokens, starts, ends };
 }
 

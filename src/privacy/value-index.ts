@@ -26,8 +26,19 @@ interface Entry {
   value: string;
 }
 
+const entityTypes = new Map<string, string>();
+
 /** Placeholder-safe entity type: upper snake case (`customers.name` → `CUSTOMERS_NAME`). */
 export function entityType(type: string): string {
+  const hit = entityTypes.get(type);
+  if (hit !== undefined) return hit;
+  if (entityTypes.size > 10_000) entityTypes.clear();
+  const result = upperSnake(type);
+  entityTypes.set(type, result);
+  return result;
+}
+
+function upperSnake(type: string): string {
   const t = type
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")

@@ -43,7 +43,6 @@ export class ValueMatcher<T> {
   private readonly identifiers = new IdentifierForms();
   private readonly fuzzy = new FuzzyWords();
   private readonly metas: T[] = [];
-  private readonly keys: string[] = [];
 
   /** Distinct values (token sequences) indexed. */
   get size(): number {
@@ -56,15 +55,15 @@ export class ValueMatcher<T> {
 
   /** Normalized tokens of an entry joined by a space. */
   key(entry: number): string {
-    return this.keys[entry]!;
+    return this.trie.key(entry);
   }
 
   /** Indexes a token sequence (no other forms). Returns false when it was already indexed. */
   addTokens(tokens: readonly string[], meta: T): boolean {
     const entry = this.metas.length;
+    // The trie numbers its entries as they come, like this.metas: entry n is the trie's entry n.
     if (!this.trie.add(tokens, entry)) return false;
     this.metas.push(meta);
-    this.keys.push(tokens.join(" "));
     return true;
   }
 

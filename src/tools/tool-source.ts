@@ -10,6 +10,16 @@ export interface SensitiveValue {
 }
 
 /**
+ * Sensitive values added or changed since a mark (see `ToolSource.sensitiveChanges`). Iterate it
+ * once; afterwards `mark` is where the next read starts (undefined: read everything next time) and
+ * `full` tells whether this was a full read.
+ */
+export interface SensitiveChanges extends AsyncIterable<SensitiveValue> {
+  readonly mark: string | undefined;
+  readonly full: boolean;
+}
+
+/**
  * Anything that turns into tools: a SQL database, a MongoDB, an MCP server, an OpenAPI service,
  * a document index. Sources are opened lazily and closed once on shutdown.
  */
@@ -19,6 +29,11 @@ export interface ToolSource {
   tools(): Promise<Tool[]>;
   /** Values of columns/fields marked sensitive, for the privacy firewall's index. */
   sensitiveValues?(): AsyncIterable<SensitiveValue>;
+  /**
+   * Incremental `sensitiveValues`: what was added or changed since `since` (a mark from an earlier
+   * call), everything without one. For keeping the index live without reading it all each time.
+   */
+  sensitiveChanges?(since?: string): SensitiveChanges;
   /** Reports whether the source is reachable and usable (`flm tools check`). */
   check?(): Promise<{ ok: boolean; detail: string }>;
   close(): Promise<void>;

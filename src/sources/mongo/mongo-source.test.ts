@@ -230,6 +230,31 @@ describe(`MongoDB integration (${realUrl ? "FLM_TEST_MONGODB_URL" : "fake wire-p
     await source.close();
   });
 
+  it("polls new documents only, by ObjectId, once it has a mark (#11)", async () => {
+    const contacts = admin.db(database).collection("contacts");
+    await contacts.insertMany([{ email: "first@example.com" }, { email: "second@example.com" }]);
+    const source = createMongoSource({
+      name: "shop",
+      url,
+      database,
+      collections: [
+        { name: "contacts", description: "Contacts", sensitive: [{ field: "email", type: "EMAIL" }] },
+      ],
+    });
+    const drain = async (since?: string) => {
+      const changes = source.sensitiveChanges(since);
+      const values: string[] = [];
+      for await (const v of changes) values.push(v.value);
+      return { values: values.sort(), full: changes.full, mark: changes.mark };
+    };
+    const first = await drain();
+    expect(first).toMatchObject({ full: true, values: ["first@example.com", "second@example.com"] });
+    expect(await drain(first.mark)).toMatchObject({ full: false, values: [] });
+    await contacts.insertOne({ email: "third@example.com" });
+    expect(await drain(first.mark)).toMatchObject({ full: false, values: ["third@example.com"] });
+    await source.close();
+  });
+
   it("streams sensitive values", async () => {
     const source = createMongoSource(config());
     const values = [];

@@ -2,8 +2,9 @@ import { type Document, MongoClient } from "mongodb";
 import { defineTool } from "../../tools/define-tool.js";
 import type { JSONSchema7 } from "../../tools/json-schema.js";
 import type { Tool, ToolRunContext } from "../../tools/tool.js";
-import type { SensitiveValue, ToolSource } from "../../tools/tool-source.js";
+import type { SensitiveChanges, SensitiveValue, ToolSource } from "../../tools/tool-source.js";
 import { mongoError, queryFailure } from "./mongo-error.js";
+import { mongoSensitiveChanges, type SensitiveField } from "./mongo-sensitive.js";
 import {
   bindFilter,
   bindPipeline,
@@ -50,6 +51,7 @@ export interface MongoResult {
 
 export interface MongoSource extends ToolSource {
   sensitiveValues(): AsyncIterable<SensitiveValue>;
+  sensitiveChanges(since?: string): SensitiveChanges;
   check(): Promise<{ ok: boolean; detail: string }>;
 }
 
@@ -70,6 +72,12 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
   );
   const identities = new Map(
     config.collections.flatMap((c) => (c.identity ? [[c.name, c.identity] as const] : [])),
+  );
+  const sensitiveFields: SensitiveField[] = config.collections.flatMap((coll) =>
+    (coll.sensitive ?? []).map((entry) => {
+      const { field, type } = typeof entry === "string" ? { field: entry, type: entry.toUpperCase() } : entry;
+      return { collection: coll.name, field, type, origin: `${config.name}.${coll.name}.${field}` };
+    }),
   );
   let client: Promise<MongoClient> | undefined;
   let closed = false;
@@ -214,22 +222,10 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
       return tools;
     },
     async *sensitiveValues() {
-      for (const coll of config.collections) {
-        for (const entry of coll.sensitive ?? []) {
-          const { field, type } =
-            typeof entry === "string" ? { field: entry, type: entry.toUpperCase() } : entry;
-          const cursor = (await db())
-            .collection(coll.name)
-            .aggregate(
-              [{ $match: { [field]: { $exists: true, $ne: null } } }, { $group: { _id: `$${field}` } }],
-              { maxTimeMS: maxTimeMS * 10 },
-            );
-          for await (const doc of cursor) {
-            const text = String(doc._id).trim();
-            if (text) yield { type, value: text, origin: `${config.name}.${coll.name}.${field}` };
-          }
-        }
-      }
+      yield* mongoSensitiveChanges(db, sensitiveFields, undefined, maxTimeMS * 10);
+    },
+    sensitiveChanges(since?: string) {
+      return mongoSensitiveChanges(db, sensitiveFields, since, maxTimeMS * 10);
     },
     async check() {
       try {

@@ -1,9 +1,10 @@
-import type { SensitiveValue, ToolSource } from "../../tools/tool-source.js";
+import type { SensitiveChanges, SensitiveValue, ToolSource } from "../../tools/tool-source.js";
 import type { Tool } from "../../tools/tool.js";
 import { type DeclaredQuery, declaredQueryTool, type ToolEnv } from "./declared-query.js";
 import { PostgresDriver } from "./postgres-driver.js";
-import { plainValue, type SqlDriver, type TableInfo } from "./sql-driver.js";
+import type { SqlDriver, TableInfo } from "./sql-driver.js";
 import { sqlError } from "./sql-error.js";
+import { allSensitiveValues, type SensitiveColumnRef, sensitiveChangesSince } from "./sensitive-values.js";
 import { SqliteDriver } from "./sqlite-driver.js";
 import { type TableToolConfig, tableTool } from "./table-tool.js";
 
@@ -36,6 +37,7 @@ export interface SqlSourceConfig {
 
 export interface SqlSource extends ToolSource {
   sensitiveValues(): AsyncIterable<SensitiveValue>;
+  sensitiveChanges(since?: string): SensitiveChanges;
   check(): Promise<{ ok: boolean; detail: string }>;
   /** The driver (opened on first use), e.g. for raw queries in benchmarks. */
   driver(): SqlDriver;
@@ -74,6 +76,21 @@ export function createSqlSource(config: SqlSourceConfig): SqlSource {
     maxRows: config.maxRows ?? 200,
     timeoutMs: config.statementTimeoutMs ?? 5_000,
   });
+
+  const sensitiveColumns = async (): Promise<SensitiveColumnRef[]> => {
+    if (!config.sensitive?.length) return [];
+    const known = await introspect();
+    return config.sensitive.map((entry) => {
+      const { column: ref, type } = typeof entry === "string" ? { column: entry, type: "" } : entry;
+      const { table, column } = resolveColumn(ref, known);
+      return {
+        table,
+        column,
+        type: type || column.toUpperCase(),
+        origin: `${config.name}.${table}.${column}`,
+      };
+    });
+  };
 
   const build = async (): Promise<Tool[]> => {
     const out: Tool[] = (config.queries ?? []).map((q) => declaredQueryTool(q, env()));
@@ -121,24 +138,11 @@ export function createSqlSource(config: SqlSourceConfig): SqlSource {
       return tools;
     },
     async *sensitiveValues() {
-      if (!config.sensitive?.length) return;
-      const known = await introspect();
-      const d = open();
-      for (const entry of config.sensitive) {
-        const { column: ref, type } = typeof entry === "string" ? { column: entry, type: "" } : entry;
-        const { table, column } = resolveColumn(ref, known);
-        const sql = `SELECT DISTINCT ${d.quoteIdent(column)} FROM ${d.quoteIdent(table)} WHERE ${d.quoteIdent(column)} IS NOT NULL`;
-        for await (const value of d.stream(sql, [], env().timeoutMs * 10)) {
-          // The form the local model and the user see (ISO dates, not Date#toString).
-          const text = String(plainValue(value)).trim();
-          if (text)
-            yield {
-              type: type || column.toUpperCase(),
-              value: text,
-              origin: `${config.name}.${table}.${column}`,
-            };
-        }
-      }
+      const columns = await sensitiveColumns();
+      if (columns.length > 0) yield* allSensitiveValues(open(), columns, env().timeoutMs * 10);
+    },
+    sensitiveChanges(since?: string) {
+      return sensitiveChangesSince(open(), sensitiveColumns, since, env().timeoutMs * 10);
     },
     async check() {
       try {
