@@ -21,4 +21,12 @@ describe("usSsnDetector", () => {
     }
     expect(usSsnDetector.detect("ref 123-45 6789 and 460-89-98470")).toEqual([]);
   });
+  it("still finds a 9xx area (ITINs, synthetic test data) as a taxpayer number (#11)", () => {
+    expect(usSsnDetector.detect("SSN 999-12-3456, ITIN 912-70-1234").map((s) => [s.value, s.score])).toEqual([
+      ["999-12-3456", 0.75],
+      ["912-70-1234", 0.75],
+    ]);
+    expect(usSsnDetector.detect("ssn: 999123456").map((s) => s.value)).toEqual(["999123456"]);
+    expect(usSsnDetector.detect("999-00-3456 and 900-12-0000")).toEqual([]);
+  });
 });
