@@ -167,7 +167,7 @@ export class LexedTokens {
 
 /** Lexes a whole text (flag `RAW`). */
 export function lexText(text: string): LexedTokens {
-  const out = new LexedTokens(text.length >> 3);
+  const out = new LexedTokens(text.length >> 2);
   out.lex(text, 0, text.length, RAW);
   return out;
 }

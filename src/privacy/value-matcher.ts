@@ -137,8 +137,10 @@ export class ValueMatcher<T> {
       const k = at(j);
       if ((lexed.flags[k]! & DIGIT) !== 0) continue;
       const typed = lexed.tokenText(k);
+      // Ordinary words are the bulk of a prompt: one set lookup before any typo lookup.
+      if (typed.length < 4 || options.typoAllowed?.(typed) === false) continue;
       const found = this.fuzzy.candidates(typed);
-      if (found.length === 0 || options.typoAllowed?.(typed) === false) continue;
+      if (found.length === 0) continue;
       marks ??= new Uint8Array(n);
       ids[j] = Math.min(...found);
       marks[j] = 1;
