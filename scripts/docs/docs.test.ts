@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_FILE, SCHEMA_URL_IN_PACKAGE } from "./config-reference.js";
 import { generatedFiles } from "./generated-files.js";
-import { checkMarkdownLinks, docsFiles } from "./markdown-links.js";
+import { checkMarkdownLinks, docsFiles, unreachablePages } from "./markdown-links.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -26,6 +26,10 @@ describe("the docs", () => {
       (p) => `${p.file}:${p.line} ${p.href}: ${p.problem}`,
     );
     expect(problems).toEqual([]);
+  });
+
+  it("leave no page unreachable from README.md (link a new page from docs/README.md)", () => {
+    expect(unreachablePages(root)).toEqual([]);
   });
 
   it("keep the README a short front door with the test command", () => {

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkMarkdownLinks, docsFiles, headingAnchors, linkTargets } from "./markdown-links.js";
+import {
+  checkMarkdownLinks,
+  docsFiles,
+  headingAnchors,
+  linkTargets,
+  unreachablePages,
+} from "./markdown-links.js";
 
 describe("headingAnchors", () => {
   it("follows GitHub's slug rules: lower case, punctuation dropped, code kept, duplicates numbered", () => {
@@ -87,5 +93,10 @@ describe("checkMarkdownLinks", () => {
       "docs/sub/page.md:1 ../guide.md#missing | no heading with the anchor #missing in docs/guide.md",
       "docs/sub/page.md:1 ../../../etc/passwd | points outside the repository",
     ]);
+  });
+
+  it("finds the pages no chain of links from README.md reaches", () => {
+    // README → docs/guide.md → README; nothing links to docs/sub/page.md or CONTRIBUTING.md.
+    expect(unreachablePages(root)).toEqual(["CONTRIBUTING.md", "docs/sub/page.md"]);
   });
 });

@@ -120,3 +120,29 @@ function splitFragment(href: string): [string, string | undefined] {
   const hash = href.indexOf("#");
   return hash === -1 ? [href, undefined] : [href.slice(0, hash), href.slice(hash + 1)];
 }
+
+/**
+ * Pages no reader can reach: Markdown files among `files` that no chain of relative links leads to
+ * from README.md. Every page should be linked from the docs index or a page that is.
+ */
+export function unreachablePages(root: string, files: string[] = docsFiles(root)): string[] {
+  const known = new Set(files);
+  const reached = new Set<string>(["README.md"]);
+  const queue = ["README.md"];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const href of linkTargets(readFileSync(join(root, file), "utf8"))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) continue;
+      const [target = ""] = splitFragment(href);
+      if (!target.endsWith(".md")) continue;
+      const path = relative(root, resolve(dirname(join(root, file)), decodeURIComponent(target)))
+        .split(sep)
+        .join("/");
+      if (known.has(path) && !reached.has(path)) {
+        reached.add(path);
+        queue.push(path);
+      }
+    }
+  }
+  return files.filter((f) => !reached.has(f));
+}
