@@ -79,10 +79,14 @@ describe("createNerDetector (compromise + cues)", () => {
     const person = ner.detect(text).find((s) => s.value === "Maria Keller")!;
     expect(text.slice(person.start, person.end)).toBe("Maria Keller");
   });
-  it("stays fast on a 50 KB adversarial prompt (was 14 s in one compromise document)", () => {
-    const t = performance.now();
-    ner.detect("1 Ab ".repeat(10_000));
-    // Generous bound for a loaded CI machine; the point is not quadratic.
-    expect(performance.now() - t).toBeLessThan(5000);
+  it("reads a 50 KB adversarial prompt in bounded pieces (was 14 s in one compromise document)", () => {
+    // The cost is bounded by construction: compromise never sees more than one piece. Its timing on
+    // this input is a benchmark (bench/privacy-guard.ts), not a test: a loaded machine must not fail it.
+    const text = "1 Ab ".repeat(10_000);
+    const parts = segments(text);
+    expect(parts.length).toBeGreaterThanOrEqual(25);
+    expect(Math.max(...parts.map((p) => p.text.length))).toBeLessThanOrEqual(2000);
+    expect(parts.map((p) => p.text).join("")).toBe(text);
+    for (const s of ner.detect(text)) expect(text.slice(s.start, s.end)).toBe(s.value);
   });
 });
