@@ -47,6 +47,8 @@ export interface RunSummary {
   localTokens: number;
   blocked: boolean;
   errorCode?: string;
+  /** The error's message (for a block: entity types and origins, never a value), at most 500 characters. */
+  errorMessage?: string;
   /** Size of the stored record in bytes (after capping). */
   bytes: number;
 }
@@ -130,6 +132,7 @@ export function summarize(record: RunRecord, bytes: number): RunSummary {
     localTokens: local.inputTokens + local.outputTokens,
     blocked: record.status === "blocked",
     errorCode: record.error?.code,
+    errorMessage: record.error?.message.slice(0, 500),
     bytes,
   };
 }

@@ -1,5 +1,5 @@
 import { capRecord } from "./cap-record.js";
-import { RUN_STATUSES, type RunRecord, type RunStatus, type RunSummary } from "./run-record.js";
+import { RUN_STATUSES, type RunRecord, type RunStatus, type RunSummary, summarize } from "./run-record.js";
 import { TraceConfigError, TraceQueryError, TraceStoreError } from "./trace-errors.js";
 import {
   DEFAULT_TRACE_LIMITS,
@@ -35,6 +35,7 @@ export function runsTableDdl(table: string): string[] {
       status TEXT NOT NULL,
       blocked INTEGER NOT NULL,
       error_code TEXT,
+      error_message TEXT,
       duration_ms DOUBLE PRECISION NOT NULL,
       cloud_tokens BIGINT NOT NULL,
       local_tokens BIGINT NOT NULL,
@@ -49,7 +50,7 @@ export function runsTableDdl(table: string): string[] {
 }
 
 const SUMMARY_COLUMNS =
-  "id, started_at, user_id, agent, status, blocked, error_code, duration_ms, cloud_tokens, local_tokens, bytes";
+  "id, started_at, user_id, agent, status, blocked, error_code, error_message, duration_ms, cloud_tokens, local_tokens, bytes";
 const DAY_MS = 86_400_000;
 const MAX_PAGE = 500;
 
@@ -120,19 +121,20 @@ export class SqlTraceStore implements TraceStore {
         "Build records with buildRunRecord() from a run's trace.",
       );
     }
-    const { cloud, local } = r.usage;
+    const sum = summarize(r, capped.bytes);
     const values: Param[] = [
-      r.id,
+      sum.id,
       startedAt,
-      r.userId,
-      r.agent,
-      r.status,
-      r.status === "blocked" ? 1 : 0,
-      r.error?.code ?? null,
-      r.durationMs,
-      cloud.inputTokens + cloud.outputTokens,
-      local.inputTokens + local.outputTokens,
-      capped.bytes,
+      sum.userId,
+      sum.agent,
+      sum.status,
+      sum.blocked ? 1 : 0,
+      sum.errorCode ?? null,
+      sum.errorMessage ?? null,
+      sum.durationMs,
+      sum.cloudTokens,
+      sum.localTokens,
+      sum.bytes,
       capped.json,
     ];
     const cols = `${SUMMARY_COLUMNS}, record`;
@@ -308,6 +310,7 @@ function summaryFromRow(row: Row): RunSummary {
     bytes: Number(row.bytes),
   };
   if (row.error_code != null) summary.errorCode = String(row.error_code);
+  if (row.error_message != null) summary.errorMessage = String(row.error_message);
   return summary;
 }
 

@@ -141,12 +141,14 @@ export function traceStoreContract(name: string, options: TraceStoreContractOpti
         status: "blocked",
         blocked: true,
         errorCode: "EGRESS_BLOCKED",
+        errorMessage: "Blocked a request to api.example.com: EMAIL from s1.",
         durationMs: 12.5,
         cloudTokens: 120,
         localTokens: 340,
       });
       expect(page.runs[2]).toMatchObject({ id: "a", blocked: false, status: "ok" });
       expect(page.runs[2].errorCode).toBeUndefined();
+      expect(page.runs[2].errorMessage).toBeUndefined();
       expect(page.runs[2].bytes).toBeGreaterThan(500);
     });
 
