@@ -23,6 +23,7 @@ main{max-width:1280px;margin:0 auto;padding:16px 24px 48px}
 h1{font-size:22px;margin:8px 0 12px}
 h2{font-size:16px;margin:24px 0 8px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}
+section>h2:first-child,section>div>h2:first-child{margin-top:0}
 .muted{color:var(--muted)}
 .empty{color:var(--muted);font-style:italic}
 table{border-collapse:collapse;width:100%;background:var(--card)}
@@ -63,7 +64,7 @@ pre.args{max-width:520px;max-height:160px;overflow:auto}
 .plan-graph .node .node-tool{fill:var(--muted);font-family:ui-monospace,monospace;font-size:11px}
 .plan-graph .edge path{fill:none;stroke:#6b7a8c;stroke-width:1.5}
 .plan-graph .arrow-head{fill:#6b7a8c}
-.plan-graph .edge-label{font-size:10.5px;fill:#44505e;font-family:ui-monospace,monospace}
+.plan-graph .edge-label{font-size:10.5px;fill:#44505e;font-family:ui-monospace,monospace;paint-order:stroke;stroke:#fbfcfd;stroke-width:4px}
 .timeline text{font-size:11px;fill:var(--fg)}.timeline .tick line{stroke:#e5e8ec}.timeline .tick text{fill:var(--muted)}
 .timeline rect{fill:#8aa4c8}.timeline .bar-planner rect{fill:#c08a2b}.timeline .bar-pseudonymize rect{fill:#b69ae0}
 .timeline .bar-step rect{fill:#3f8f5a}.timeline .bar-step.status-failed rect,.timeline .bar-step.status-timeout rect{fill:var(--err)}

@@ -85,7 +85,7 @@ export function createConsole(options: ConsoleOptions): Hono<Env> {
       contentSecurityPolicy: CSP,
       strictTransportSecurity: false,
       crossOriginEmbedderPolicy: false,
-      referrerPolicy: "no-referrer",
+      referrerPolicy: "same-origin",
       xFrameOptions: "DENY",
     }),
   );
@@ -339,17 +339,19 @@ function safeNext(next: string | undefined, base: string): string | undefined {
   return next?.startsWith(`${base}/`) && !next.startsWith("//") && !/[\\\s]/.test(next) ? next : undefined;
 }
 
-/** A browser's form POST from this very site: `Sec-Fetch-Site` and `Origin`, when sent, must agree. */
+/**
+ * A browser's form POST from this very site. `Sec-Fetch-Site` (sent by every current browser)
+ * must say same-origin; an `Origin`, when sent and not opaque, must name this host.
+ */
 function sameOrigin(c: Context): boolean {
   const site = c.req.header("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return false;
   const origin = c.req.header("origin");
   if (!origin) return true;
+  if (origin === "null") return site === "same-origin";
   try {
-    return (
-      new URL(origin).host ===
-      (c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(c.req.url).host)
-    );
+    const host = c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(c.req.url).host;
+    return new URL(origin).host === host;
   } catch {
     return false;
   }

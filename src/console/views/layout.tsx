@@ -16,7 +16,8 @@ export function Layout(props: PageChrome & { children: Child }) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
+        <link rel="icon" href="data:," />
         <title>{`${props.title} · flm console`}</title>
         <link rel="stylesheet" href={assetUrl(base, "css")} />
         <script src={assetUrl(base, "js")} defer />
