@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeRecord, makeTrace } from "../../test/contracts/trace-store-contract.js";
+import { makeRecord, makeTrace } from "../../test/helpers/run-records.js";
 import { generateAuditKey } from "../privacy/audit/audit-key.js";
 import type { AuditLog } from "../privacy/audit/audit-log.js";
 import { openAuditLog } from "../privacy/audit/open-audit-log.js";

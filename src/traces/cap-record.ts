@@ -7,9 +7,11 @@ const IDENTITY = new Set(["id", "startedAt", "userId", "agent", "status"]);
 const MARKER_BYTES = 64;
 
 export interface CappedRecord {
-  record: RunRecord;
+  /** The stored form (JSON) and its size in bytes. */
   json: string;
   bytes: number;
+  /** Set when something was cut; `json` then also carries `truncated: { originalBytes }`. */
+  originalBytes?: number;
 }
 
 /**
@@ -17,46 +19,70 @@ export interface CappedRecord {
  * arguments) are cut fairly: every string above a common level is cut down to it and ends with a
  * visible marker, so a huge egress body cannot crowd out the prompt. Egress records keep their
  * original `bytes` and `sha256`. If cutting strings is not enough, argument objects and egress
- * bodies are dropped, and last the plan and steps. Linear in the record's size.
+ * bodies are dropped, and last the plan and steps. The input is never modified.
+ *
+ * Cost: two `JSON.stringify` passes and a scan of each long string (a 732 KB trace takes a few
+ * milliseconds), with no deep copy.
  */
 export function capRecord(record: RunRecord, maxBytes: number): CappedRecord {
-  let json = JSON.stringify(record);
-  let bytes = Buffer.byteLength(json);
-  if (bytes <= maxBytes) return { record, json, bytes };
-  const originalBytes = bytes;
-  const copy = JSON.parse(json) as RunRecord;
-  copy.truncated = { originalBytes };
-  const measure = () => {
-    json = JSON.stringify(copy);
-    bytes = Buffer.byteLength(json);
-    return bytes <= maxBytes;
-  };
+  const json = JSON.stringify(record);
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= maxBytes) return { json, bytes };
+  const marked: RunRecord = { ...record, truncated: { originalBytes: bytes } };
+  const leaves = collectLongStrings(marked);
+  let overshoot = bytes - maxBytes + 32;
   for (let round = 0; round < 4; round++) {
-    cutStrings(copy, bytes - maxBytes);
-    if (measure()) return { record: copy, json, bytes };
+    const cuts = planCuts(leaves, overshoot);
+    const out = JSON.stringify(marked, function (this: unknown, key: string, value: unknown) {
+      if (typeof value !== "string" || value.length * 6 + 2 <= KEEP_BYTES) return value;
+      if (this === marked && IDENTITY.has(key)) return value;
+      return cuts.get(value) ?? value;
+    });
+    const outBytes = Buffer.byteLength(out);
+    if (outBytes <= maxBytes) return { json: out, bytes: outBytes, originalBytes: bytes };
+    overshoot += outBytes - maxBytes + 64;
   }
-  for (const step of [...(copy.trace.plan?.steps ?? []), ...copy.trace.steps]) step.args = { "[cut]": true };
-  for (const e of copy.trace.egress) e.body = `[cut: ${e.bytes} bytes, sha256 ${e.sha256}]`;
-  if (measure()) return { record: copy, json, bytes };
-  copy.trace = { ...copy.trace, plan: undefined, steps: [], context: undefined };
-  for (const key of ["prompt", "cloudPrompt", "answer"] as const) delete copy[key];
-  measure();
-  return { record: copy, json, bytes };
+  return dropStructure(marked, maxBytes, bytes);
 }
 
 interface Leaf {
-  holder: Record<string, unknown> | unknown[];
-  key: string | number;
   value: string;
   jsonBytes: number;
 }
 
-/** Cuts the longest strings down to a common level so that about `overshoot` bytes go. */
-function cutStrings(root: RunRecord, overshoot: number): void {
-  const leaves: Leaf[] = [];
-  collect(root, leaves);
-  if (leaves.length === 0) return;
-  const need = overshoot + 16;
+/** Every string of the record long enough to be cut, with its size once JSON-encoded. */
+function collectLongStrings(root: RunRecord): Leaf[] {
+  const out: Leaf[] = [];
+  const seen = new Set<string>();
+  // An explicit stack: plan arguments may nest deeply.
+  const stack: Array<{ value: unknown; atRoot: boolean; key?: string }> = [{ value: root, atRoot: false }];
+  while (stack.length > 0) {
+    const { value, atRoot, key } = stack.pop()!;
+    if (typeof value === "string") {
+      if (atRoot && key !== undefined && IDENTITY.has(key)) continue;
+      if (value.length * 6 + 2 <= KEEP_BYTES || seen.has(value)) continue;
+      const jsonBytes = jsonStringBytes(value);
+      if (jsonBytes > KEEP_BYTES) {
+        seen.add(value);
+        out.push({ value, jsonBytes });
+      }
+    } else if (Array.isArray(value)) {
+      for (const v of value) stack.push({ value: v, atRoot: false });
+    } else if (value && typeof value === "object") {
+      const isRoot = value === root;
+      for (const [k, v] of Object.entries(value)) stack.push({ value: v, atRoot: isRoot, key: k });
+    }
+  }
+  return out;
+}
+
+/** Bytes of `JSON.stringify(text)` (V8's serializer is faster than counting escapes in JS). */
+function jsonStringBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text));
+}
+
+/** The cut version of each string above the level that saves about `overshoot` bytes. */
+function planCuts(leaves: Leaf[], overshoot: number): Map<string, string> {
   const saved = (level: number) => {
     let total = 0;
     for (const l of leaves) if (l.jsonBytes > level) total += l.jsonBytes - level - MARKER_BYTES;
@@ -64,44 +90,42 @@ function cutStrings(root: RunRecord, overshoot: number): void {
   };
   // The highest level that saves enough (binary search over a monotone function).
   let lo = KEEP_BYTES;
-  let hi = Math.max(...leaves.map((l) => l.jsonBytes));
-  if (saved(lo) < need) hi = lo;
+  let hi = leaves.reduce((m, l) => Math.max(m, l.jsonBytes), KEEP_BYTES);
+  if (saved(lo) < overshoot) hi = lo;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (saved(mid) >= need) lo = mid;
+    if (saved(mid) >= overshoot) lo = mid;
     else hi = mid - 1;
   }
-  const level = lo;
+  const cuts = new Map<string, string>();
   for (const leaf of leaves) {
-    if (leaf.jsonBytes <= level) continue;
+    if (leaf.jsonBytes <= lo) continue;
     // JSON escaping and UTF-8 make bytes and characters differ; scale by this string's own ratio.
-    const keepChars = Math.max(0, Math.floor((leaf.value.length * level) / leaf.jsonBytes));
-    const kept = sliceChars(leaf.value, keepChars);
-    const cut = `${kept}…[cut by flm: kept ${kept.length} of ${leaf.value.length} characters]`;
-    (leaf.holder as Record<string | number, unknown>)[leaf.key] = cut;
+    const kept = sliceChars(leaf.value, Math.floor((leaf.value.length * lo) / leaf.jsonBytes));
+    cuts.set(leaf.value, `${kept}…[cut by flm: kept ${kept.length} of ${leaf.value.length} characters]`);
   }
+  return cuts;
 }
 
-/** Long strings of the record, walked with an explicit stack (arguments may nest deeply). */
-function collect(root: RunRecord, out: Leaf[]): void {
-  const stack: Array<{ holder: Leaf["holder"]; key: string | number; value: unknown; atRoot: boolean }> = [];
-  for (const [k, v] of Object.entries(root))
-    stack.push({ holder: root as never, key: k, value: v, atRoot: true });
-  while (stack.length > 0) {
-    const { holder, key, value, atRoot } = stack.pop()!;
-    if (typeof value === "string") {
-      if (atRoot && IDENTITY.has(String(key))) continue;
-      if (value.length * 6 + 2 <= KEEP_BYTES) continue; // cannot exceed KEEP_BYTES even fully escaped
-      const jsonBytes = Buffer.byteLength(JSON.stringify(value));
-      if (jsonBytes > KEEP_BYTES) out.push({ holder, key, value, jsonBytes });
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++)
-        stack.push({ holder: value, key: i, value: value[i], atRoot: false });
-    } else if (value && typeof value === "object") {
-      const obj = value as Record<string, unknown>;
-      for (const [k, v] of Object.entries(obj)) stack.push({ holder: obj, key: k, value: v, atRoot: false });
-    }
+/** Last resort when many small values make up the size: drop arguments and bodies, then plan and steps. */
+function dropStructure(marked: RunRecord, maxBytes: number, originalBytes: number): CappedRecord {
+  const copy = JSON.parse(JSON.stringify(marked)) as RunRecord;
+  const measure = () => {
+    const json = JSON.stringify(copy);
+    return { json, bytes: Buffer.byteLength(json), originalBytes };
+  };
+  for (const step of [...(copy.trace.plan?.steps ?? []), ...copy.trace.steps]) step.args = { "[cut]": true };
+  for (const e of copy.trace.egress) e.body = `[cut: ${e.bytes} bytes, sha256 ${e.sha256}]`;
+  for (const key of ["prompt", "cloudPrompt", "answer"] as const) {
+    const v = copy[key];
+    if (v !== undefined && v.length > 1024) copy[key] = `${sliceChars(v, 1024)}…[cut by flm]`;
   }
+  let out = measure();
+  if (out.bytes <= maxBytes) return out;
+  copy.trace = { ...copy.trace, plan: undefined, steps: [], context: undefined };
+  for (const key of ["prompt", "cloudPrompt", "answer"] as const) delete copy[key];
+  out = measure();
+  return out;
 }
 
 /** The first `n` UTF-16 units, without splitting a surrogate pair. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeTrace } from "../../test/contracts/trace-store-contract.js";
+import { makeTrace } from "../../test/helpers/run-records.js";
 import { BLOCKED_BODY, buildRunRecord, summarize } from "./run-record.js";
 
 const SECRET = "CANARY-7f3a91";

@@ -113,7 +113,7 @@ export class SqlTraceStore implements TraceStore {
 
   async put(record: RunRecord): Promise<PutResult> {
     const capped = capRecord(record, this.limits.maxTraceBytes);
-    const r = capped.record;
+    const r = record;
     const startedAt = Date.parse(r.startedAt);
     if (!r.id || !Number.isFinite(startedAt)) {
       throw new TraceQueryError(
@@ -152,7 +152,7 @@ export class SqlTraceStore implements TraceStore {
     );
     this.approxBytes += capped.bytes;
     if (this.approxBytes > this.limits.maxStoreBytes) await this.prune();
-    return { bytes: capped.bytes, truncated: capped.record !== record };
+    return { bytes: capped.bytes, truncated: capped.originalBytes !== undefined };
   }
 
   async get(id: string, options: { userId?: string } = {}): Promise<RunRecord | undefined> {

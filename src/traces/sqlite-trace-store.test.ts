@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeRecord, traceStoreContract } from "../../test/contracts/trace-store-contract.js";
+import { traceStoreContract } from "../../test/contracts/trace-store-contract.js";
+import { makeRecord } from "../../test/helpers/run-records.js";
 import { openSqliteTraceStore } from "./sqlite-trace-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flm-traces-"));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { layoutPlan } from "./layout-plan.js";
 import { timelineBars } from "./timeline-bars.js";
-import { makeTrace } from "../../../test/contracts/trace-store-contract.js";
+import { makeTrace } from "../../../test/helpers/run-records.js";
 
 describe("layoutPlan", () => {
   it("places every step and one edge per referenced step, labelled with the paths, left to right", () => {
