@@ -1,6 +1,7 @@
 import type { RunPage } from "../../traces/trace-store.js";
 import type { AuditState, AuditVerification, BlockedEgress } from "../console-audit.js";
 import { formatInt, formatTime } from "./format.js";
+import { TableHead } from "./table-head.js";
 import { Layout, type PageChrome } from "./layout.js";
 
 export interface EgressPageProps extends PageChrome {
@@ -32,15 +33,7 @@ export function EgressPage(props: EgressPageProps) {
           <p class="empty">No blocked runs in the retention window.</p>
         ) : (
           <table class="blocked-runs">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">User</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Code</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Time", "User", "Agent", "Code", "Reason"]} />
             <tbody>
               {blocked.runs.map((r) => (
                 <tr data-run={r.id}>
@@ -144,17 +137,7 @@ function AuditPanel(props: {
         <p class="empty">No blocked egress among the newest records.</p>
       ) : (
         <table class="audit-blocked">
-          <thead>
-            <tr>
-              <th scope="col">Seq</th>
-              <th scope="col">Time</th>
-              <th scope="col">Host</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Reason</th>
-              <th scope="col">User</th>
-              <th scope="col">Run</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Seq#", "Time", "Host", "Purpose", "Reason", "User", "Run"]} />
           <tbody>
             {blocked.map((b) => (
               <tr>

@@ -4,6 +4,7 @@ import { alignTyped, splitPlaceholders } from "./align-placeholders.js";
 import { Answer } from "./answer.js";
 import { formatBytes, formatInt, formatMs, formatTime } from "./format.js";
 import { Highlighted } from "./highlighted.js";
+import { TableHead } from "./table-head.js";
 import { Layout, type PageChrome } from "./layout.js";
 import { PlanGraph } from "./plan-graph.js";
 import { StatusBadge } from "./status-badge.js";
@@ -133,17 +134,7 @@ function Prompts(props: { run: RunRecord }) {
 function StepsTable(props: { steps: StepTrace[] }) {
   return (
     <table class="steps">
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Tool</th>
-          <th scope="col">Arguments (as planned)</th>
-          <th scope="col">Status</th>
-          <th scope="col" class="num">
-            Duration
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["Step", "Tool", "Arguments (as planned)", "Status", "Duration#"]} />
       <tbody>
         {props.steps.map((s) => (
           <tr id={`step-${s.id}`} data-step={s.id}>

@@ -2,6 +2,7 @@ import type { RunSummary } from "../../traces/run-record.js";
 import { RUN_STATUSES } from "../../traces/run-record.js";
 import type { RunPage, TraceStoreLimits, TraceStoreStats } from "../../traces/trace-store.js";
 import { formatBytes, formatInt, formatMs, formatTime } from "./format.js";
+import { TableHead } from "./table-head.js";
 import { Layout, type PageChrome } from "./layout.js";
 import { StatusBadge } from "./status-badge.js";
 
@@ -65,24 +66,18 @@ export function RunsPage(props: RunsPageProps) {
         <p class="empty">No runs match.</p>
       ) : (
         <table class="runs">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">User</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-              <th scope="col" class="num">
-                Cloud tokens
-              </th>
-              <th scope="col" class="num">
-                Local tokens
-              </th>
-              <th scope="col">Blocked?</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Time",
+              "User",
+              "Agent",
+              "Status",
+              "Duration#",
+              "Cloud tokens#",
+              "Local tokens#",
+              "Blocked?",
+            ]}
+          />
           <tbody>
             {page.runs.map((r) => (
               <RunRow base={base} run={r} />
