@@ -1,4 +1,4 @@
-import type { RunTrace, TokenUsage } from "../agent/trace.js";
+import type { RunTrace, TokenUsage } from "../core/trace.js";
 
 export type RunStatus = "ok" | "error" | "blocked" | "cancelled";
 

@@ -27,9 +27,11 @@ const ALLOWED: Record<string, string[]> = {
   agent: [...VOCABULARY, ...STAGES],
   config: [...VOCABULARY, "sources", "models"],
   runtime: [...VOCABULARY, ...STAGES, "models", "sources", "agent", "config"],
-  server: VOCABULARY,
+  traces: VOCABULARY,
+  server: [...VOCABULARY, "traces"],
+  console: [...VOCABULARY, "privacy", "traces", "server"],
   demo: [...VOCABULARY, "models"],
-  cli: [...VOCABULARY, ...STAGES, "models", "sources", "config", "runtime", "server", "demo"],
+  cli: [...VOCABULARY, ...STAGES, "models", "sources", "config", "runtime", "traces", "server", "console", "demo"],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)/g;
@@ -42,8 +44,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    const isTest = /\.test\.ts$|contract/.test(name);
-    return name.endsWith(".ts") && !isTest ? [path] : [];
+    const isTest = /\.test\.tsx?$|contract/.test(name);
+    return /\.tsx?$/.test(name) && !isTest ? [path] : [];
   });
 }
 

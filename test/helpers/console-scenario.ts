@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { buildRuntime, type Runtime } from "../../src/config/build-runtime.js";
+import { buildRuntime, type Runtime } from "../../src/runtime/build-runtime.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createConsole } from "../../src/console/create-console.js";
 import { FlmError } from "../../src/errors/flm-error.js";

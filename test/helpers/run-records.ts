@@ -1,6 +1,6 @@
 /** Run records for trace-store tests and benches: a two-step plan with a `$ref`, one egress, usage. */
 import { createHash } from "node:crypto";
-import type { RunTrace } from "../../src/agent/trace.js";
+import type { RunTrace } from "../../src/core/trace.js";
 import { buildRunRecord, type RunRecord, type RunStatus } from "../../src/traces/run-record.js";
 
 export const T0 = Date.parse("2026-11-20T10:00:00.000Z");
@@ -33,6 +33,7 @@ export function makeTrace(id: string, overrides: Partial<RunTrace> = {}): RunTra
         bytes: Buffer.byteLength(body),
         sha256: createHash("sha256").update(body).digest("hex"),
         decision: "allowed",
+        hits: [],
         at: new Date(T0).toISOString(),
       },
     ],

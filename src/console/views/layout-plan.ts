@@ -1,8 +1,8 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from "@dagrejs/dagre";
-import type { StepStatus } from "../../agent/events.js";
-import type { StepTrace } from "../../agent/trace.js";
+import type { StepStatus } from "../../core/step-outcome.js";
+import type { StepTrace } from "../../core/trace.js";
 
-import { collectRefs, type Plan } from "../../plan/plan.js";
+import { collectRefs, type Plan } from "../../core/plan.js";
 
 export interface PlacedNode {
   id: string;

@@ -1,5 +1,5 @@
-import type { StepTrace } from "../../agent/trace.js";
-import type { Plan } from "../../plan/plan.js";
+import type { StepTrace } from "../../core/trace.js";
+import type { Plan } from "../../core/plan.js";
 import { layoutPlan } from "./layout-plan.js";
 
 /**

@@ -1,4 +1,5 @@
-import type { EgressRecord, StepTrace } from "../../agent/trace.js";
+import type { EgressRecord } from "../../core/egress-record.js";
+import type { StepTrace } from "../../core/trace.js";
 import type { RunRecord } from "../../traces/run-record.js";
 import { alignTyped, splitPlaceholders } from "./align-placeholders.js";
 import { Answer } from "./answer.js";

@@ -1,5 +1,5 @@
-import type { StepStatus } from "../../agent/events.js";
-import type { RunTrace } from "../../agent/trace.js";
+import type { StepStatus } from "../../core/step-outcome.js";
+import type { RunTrace } from "../../core/trace.js";
 
 export interface TimelineBar {
   /** `planner`, `step`, … */

@@ -1,4 +1,4 @@
-import type { RunTrace } from "../../agent/trace.js";
+import type { RunTrace } from "../../core/trace.js";
 import { formatMs } from "./format.js";
 import { timelineBars } from "./timeline-bars.js";
 
