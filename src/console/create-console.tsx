@@ -90,7 +90,7 @@ export function createConsole(options: ConsoleOptions): Hono<Env> {
     }),
   );
   app.onError((error, c) => {
-    if (error instanceof TraceQueryError)
+    if (TraceQueryError.isInstance(error))
       return message(c, 400, "Bad request", error.message.replace(error.hint ?? "", "").trim(), error.hint);
     if (FlmError.isInstance(error))
       return message(

@@ -175,6 +175,14 @@ export const ERROR_CODES = {
     ...runtime("The audit store is locked or unreachable for now; nothing was sent without its record.", 503),
     retryAfterSeconds: 1,
   },
+
+  // Trace store
+  TRACE_CONFIG_INVALID: config("The trace store is configured wrongly (schema name, limits)."),
+  TRACE_QUERY_INVALID: runtime("A runs query is malformed (page cursor, date, status).", 400),
+  TRACE_STORE_FAILED: {
+    ...runtime("The trace store could not be opened, read or written.", 503),
+    retryAfterSeconds: 1,
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -284,7 +284,7 @@ export class SqlTraceStore implements TraceStore {
     try {
       return await fn();
     } catch (cause) {
-      if (cause instanceof TraceQueryError) throw cause;
+      if (TraceQueryError.isInstance(cause)) throw cause;
       throw new TraceStoreError(`Could not ${what} in the ${this.kind} trace store.`, {
         cause,
         hint:
