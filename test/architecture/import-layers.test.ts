@@ -31,7 +31,18 @@ const ALLOWED: Record<string, string[]> = {
   server: [...VOCABULARY, "traces"],
   console: [...VOCABULARY, "privacy", "traces", "server"],
   demo: [...VOCABULARY, "models"],
-  cli: [...VOCABULARY, ...STAGES, "models", "sources", "config", "runtime", "traces", "server", "console", "demo"],
+  cli: [
+    ...VOCABULARY,
+    ...STAGES,
+    "models",
+    "sources",
+    "config",
+    "runtime",
+    "traces",
+    "server",
+    "console",
+    "demo",
+  ],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)/g;
