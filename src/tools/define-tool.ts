@@ -14,6 +14,8 @@ export interface DefineToolOptions<Input, Output> {
   run: (input: Input, context: ToolRunContext) => Promise<Output> | Output;
   timeoutMs?: number;
   source?: string;
+  /** The tool changes something: it never starts before the whole plan is validated. Default false. */
+  sideEffects?: boolean;
 }
 
 export function defineTool<Input = any, Output = unknown>(
@@ -38,6 +40,7 @@ export function defineTool<Input = any, Output = unknown>(
     run: async (input, context) => options.run(input, context),
     timeoutMs: options.timeoutMs,
     source: options.source,
+    sideEffects: options.sideEffects ?? false,
   };
 }
 

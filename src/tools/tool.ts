@@ -26,6 +26,12 @@ export interface Tool<Input = any, Output = unknown> {
   readonly timeoutMs?: number;
   /** Name of the source the tool came from (`sql:crm`, `mcp:files`), for traces. */
   readonly source?: string;
+  /**
+   * True when a call changes something (writes, sends, books). Read-only steps may start while
+   * the planner is still writing the plan; a step with side effects waits until the whole plan
+   * has been validated. Default false.
+   */
+  readonly sideEffects?: boolean;
 }
 
 /** What the planner is shown of a tool: never anything else. */

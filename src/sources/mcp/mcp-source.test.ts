@@ -71,6 +71,19 @@ describe("MCP source over stdio: server-filesystem", () => {
     expect(read.source).toBe("mcp:files");
   });
 
+  it("marks tools that do not declare readOnlyHint as having side effects", async () => {
+    const all = createMcpSource({ name: "all", transport: { kind: "stdio", ...filesystemServer(dir) } });
+    try {
+      const tools = new Map((await all.tools()).map((t) => [t.name, t]));
+      expect(tools.get("read_text_file")?.sideEffects).toBe(false);
+      expect(tools.get("list_directory")?.sideEffects).toBe(false);
+      expect(tools.get("write_file")?.sideEffects).toBe(true); // readOnlyHint: false
+      expect(tools.get("move_file")?.sideEffects).toBe(true);
+    } finally {
+      await all.close();
+    }
+  });
+
   it("lists and reads the files created in the allowed folder", async () => {
     const tools = await source.tools();
     const listing = await call(tools, "files_list_directory", { path: dir });

@@ -161,7 +161,9 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
       }
       return compactToolResult(result);
     };
-    const common = { name, description, run, timeoutMs, source: `mcp:${server}` };
+    // MCP tools may act on the world; only those that declare `readOnlyHint` start before the plan is validated.
+    const sideEffects = mcpTool.annotations?.readOnlyHint !== true;
+    const common = { name, description, run, timeoutMs, source: `mcp:${server}`, sideEffects };
     try {
       return defineTool<Record<string, unknown>, McpToolOutput>({ ...common, input: inputSchema });
     } catch {

@@ -73,6 +73,8 @@ describe("OpenAPI source: tools from the document", () => {
     ]);
     expect(tools[0].description).toBe("List the caller's orders");
     expect(tools[0].source).toBe("openapi:orders");
+    // Only reads may start while the plan is still streaming; a POST waits for the whole plan.
+    expect(tools.filter((t) => t.sideEffects).map((t) => t.name)).toEqual(["createOrder"]);
     expect(await source.skipped()).toEqual([
       { method: "POST", path: "/upload", reason: expect.stringContaining("multipart/form-data") },
     ]);

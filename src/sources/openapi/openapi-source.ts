@@ -81,6 +81,8 @@ export function createOpenApiSource(options: OpenApiSourceOptions): OpenApiToolS
       description: operation.description,
       timeoutMs,
       source: `openapi:${source}`,
+      // GET, HEAD and OPTIONS read; anything else may change something on the service.
+      sideEffects: !["GET", "HEAD", "OPTIONS"].includes(operation.method.toUpperCase()),
       run: async (input: Record<string, unknown>, context: ToolRunContext) => {
         context.signal.throwIfAborted();
         const request = buildRequest(operation, input ?? {}, settings, context.caller);

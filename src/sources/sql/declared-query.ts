@@ -83,6 +83,7 @@ export function declaredQueryTool(
     input: inputSchema,
     source: `sql:${env.sourceName}`,
     timeoutMs: env.timeoutMs + 1_000,
+    sideEffects: query.write === true,
     run: (input, context) => {
       const values = compiled.bindOrder.map((name) =>
         isIdentityParam(name) ? identityValue(name, context.caller, query.name) : (input[name] ?? null),

@@ -83,6 +83,28 @@ describe("sqlite specifics", () => {
     expect(out.rows).toEqual([{ id: 1 }, { id: 4 }]);
     await source.close();
   });
+
+  it("marks declared write queries, and only them, as having side effects", async () => {
+    const source = createSqlSource({
+      name: "crm",
+      driver: "sqlite",
+      path: makeDb(),
+      tables: ["account"],
+      queries: [
+        { name: "notes", description: "All notes.", sql: "SELECT note FROM account" },
+        {
+          name: "touch",
+          description: "Marks an account.",
+          sql: "UPDATE account SET note = :note WHERE id = 1",
+          params: { type: "object", properties: { note: { type: "string" } } },
+          write: true,
+        },
+      ],
+    });
+    const flags = Object.fromEntries((await source.tools()).map((t) => [t.name, t.sideEffects ?? false]));
+    expect(flags).toEqual({ find_account: false, notes: false, touch: true });
+    await source.close();
+  });
 });
 
 const chinook = sharedFile("data", "chinook.sqlite");
