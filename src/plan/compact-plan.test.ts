@@ -206,6 +206,11 @@ describe("compact plan language", () => {
     expect(issues.find((i) => i.kind === "missing-ref")!.message).toContain('"Paris"');
   });
 
+  it("reads a compact-mode reply of prose then a JSON plan as JSON", () => {
+    const text = `Here is the plan:\n${JSON.stringify({ steps: STEPS })}`;
+    expect(parsePlan({ kind: "text", text, format: "compact" }).plan).toEqual({ steps: STEPS, mode: "json" });
+  });
+
   it("reads a compact-mode reply that is JSON after all as JSON", () => {
     const text = `\`\`\`json\n${JSON.stringify({ steps: STEPS })}\n\`\`\``;
     expect(parsePlan({ kind: "text", text, format: "compact" })).toEqual({

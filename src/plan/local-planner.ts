@@ -24,7 +24,8 @@ export function createLocalPlanner(options: LocalPlannerOptions): Planner {
     name: inner.name,
     location: "local",
     async plan(request, opts) {
-      const reply = await inner.plan(request, opts);
+      // Grammar-constrained output is not streamed: steps are renumbered once the reply is whole.
+      const reply = await inner.plan(request, { signal: opts.signal });
       return {
         ...reply,
         raw: reply.raw.kind === "text" ? { kind: "text", text: renumber(reply.raw.text) } : reply.raw,

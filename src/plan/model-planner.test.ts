@@ -15,11 +15,13 @@ import { parsePlan } from "./parse-plan.js";
 async function fakeFixture(
   make: (server: FakeOpenAIServer) => ReturnType<typeof createModelPlanner>,
   format: "json" | "compact" | "tool-calls" = "json",
+  streams = true,
 ) {
   const server = await startFakeOpenAIServer();
   const usage = { usage: { prompt_tokens: 50, completion_tokens: 9 } };
   return {
     planner: make(server),
+    streams,
     script: (steps: Array<{ tool: string; args: Record<string, unknown> }>) => {
       const numbered = steps.map((s, i) => ({ id: `s${i + 1}`, ...s }));
       server.enqueue(
@@ -59,14 +61,17 @@ plannerContract("cloud model, compact plan", () =>
   ),
 );
 plannerContract("local OpenAI-compatible server with response_format", () =>
-  fakeFixture((s) =>
-    createLocalPlanner({
-      model: createOpenAICompatible({
-        name: "local",
-        baseURL: s.url,
-        supportsStructuredOutputs: true,
-      }).chatModel("m"),
-    }),
+  fakeFixture(
+    (s) =>
+      createLocalPlanner({
+        model: createOpenAICompatible({
+          name: "local",
+          baseURL: s.url,
+          supportsStructuredOutputs: true,
+        }).chatModel("m"),
+      }),
+    "json",
+    false,
   ),
 );
 

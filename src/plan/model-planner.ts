@@ -12,7 +12,7 @@ import {
 import { FlmError } from "../errors/flm-error.js";
 import { PlannerError } from "./plan-errors.js";
 import { planJsonSchema } from "./plan-schema.js";
-import type { Planner, PlannerReply, PlannerUsage, PlanRequest } from "./planner.js";
+import type { PlanOptions, Planner, PlannerReply, PlannerUsage, PlanRequest } from "./planner.js";
 import {
   type PlannerMode,
   type PlannerPromptOptions,
@@ -20,6 +20,7 @@ import {
   plannerSystemPrompt,
 } from "./planner-prompt.js";
 import { selectTools, type ToolSelectionOptions } from "./select-tools.js";
+import { streamPlanReply } from "./stream-plan-reply.js";
 
 export interface ModelPlannerOptions {
   model: LanguageModel;
@@ -54,7 +55,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   return {
     name: `${location}:${modelId}${mode === "json" ? "" : ` (${mode === "tool-calls" ? "tool calls" : mode})`}`,
     location,
-    async plan(fullRequest: PlanRequest, { signal }): Promise<PlannerReply> {
+    async plan(fullRequest: PlanRequest, { signal, onStep }: PlanOptions): Promise<PlannerReply> {
       const shown = selectTools(fullRequest, location === "local" ? false : options.toolSelection);
       const request = shown === fullRequest.tools ? fullRequest : { ...fullRequest, tools: shown };
       const toolsShown = shown.length < fullRequest.tools.length ? shown.length : undefined;
@@ -84,6 +85,11 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
               tool({ description: t.description, inputSchema: jsonSchema(t.inputSchema) }),
             ]),
           );
+          if (onStep)
+            return {
+              ...(await streamPlanReply({ call: common, tools, format: "json", onStep })),
+              toolsShown,
+            };
           const result = await generateText({ ...common, tools, toolChoice: "auto" });
           return {
             raw: {
@@ -111,8 +117,13 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
             throw error;
           }
         }
-        const result = await generateText(common);
         const format = mode === "compact" ? ("compact" as const) : undefined;
+        if (onStep)
+          return {
+            ...(await streamPlanReply({ call: common, format: format ?? "json", onStep })),
+            toolsShown,
+          };
+        const result = await generateText(common);
         return {
           raw: format ? { kind: "text", text: result.text, format } : { kind: "text", text: result.text },
           usage: usageOf(result.usage),

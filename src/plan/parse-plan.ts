@@ -40,10 +40,18 @@ export function parsePlan(raw: RawPlannerOutput): ParseResult {
     if (text.length > MAX_PLAN_CHARS)
       return fail(`the reply is ${text.length} characters long; a plan must be a few short lines`);
     const read = parseCompactPlan(text);
-    return read.issues.length
-      ? { issues: read.issues }
-      : { plan: { steps: read.steps, mode: "compact" }, issues: [] };
+    if (read.issues.length === 0) return { plan: { steps: read.steps, mode: "compact" }, issues: [] };
+    // No lines at all, but a JSON plan after some prose: read that.
+    if (read.steps.length === 0 && /"steps"\s*:/.test(text)) {
+      const json = parseJsonText(text);
+      if (json.plan) return json;
+    }
+    return { issues: read.issues };
   }
+  return parseJsonText(text);
+}
+
+function parseJsonText(text: string): ParseResult {
   if (text.length > MAX_PLAN_CHARS)
     return fail(`the reply is ${text.length} characters long; a plan must be a short JSON object`);
   if (text === "") return fail('the reply was empty; answer with a JSON object {"steps": [...]}');

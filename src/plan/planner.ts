@@ -1,3 +1,4 @@
+import type { PlanStep } from "../core/plan.js";
 import type { TokenUsage } from "../core/trace.js";
 import type { ToolSpec } from "../tools/tool.js";
 import type { RawPlannerOutput } from "./parse-plan.js";
@@ -14,6 +15,16 @@ export interface PlanRequest {
   maxSteps: number;
   /** Set on a repair round: the planner's own previous reply and what was wrong with it. */
   repair?: { previous: RawPlannerOutput; issues: PlanIssue[] };
+}
+
+export interface PlanOptions {
+  signal: AbortSignal;
+  /**
+   * Asks for the reply as a stream: each step is reported as soon as it is complete, before the
+   * rest of the plan has arrived (so it can start running). A planner that cannot stream never
+   * calls it. The reply is still returned whole, and only the whole reply is validated.
+   */
+  onStep?: (step: PlanStep) => void;
 }
 
 export interface PlannerUsage extends TokenUsage {
@@ -37,5 +48,5 @@ export interface Planner {
   readonly name: string;
   /** Cloud planners are subject to the egress guard; local ones never leave the machine. */
   readonly location: "cloud" | "local";
-  plan(request: PlanRequest, options: { signal: AbortSignal }): Promise<PlannerReply>;
+  plan(request: PlanRequest, options: PlanOptions): Promise<PlannerReply>;
 }

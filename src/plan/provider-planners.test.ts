@@ -44,6 +44,7 @@ async function anthropicFixture(mode: Mode) {
   );
   return {
     planner: createModelPlanner({ model, mode }),
+    streams: true,
     script: (steps: Steps) =>
       server.enqueue(
         mode === "tool-calls"
@@ -68,6 +69,7 @@ async function googleFixture(mode: Mode) {
   );
   return {
     planner: createModelPlanner({ model, mode }),
+    streams: true,
     script: (steps: Steps) =>
       server.enqueue(
         mode === "tool-calls"

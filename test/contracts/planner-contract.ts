@@ -37,6 +37,8 @@ export const contractTools = [
 
 export interface PlannerFixture {
   planner: Planner;
+  /** The planner reports steps while its reply streams (`onStep`). */
+  streams?: boolean;
   /** Makes the next call return this plan, where the implementation can be scripted. */
   script?: (steps: Array<{ tool: string; args: Record<string, unknown> }>) => void;
   /**
@@ -78,6 +80,25 @@ export function plannerContract(name: string, setup: () => Promise<PlannerFixtur
       if (fixture.script) expect(parsed.plan!.steps.map((s) => s.tool)).toEqual(["weather"]);
       expect(reply.usage.inputTokens).toBeGreaterThan(0);
       expect(reply.usage.outputTokens).toBeGreaterThanOrEqual(0);
+    }, 60_000);
+
+    it("when asked to stream, reports complete steps that are the parsed plan's (or none)", async () => {
+      const steps = [
+        { tool: "weather", args: { city: "<GPE_1>" } },
+        { tool: "find_customer", args: { city: "<GPE_1>" } },
+      ];
+      fixture.script?.(steps);
+      const streamed: Array<{ id: string; tool: string; args: Record<string, unknown> }> = [];
+      const reply = await fixture.planner.plan(request, {
+        signal: new AbortController().signal,
+        onStep: (step) => streamed.push(step),
+      });
+      const parsed = parsePlan(reply.raw);
+      expect(parsed.issues).toEqual([]);
+      // A planner that cannot stream reports nothing; one that does reports exactly the plan.
+      if (streamed.length > 0) expect(streamed).toEqual(parsed.plan!.steps);
+      if (fixture.script && fixture.streams)
+        expect(streamed.map((s) => s.tool)).toEqual(["weather", "find_customer"]);
     }, 60_000);
 
     it("rejects promptly with RUN_CANCELLED when its signal is aborted mid-call", async () => {
