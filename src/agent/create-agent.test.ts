@@ -95,13 +95,17 @@ describe("createAgent", () => {
     expect(localBody).toContain("[s2] list_invoices(customer_id=17)");
   });
 
-  it("streams events in order: plan, tool events, context, text deltas, done", async () => {
+  it("streams events in order: plan steps, tool events, plan, context, text deltas, done", async () => {
     models.cloud.enqueue(reply.json(dependentPlan));
     models.local.enqueue(reply.text("One two three [s1]"));
     const events: AgentEvent[] = [];
     for await (const e of agent().stream("q")) events.push(e);
     const types = events.map((e) => e.type);
-    expect(types[0]).toBe("plan");
+    // Steps arrive from the planner's stream first; the validated plan follows before the context.
+    expect(types[0]).toBe("plan-step");
+    expect(types.filter((t) => t === "plan-step")).toHaveLength(3);
+    expect(types.filter((t) => t === "plan")).toHaveLength(1);
+    expect(types.indexOf("context")).toBeGreaterThan(types.indexOf("plan"));
     expect(types.filter((t) => t === "tool-start")).toHaveLength(3);
     expect(types.filter((t) => t === "tool-end")).toHaveLength(3);
     expect(types.indexOf("context")).toBeGreaterThan(types.lastIndexOf("tool-end"));
@@ -178,7 +182,7 @@ describe("createAgent", () => {
       }),
     ];
     models.cloud.handle(() => bad.shift() ?? reply.text("nothing"));
-    const a = agent({ limits: { maxRepairs: 6, maxSteps: 10 } });
+    const a = agent({ plannerMode: "json", limits: { maxRepairs: 6, maxSteps: 10 } });
     const error = await a.run("q").catch((e) => e);
     expect(isFlmError(error, "PLAN_INVALID")).toBe(true);
     expect(models.cloud.requests).toHaveLength(7);

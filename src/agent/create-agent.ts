@@ -8,12 +8,12 @@ import { type AgentPrivacy, openSessionPrivacy } from "../core/privacy-hooks.js"
 import type { RunResult } from "../core/run-result.js";
 import { RunCancelledError } from "../core/run-errors.js";
 import { type RunScope, withRunScope } from "../core/run-scope.js";
-import { addUsage, newRunTrace, type RunTrace, stepTrace, timed } from "../core/trace.js";
+import { addUsage, newRunTrace, type RunTrace, timed } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
-import { runPlanSteps } from "../execute/run-plan-steps.js";
 import { buildPlanRequest } from "../plan/build-plan-request.js";
 import { createModelPlanner } from "../plan/model-planner.js";
 import { planWithRepairs } from "../plan/plan-with-repairs.js";
+import type { PlannerMode } from "../plan/planner-prompt.js";
 import type { Planner } from "../plan/planner.js";
 import type { Tool } from "../tools/tool.js";
 import { createToolCatalog, type ToolCatalog } from "../tools/tool-catalog.js";
@@ -21,6 +21,7 @@ import type { ToolSource } from "../tools/tool-source.js";
 import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
 import { answerFixedTokens, answerStage } from "./answer-stage.js";
+import { planAndExecute } from "./plan-and-execute.js";
 import { streamRun } from "./run-stream.js";
 
 export type { Agent, RunOptions } from "../core/agent.js";
@@ -31,8 +32,11 @@ export interface AgentOptions {
   planner: LanguageModel | Planner;
   /** Used when the planner is unreachable or times out (typically a local model). */
   fallbackPlanner?: Planner;
-  /** How a LanguageModel planner answers: a JSON plan (dependent steps) or native tool calls. */
-  plannerMode?: "json" | "tool-calls";
+  /**
+   * How a LanguageModel planner answers: `compact` plan lines (default: fewest output tokens),
+   * a JSON plan (both allow dependent steps), or native `tool-calls` (no dependent steps).
+   */
+  plannerMode?: PlannerMode;
   /** The local model that writes the answer from the tool results. */
   generator: LanguageModel;
   tools: Array<Tool | ToolSource>;
@@ -50,6 +54,11 @@ export interface AgentOptions {
   mapReduce?: { enabled?: boolean; parallel?: number };
   /** Clock, for the date the planner is given. */
   now?: () => Date;
+  /** Latency techniques, each on by default (turn one off to compare). */
+  latency?: {
+    /** Start each read-only step as soon as it has streamed in from the planner. */
+    streamPlan?: boolean;
+  };
 }
 
 function isPlanner(value: LanguageModel | Planner): value is Planner {
@@ -88,7 +97,7 @@ export function createAgent(options: AgentOptions): Agent {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     planner: isPlanner(options.planner)
       ? options.planner
-      : createModelPlanner({ model: options.planner, mode: options.plannerMode ?? "json" }),
+      : createModelPlanner({ model: options.planner, mode: options.plannerMode ?? "compact" }),
     catalog: createToolCatalog(options.tools),
     counter: options.tokenCounter ?? approximateTokenCounter,
     contextWindow,
@@ -125,10 +134,10 @@ export function createAgent(options: AgentOptions): Agent {
   };
 }
 
-/** Pseudonymize and plan: everything up to (and including) what the cloud sees. */
-async function planStage(setup: AgentSetup, state: RunState) {
-  const { options, limits, planner } = setup;
-  const { prompt, run, trace, signal, emit } = state;
+/** Pseudonymize: what the planner will be asked. */
+async function prepareStage(setup: AgentSetup, state: RunState) {
+  const { options, limits } = setup;
+  const { prompt, run, trace } = state;
   if (typeof prompt !== "string" || !prompt.trim()) {
     throw new FlmError("PROMPT_EMPTY", "The prompt is empty.", {
       hint: "Pass the question as a non-empty string.",
@@ -147,6 +156,14 @@ async function planStage(setup: AgentSetup, state: RunState) {
       privacy,
     }),
   );
+  return { tools, privacy, request };
+}
+
+/** Pseudonymize and plan: everything up to (and including) what the cloud sees. */
+async function planStage(setup: AgentSetup, state: RunState) {
+  const { options, limits, planner } = setup;
+  const { trace, signal, emit } = state;
+  const { tools, privacy, request } = await prepareStage(setup, state);
   const planned = await timed(trace, "plan", () =>
     planWithRepairs({
       planner,
@@ -172,11 +189,18 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
   const { prompt, run, trace, signal, emit } = state;
   const t0 = performance.now();
   return withRunScope(scopeOf(trace, run), async () => {
-    const { tools, privacy, plan } = await planStage(setup, state);
-    const outcomes = await timed(trace, "execute", () =>
-      runPlanSteps({ plan, tools, limits, signal, caller: run.user, privacy, emit }),
-    );
-    trace.steps = outcomes.map(stepTrace);
+    const { tools, privacy, request } = await prepareStage(setup, state);
+    const { outcomes } = await planAndExecute({
+      plan: { planner: setup.planner, fallbackPlanner: options.fallbackPlanner, request, limits },
+      tools,
+      steps: { limits, caller: run.user },
+      privacy,
+      signal,
+      emit,
+      trace,
+      t0,
+      streamPlan: options.latency?.streamPlan !== false,
+    });
     if (signal.aborted) throw new RunCancelledError(signal.reason);
 
     const history = run.history ?? [];

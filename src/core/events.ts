@@ -6,7 +6,10 @@ import type { StepOutcome } from "./step-outcome.js";
 export type AgentEvent =
   | { type: "plan"; plan: Plan; planner: string; repairs: number }
   | { type: "repair"; attempt: number; errors: string[] }
-  | { type: "tool-start"; step: PlanStep }
+  /** A step of the plan arrived from the planner's stream and may start (`atMs` since the run began). */
+  | { type: "plan-step"; step: PlanStep; atMs: number }
+  /** `planning`: the plan was still streaming when the step started. */
+  | { type: "tool-start"; step: PlanStep; atMs?: number; planning?: boolean }
   | { type: "tool-end"; outcome: StepOutcome }
   | {
       type: "context";

@@ -5,6 +5,8 @@ import type { StepOutcome, StepStatus } from "./step-outcome.js";
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of the input tokens, those read from a prompt cache (the provider's, or the local model's), where reported. */
+  cachedInputTokens?: number;
 }
 
 export interface StepTrace {
@@ -15,6 +17,10 @@ export interface StepTrace {
   status: StepStatus;
   durationMs: number;
   startedAtMs?: number;
+  /** Milliseconds from the run's start until the step arrived in the planner's stream. */
+  arrivedMs?: number;
+  /** Milliseconds from the run's start until the step started; less than `planStream.completeMs` when it ran while the plan was still streaming. */
+  startMs?: number;
   error?: { code: string; message: string };
   truncated?: boolean;
 }
@@ -46,6 +52,8 @@ export interface RunTrace {
   egress: EgressRecord[];
   /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
   stages: Partial<Record<StageName, number>>;
+  /** When the plan streamed in, from the run's start: the first step usable, the whole plan validated. */
+  planStream?: { firstStepMs?: number; completeMs: number; startedBeforeComplete: number };
   context?: ContextTrace;
 }
 
@@ -65,6 +73,7 @@ export function newRunTrace(id: string, planner: string): RunTrace {
 export function addUsage(into: TokenUsage, add: TokenUsage): void {
   into.inputTokens += add.inputTokens;
   into.outputTokens += add.outputTokens;
+  if (add.cachedInputTokens) into.cachedInputTokens = (into.cachedInputTokens ?? 0) + add.cachedInputTokens;
 }
 
 /** The trace's view of a step: planned arguments, status and timing, never its output. */

@@ -1,6 +1,6 @@
 import { withPurpose } from "../core/run-scope.js";
 import { RunCancelledError } from "../core/run-errors.js";
-import type { Plan } from "../core/plan.js";
+import type { Plan, PlanStep } from "../core/plan.js";
 import type { SessionPrivacy } from "../core/privacy-hooks.js";
 import { addUsage, type TokenUsage } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
@@ -8,6 +8,7 @@ import type { Tool } from "../tools/tool.js";
 import { parsePlan, type RawPlannerOutput } from "./parse-plan.js";
 import { PlannerError, type PlanIssue, PlanValidationError } from "./plan-errors.js";
 import type { Planner, PlannerReply, PlanRequest } from "./planner.js";
+import { streamedStepReady } from "./streamed-step.js";
 import { validatePlan } from "./validate-plan.js";
 
 export interface PlanWithRepairsInput {
@@ -21,10 +22,18 @@ export interface PlanWithRepairsInput {
   privacy?: SessionPrivacy;
   /** Called before each repair round with what was wrong. */
   onRepair?: (attempt: number, issues: PlanIssue[]) => void;
+  /**
+   * Reads the planner's reply as a stream: each step that may start before the rest of the plan
+   * arrives (see streamed-step.ts) is handed over at once, with the number of the planner call it
+   * came from (0, 1, ... across repairs and a fallback). The whole plan is still validated.
+   */
+  onStep?: (step: PlanStep, call: number) => void;
 }
 
 export interface PlannedResult {
   plan: Plan;
+  /** The planner call whose reply is the plan (the `call` its streamed steps came with). */
+  call: number;
   /** The planner that produced the plan (the fallback, if it took over). */
   planner: string;
   repairs: number;
@@ -42,33 +51,45 @@ export async function planWithRepairs(input: PlanWithRepairsInput): Promise<Plan
   let active = input.planner;
   let request = input.request;
   let issues: PlanIssue[] = [];
+  let call = -1;
+  const checks = {
+    maxSteps: limits.maxSteps,
+    checkString: privacy ? (v: string) => privacy.checkPlanString(v) : undefined,
+  };
+  /** The onStep of one planner call: the steps it streams, checked against those before them. */
+  const streamTo = (n: number) => {
+    const onStep = input.onStep;
+    if (!onStep) return undefined;
+    const arrived: PlanStep[] = [];
+    return (step: PlanStep) => {
+      if (streamedStepReady(step, arrived, input.tools, checks)) onStep(step, n);
+      arrived.push(step);
+    };
+  };
   const ask = (purpose: string): Promise<PlannerReply> =>
-    callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs).catch(async (error) => {
-      // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
-      if (
-        !input.fallbackPlanner ||
-        active === input.fallbackPlanner ||
-        !isUnreachable(error) ||
-        signal.aborted
-      )
-        throw error;
-      active = input.fallbackPlanner;
-      return callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs);
-    });
+    callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs, streamTo(++call)).catch(
+      async (error) => {
+        // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
+        if (
+          !input.fallbackPlanner ||
+          active === input.fallbackPlanner ||
+          !isUnreachable(error) ||
+          signal.aborted
+        )
+          throw error;
+        active = input.fallbackPlanner;
+        return callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs, streamTo(++call));
+      },
+    );
   for (let attempt = 0; attempt <= limits.maxRepairs; attempt++) {
     const reply = await ask(attempt === 0 ? "plan" : "repair");
     // The planner's own reply came from the cloud: echoing it in a repair request leaks nothing.
     privacy?.markPublic([rawText(reply.raw)]);
     addUsage(active.location === "cloud" ? usage.cloud : usage.local, reply.usage);
     const parsed = parsePlan(reply.raw);
-    issues = parsed.plan
-      ? validatePlan(parsed.plan, input.tools, {
-          maxSteps: limits.maxSteps,
-          checkString: privacy ? (v) => privacy.checkPlanString(v) : undefined,
-        })
-      : parsed.issues;
+    issues = parsed.plan ? validatePlan(parsed.plan, input.tools, checks) : parsed.issues;
     if (parsed.plan && issues.length === 0)
-      return { plan: parsed.plan, planner: active.name, repairs: attempt, usage };
+      return { plan: parsed.plan, call, planner: active.name, repairs: attempt, usage };
     if (attempt < limits.maxRepairs) {
       input.onRepair?.(attempt + 1, issues);
       request = { ...request, repair: { previous: reply.raw, issues } };
@@ -84,11 +105,12 @@ async function callPlanner(
   purpose: string,
   signal: AbortSignal,
   timeoutMs: number,
+  onStep?: (step: PlanStep) => void,
 ): Promise<PlannerReply> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = AbortSignal.any([signal, timeout]);
   try {
-    return await withPurpose(purpose, () => planner.plan(request, { signal: combined }));
+    return await withPurpose(purpose, () => planner.plan(request, { signal: combined, onStep }));
   } catch (error) {
     if (timeout.aborted && !signal.aborted) {
       throw new PlannerError(`The planner did not answer within ${timeoutMs} ms.`, {

@@ -27,10 +27,8 @@ export interface PlanOptions {
   onStep?: (step: PlanStep) => void;
 }
 
-export interface PlannerUsage extends TokenUsage {
-  /** Input tokens the provider read from its prompt cache, where it reports them. */
-  cachedInputTokens?: number;
-}
+/** Tokens of one planner call; `cachedInputTokens` where the provider reports prompt-cache reads. */
+export type PlannerUsage = TokenUsage;
 
 export interface PlannerReply {
   raw: RawPlannerOutput;
