@@ -41,6 +41,8 @@ export interface ReplyOptions {
   };
   /** Called once the response is over (sent, failed or abandoned by the client). */
   onEnd?: () => void;
+  /** Extra response headers (e.g. `retry-after` on a 429). */
+  headers?: Record<string, string>;
 }
 
 export const reply = {
@@ -119,6 +121,7 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
   }
   await sleep(r.options?.delayMs);
   if (res.destroyed) return;
+  if (r.options?.headers) for (const [k, v] of Object.entries(r.options.headers)) res.setHeader(k, v);
   if (r.kind === "error")
     return sendJson(res, r.status, { error: { message: r.message, type: "server_error" } });
   if (r.kind === "raw") {
