@@ -1,5 +1,6 @@
-import Database from "better-sqlite3";
+import { statSync } from "node:fs";
 import { FlmError } from "../../errors/flm-error.js";
+import { SqliteConnection } from "../../sqlite/sqlite-connection.js";
 import {
   columnKind,
   plainRow,
@@ -15,32 +16,37 @@ export interface SqliteDriverOptions {
   path: string;
   /** Open a second, writable connection when a `write: true` query runs. Off: every write fails. */
   allowWrites?: boolean;
+  /** Longest wait for another process's lock; bounded by each statement's timeout (default: that timeout). */
+  busyTimeoutMs?: number;
 }
 
 /**
- * better-sqlite3 behind the SqlDriver interface.
+ * SQLite behind the SqlDriver interface, on `SqliteConnection`s: each connection lives in its
+ * own worker thread, so a database locked by another process, or a slow statement, never blocks
+ * the event loop (the gateway keeps answering while a tool waits).
  *
- * Reads go through a connection opened `readonly: true` with `PRAGMA query_only = ON` as a second
- * lock. better-sqlite3 is synchronous and has no statement timeout or interrupt, so the timeout is
- * enforced while stepping through rows with `iterate()`: the clock is checked after every row and the
- * statement is abandoned once over budget. A statement that works a long time before producing its
- * first row (a big sort or aggregate) is not interrupted; the row cap bounds everything else.
+ * Reads go through a connection opened read-only with `PRAGMA query_only = ON` as a second lock;
+ * a statement that would write is refused before it runs. The statement timeout is real: the row
+ * loop stops at the deadline, a lock wait ends there with `SQL_BUSY`, and a statement still inside
+ * SQLite is abandoned (the call fails with `SQL_TIMEOUT` on time). When the file is replaced on
+ * disk (a new inode, e.g. a nightly export renamed over it), the next statement reopens it.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
-  private readonly reader: Database.Database;
-  private writer?: Database.Database;
+  private readonly reader: SqliteConnection;
+  private writer?: SqliteConnection;
 
   constructor(private readonly options: SqliteDriverOptions) {
-    try {
-      this.reader = new Database(options.path, { readonly: true, fileMustExist: true });
-      this.reader.pragma("query_only = ON");
-    } catch (cause) {
+    if (!statSync(options.path, { throwIfNoEntry: false })?.isFile()) {
       throw sqlError("SQL_CONNECTION_FAILED", `Cannot open SQLite database "${options.path}".`, {
-        cause,
         hint: "Check the path exists and is readable.",
       });
     }
+    this.reader = SqliteConnection.lazy({
+      path: options.path,
+      readonly: true,
+      busyTimeoutMs: options.busyTimeoutMs,
+    });
   }
 
   placeholder(): string {
@@ -58,59 +64,41 @@ export class SqliteDriver implements SqlDriver {
   async query(sql: string, params: unknown[], options: QueryOptions): Promise<QueryResult> {
     if (options.signal?.aborted)
       throw sqlError("SQL_ABORTED", "The run was cancelled before the query started.");
-    const db = options.write ? this.writable() : this.reader;
-    let stmt: Database.Statement;
     try {
-      stmt = db.prepare(sql);
-    } catch (cause) {
-      throw translate(cause, sql);
-    }
-    if (!stmt.reader && !options.write) {
-      throw sqlError("SQL_READ_ONLY", "This tool is read-only; the statement would change data.", {
-        hint: "Declare the query with `write: true` if it must write.",
+      const db = options.write ? this.writable() : this.reader;
+      const result = await db.execute(sql, params.map(sqliteValue), {
+        maxRows: options.maxRows,
+        allowWrite: options.write === true,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
       });
-    }
-    const bound = params.map(sqliteValue);
-    try {
-      if (!stmt.reader) {
-        const info = stmt.run(...bound);
-        return { rows: [], rowCount: info.changes, truncated: false };
-      }
-      const deadline = Date.now() + options.timeoutMs;
-      const rows: Record<string, unknown>[] = [];
-      let truncated = false;
-      for (const row of stmt.iterate(...bound) as IterableIterator<Record<string, unknown>>) {
-        if (rows.length >= options.maxRows) {
-          truncated = true;
-          break;
-        }
-        rows.push(plainRow(row));
-        if (Date.now() > deadline) throw timeout(options.timeoutMs);
-      }
-      return { rows, rowCount: rows.length, truncated };
+      if (result.kind === "write") return { rows: [], rowCount: result.changes, truncated: false };
+      const rows = result.rows.map(plainRow);
+      return { rows, rowCount: rows.length, truncated: result.truncated };
     } catch (cause) {
-      throw translate(cause, sql);
+      throw translate(cause, sql, this.options.path, options.timeoutMs);
     }
   }
 
   async *stream(sql: string, params: unknown[], timeoutMs: number): AsyncIterable<unknown> {
-    const deadline = Date.now() + timeoutMs;
-    const stmt = this.reader.prepare(sql).pluck();
-    for (const value of stmt.iterate(...params.map(sqliteValue))) {
-      if (Date.now() > deadline) throw timeout(timeoutMs);
-      yield value;
+    try {
+      yield* this.reader.iterate(sql, params.map(sqliteValue), { pluck: true, timeoutMs });
+    } catch (cause) {
+      throw translate(cause, sql, this.options.path, timeoutMs);
     }
   }
 
   async introspect(): Promise<TableInfo[]> {
-    const rows = this.reader
-      .prepare(
-        `SELECT m.name AS table_name, p.name AS column_name, p.type AS column_type
+    let rows: { table_name: string; column_name: string; column_type: string }[];
+    const sql = `SELECT m.name AS table_name, p.name AS column_name, p.type AS column_type
          FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
          WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-         ORDER BY m.name, p.cid`,
-      )
-      .all() as { table_name: string; column_name: string; column_type: string }[];
+         ORDER BY m.name, p.cid`;
+    try {
+      rows = await this.reader.all(sql);
+    } catch (cause) {
+      throw translate(cause, sql, this.options.path);
+    }
     const tables = new Map<string, TableInfo>();
     for (const row of rows) {
       let table = tables.get(row.table_name);
@@ -128,17 +116,20 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    if (this.reader.open) this.reader.close();
-    if (this.writer?.open) this.writer.close();
+    await Promise.all([this.reader.close(), this.writer?.close()]);
   }
 
-  private writable(): Database.Database {
+  private writable(): SqliteConnection {
     if (!this.options.allowWrites) {
       throw sqlError("SQL_READ_ONLY", "This source is read-only.", {
         hint: "Writes need a declared query with `write: true`.",
       });
     }
-    this.writer ??= new Database(this.options.path, { fileMustExist: true });
+    this.writer ??= SqliteConnection.lazy({
+      path: this.options.path,
+      fileMustExist: true,
+      busyTimeoutMs: this.options.busyTimeoutMs,
+    });
     return this.writer;
   }
 }
@@ -153,23 +144,59 @@ function sqliteValue(value: unknown): unknown {
   return value;
 }
 
-function timeout(ms: number) {
-  return sqlError("SQL_TIMEOUT", `The query ran longer than ${ms} ms and was stopped.`, {
+function timeout(ms: number | undefined) {
+  return sqlError("SQL_TIMEOUT", `The query ran longer than ${ms ?? "its"} ms and was stopped.`, {
     hint: "Narrow the filters or raise `statementTimeoutMs`.",
   });
 }
 
-function translate(cause: unknown, sql: string) {
-  if (FlmError.isInstance(cause)) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  if (/readonly|read-only|query_only/i.test(message)) {
-    return sqlError("SQL_READ_ONLY", `The database refused a write: ${message}.`, {
-      cause,
-      hint: "Writes need a declared query with `write: true`.",
-    });
+/** The connection's typed errors, in the SQL source's vocabulary. */
+function translate(cause: unknown, sql: string, path: string, timeoutMs?: number) {
+  if (!FlmError.isInstance(cause)) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return sqlError("SQL_QUERY_FAILED", `SQLite refused the statement: ${message}.`, { cause });
   }
-  return sqlError("SQL_QUERY_FAILED", `SQLite refused the statement: ${message}.`, {
-    cause,
-    hint: `Check the SQL: ${sql.slice(0, 200)}`,
-  });
+  switch (cause.code) {
+    case "SQLITE_TIMEOUT":
+      return timeout(timeoutMs);
+    case "SQLITE_BUSY":
+      return sqlError("SQL_BUSY", `SQLite database "${path}" is locked by another process.`, {
+        cause,
+        hint: "Something holds a long transaction on the file; retry once it is released.",
+      });
+    case "SQLITE_OVERLOADED":
+      return sqlError(
+        "SQL_BUSY",
+        `SQLite database "${path}" is still running earlier statements that timed out.`,
+        {
+          cause,
+          hint: "Retry later; make the slow query cheaper (an index, narrower filters).",
+        },
+      );
+    case "SQLITE_ABORTED":
+      return sqlError("SQL_ABORTED", "The run was cancelled while the query ran.", { cause });
+    case "SQLITE_OPEN_FAILED":
+    case "SQLITE_CLOSED":
+      return sqlError("SQL_CONNECTION_FAILED", `Cannot use SQLite database "${path}": ${cause.message}`, {
+        cause,
+      });
+    case "SQLITE_WRITE_REFUSED":
+      return sqlError("SQL_READ_ONLY", "This tool is read-only; the statement would change data.", {
+        cause,
+        hint: "Declare the query with `write: true` if it must write.",
+      });
+    case "SQLITE_READONLY":
+      return sqlError("SQL_READ_ONLY", `${cause.message}.`, {
+        cause,
+        hint: "Writes need a declared query with `write: true`.",
+      });
+    case "SQLITE_QUERY_FAILED":
+    case "SQLITE_WORKER_FAILED":
+      return sqlError("SQL_QUERY_FAILED", `${cause.message}.`, {
+        cause,
+        hint: `Check the SQL: ${sql.slice(0, 200)}`,
+      });
+    default:
+      return cause;
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -103,6 +103,65 @@ describe("sqlite specifics", () => {
     });
     const flags = Object.fromEntries((await source.tools()).map((t) => [t.name, t.sideEffects ?? false]));
     expect(flags).toEqual({ find_account: false, notes: false, touch: true });
+    await source.close();
+  });
+});
+
+describe("sqlite under faults (the event loop never waits for SQLite)", () => {
+  const findAccount = async (path: string, statementTimeoutMs = 5_000) => {
+    const source = createSqlSource({
+      name: "crm",
+      driver: "sqlite",
+      path,
+      tables: ["account"],
+      statementTimeoutMs,
+    });
+    const tool = (await source.tools())[0];
+    const run = () =>
+      tool.run(tool.validate({ filters: [{ column: "id", op: "eq", value: 1 }] }).value, {
+        signal: new AbortController().signal,
+        stepId: "s",
+      }) as Promise<{ rows: { name: string }[] }>;
+    return { source, run };
+  };
+
+  it("a database another process holds under BEGIN EXCLUSIVE fails with SQL_BUSY; the loop keeps ticking", async () => {
+    const path = makeDb();
+    const { source, run } = await findAccount(path, 700);
+    expect((await run()).rows.length).toBe(1);
+    const locker = new Database(path);
+    locker.exec("BEGIN EXCLUSIVE");
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      worstGap = Math.max(worstGap, performance.now() - last);
+      last = performance.now();
+    }, 10);
+    try {
+      await expect(run()).rejects.toMatchObject({ code: "SQL_BUSY" });
+    } finally {
+      clearInterval(ticker);
+      locker.exec("ROLLBACK");
+      locker.close();
+    }
+    expect(worstGap).toBeLessThan(100);
+    expect((await run()).rows.length).toBe(1);
+    await source.close();
+  });
+
+  it("serves the new file after it was replaced on disk, and refuses a deleted one", async () => {
+    const path = makeDb();
+    const { source, run } = await findAccount(path);
+    const before = (await run()).rows[0].name;
+    const next = makeDb();
+    const db = new Database(next);
+    db.prepare("UPDATE account SET name = 'Replaced Name' WHERE id = 1").run();
+    db.close();
+    renameSync(next, path);
+    expect((await run()).rows[0].name).toBe("Replaced Name");
+    expect(before).not.toBe("Replaced Name");
+    unlinkSync(path);
+    await expect(run()).rejects.toMatchObject({ code: "SQL_CONNECTION_FAILED" });
     await source.close();
   });
 });
