@@ -102,6 +102,32 @@ export const ERROR_CODES = {
   SQL_READ_ONLY: runtime("A statement tried to change data on a read-only connection."),
   SQL_ARGUMENT_INVALID: runtime("The planner's arguments to a table tool were invalid."),
   SQL_CALLER_REQUIRED: runtime("A query binds the caller's identity, but the run has no caller."),
+  SQL_BUSY: runtime(
+    "The database was locked by another process (or still busy with statements that timed out) for the whole statement timeout; retrying later can succeed.",
+  ),
+
+  // SQLite connections (src/sqlite: each connection in a worker thread; sources map these to their own codes)
+  SQLITE_OPEN_FAILED: runtime("A SQLite file could not be opened, or was deleted and not replaced."),
+  SQLITE_BUSY: {
+    ...runtime("Another connection held a SQLite lock past the busy timeout.", 503),
+    retryAfterSeconds: 1,
+  },
+  SQLITE_TIMEOUT: runtime("A SQLite statement ran past its timeout and was stopped."),
+  SQLITE_ABORTED: runtime("A SQLite statement was cancelled (its run was cancelled)."),
+  SQLITE_OVERLOADED: {
+    ...runtime(
+      "SQLite statements that timed out are still running; new ones are refused until they end.",
+      503,
+    ),
+    retryAfterSeconds: 1,
+  },
+  SQLITE_WRITE_REFUSED: runtime("A statement that changes data was sent where only reads are allowed."),
+  SQLITE_READONLY: runtime("SQLite refused a write (read-only connection, file or directory)."),
+  SQLITE_QUERY_FAILED: runtime("SQLite refused a statement (syntax, constraint, trigger)."),
+  SQLITE_CLOSED: runtime("A SQLite connection was used after close()."),
+  SQLITE_WORKER_FAILED: runtime(
+    "The worker thread of a SQLite connection died; the next statement starts a new one.",
+  ),
 
   // MongoDB sources
   MONGO_CONFIG_INVALID: config("A MongoDB source is configured wrongly."),

@@ -16,6 +16,7 @@ import { FlmError, type FlmErrorOptions } from "../errors/flm-error.js";
  * - `SQLITE_WORKER_FAILED`: the worker thread died unexpectedly (the next call starts a new one).
  */
 export class SqliteError extends FlmError {
+  static override readonly marker: string = "federated-lm.SqliteError";
   /** SQLite's own extended result code when SQLite produced the error, e.g. `SQLITE_CONSTRAINT_TRIGGER`. */
   readonly sqliteCode?: string;
   constructor(code: string, message: string, options: FlmErrorOptions & { sqliteCode?: string } = {}) {

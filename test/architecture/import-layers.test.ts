@@ -11,28 +11,32 @@ import { describe, expect, it } from "vitest";
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 
 const VOCABULARY = ["errors", "tools", "core"];
+/** Infrastructure any layer that stores something may use: SQLite off the event loop. */
+const INFRA = ["sqlite"];
 const STAGES = ["plan", "execute", "context", "privacy"];
 
 /** Folder → the folders it may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
   errors: [],
+  sqlite: ["errors"],
   tools: ["errors"],
   core: ["errors", "tools"],
   plan: VOCABULARY,
   execute: VOCABULARY,
   context: VOCABULARY,
-  privacy: VOCABULARY,
+  privacy: [...VOCABULARY, ...INFRA],
   models: VOCABULARY,
-  sources: [...VOCABULARY, "privacy", "models"],
+  sources: [...VOCABULARY, ...INFRA, "privacy", "models"],
   agent: [...VOCABULARY, ...STAGES],
   config: [...VOCABULARY, "sources", "models"],
-  runtime: [...VOCABULARY, ...STAGES, "models", "sources", "agent", "config"],
-  traces: VOCABULARY,
-  server: [...VOCABULARY, "traces"],
+  runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config"],
+  traces: [...VOCABULARY, ...INFRA],
+  server: [...VOCABULARY, ...INFRA, "traces"],
   console: [...VOCABULARY, "privacy", "traces", "server"],
   demo: [...VOCABULARY, "models"],
   cli: [
     ...VOCABULARY,
+    ...INFRA,
     ...STAGES,
     "models",
     "sources",
