@@ -174,6 +174,28 @@ describe("SqliteConnection", () => {
     expect(await c.pluck("SELECT 2")).toEqual([2]);
   });
 
+  it("a statement cancelled while it waits for a lock is left to finish; the process never aborts", async () => {
+    const path = dbFile();
+    const c = await connect({ path, readonly: true, busyTimeoutMs: 1_500 });
+    const locker = new Database(path);
+    locker.exec("BEGIN EXCLUSIVE");
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      // Terminating the worker here (inside SQLite's busy wait) would abort the whole process
+      // when SQLite returns and better-sqlite3 builds its error.
+      await expect(c.all("SELECT * FROM t", [], { signal: controller.signal })).rejects.toMatchObject({
+        code: "SQLITE_ABORTED",
+      });
+      expect(c.status().stuckWorkers).toBe(1);
+      await expect.poll(() => c.status().stuckWorkers, { timeout: 10_000, interval: 50 }).toBe(0);
+    } finally {
+      locker.exec("ROLLBACK");
+      locker.close();
+    }
+    expect(await c.pluck("SELECT id FROM t")).toEqual([1]);
+  });
+
   it("transactions commit, roll back when the body throws, and serialise writers across connections", async () => {
     const path = join(dir, "chain.sqlite");
     const options = {

@@ -81,7 +81,10 @@ interface Pending {
 interface WorkerHandle {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Taking statements. False once closed, dead or abandoned. */
   alive: boolean;
+  /** Given up on while inside SQLite: it exits by itself once SQLite returns. */
+  abandoned?: boolean;
 }
 
 type Request = Omit<Extract<WorkerRequest, { op: "query" }>, "id" | "deadline" | "busyTimeoutMs">;
@@ -89,9 +92,15 @@ type CursorRequest = Omit<
   Extract<WorkerRequest, { op: "cursor-open" | "cursor-next" | "cursor-close" }>,
   "id" | "deadline" | "busyTimeoutMs"
 >;
-type Outgoing = Request | CursorRequest | { op: "open"; options: WorkerOpenOptions } | { op: "close" };
+type Outgoing =
+  | Request
+  | CursorRequest
+  | { op: "open"; options: WorkerOpenOptions }
+  | { op: "close" }
+  | { op: "exit" };
 
-const GRACE_MS = 100;
+/** How long after its deadline a statement is given up on (the worker stops row loops itself). */
+const GRACE_MS = 250;
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
@@ -99,12 +108,13 @@ const DEFAULT_TIMEOUT_MS = 5_000;
  * for another process's lock, a long statement) ever blocks the event loop.
  *
  * Statements run one at a time in call order. Each has a deadline: the worker stops a row loop
- * at the deadline itself (the connection stays usable), a lock wait ends at the deadline with
- * `SQLITE_BUSY`, and a statement stuck inside SQLite past deadline + 100 ms is abandoned: the
- * caller gets `SQLITE_TIMEOUT` at once, the worker is terminated and the next statement starts
- * a fresh worker (re-running the pragmas). better-sqlite3 cannot interrupt SQLite from another
- * thread, so an abandoned worker finishes its statement before it exits; `maxStuckWorkers`
- * bounds how many can do so at once.
+ * at the deadline itself (the connection stays usable), a lock wait ends before the deadline with
+ * `SQLITE_BUSY`, and a statement still inside SQLite 250 ms past its deadline is abandoned: the
+ * caller gets `SQLITE_TIMEOUT` at once and the next statement starts a fresh worker (re-running
+ * the pragmas). better-sqlite3 cannot interrupt SQLite, and terminating a thread that is inside a
+ * native call can abort the whole process, so an abandoned worker is never terminated: it is told
+ * to exit and does so, from JavaScript, once SQLite returns. `maxStuckWorkers` bounds how many can
+ * be finishing at once; the process waits for them before it exits.
  */
 export class SqliteConnection {
   readonly path: string;
@@ -317,9 +327,14 @@ export class SqliteConnection {
         const handle = this.handle;
         this.handle = undefined;
         if (handle?.alive) {
-          await this.send(handle, { op: "close" }, Date.now() + 2_000).catch(() => {});
+          // A worker that answered is idle (not inside SQLite), so terminating it is safe; one
+          // that did not answer in time was abandoned and exits by itself.
+          const answered = await this.send(handle, { op: "close" }, Date.now() + 2_000).then(
+            () => true,
+            () => false,
+          );
           handle.alive = false;
-          await handle.worker.terminate();
+          if (answered) await handle.worker.terminate();
         }
       } finally {
         release();
@@ -415,6 +430,11 @@ export class SqliteConnection {
     worker.unref();
     worker.on("message", (response: WorkerResponse) => this.onResponse(handle, response));
     const died = (reason: string) => {
+      if (handle.abandoned) {
+        handle.abandoned = false;
+        this.stuck--;
+        return;
+      }
       if (!handle.alive) return;
       handle.alive = false;
       if (this.handle === handle) this.handle = undefined;
@@ -429,8 +449,12 @@ export class SqliteConnection {
     try {
       await this.send(handle, { op: "open", options: this.openOptions }, Date.now() + this.timeoutMs);
     } catch (error) {
-      handle.alive = false;
-      void worker.terminate();
+      // An open that answered with an error left the worker idle: safe to terminate. One that
+      // timed out was abandoned and exits by itself.
+      if (!handle.abandoned) {
+        handle.alive = false;
+        void worker.terminate();
+      }
       throw error;
     }
     this.handle = handle;
@@ -456,7 +480,11 @@ export class SqliteConnection {
     if (!handle.alive) return Promise.reject(closedError(this.path));
     if (signal?.aborted) return Promise.reject(abortedError());
     const id = ++this.nextId;
-    const busyTimeoutMs = Math.max(0, Math.min(this.busyTimeoutMs, deadline - Date.now() - 10));
+    // Lock waits end well before the deadline, so a busy database reports SQLITE_BUSY, not a timeout.
+    const busyTimeoutMs = Math.max(
+      0,
+      Math.min(this.busyTimeoutMs, Math.floor((deadline - Date.now()) * 0.9)),
+    );
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = () => {
@@ -485,19 +513,21 @@ export class SqliteConnection {
   }
 
   /**
-   * Gives up on a worker stuck in SQLite: its callers get `error` now, the worker is terminated
-   * (it exits when SQLite returns) and the next statement starts a new one.
+   * Gives up on a worker stuck in SQLite: its callers get `error` now, the next statement starts a
+   * new worker, and this one is told to exit, which it does once SQLite returns. It is never
+   * terminated: a thread stopped inside a native call can abort the process. It keeps the
+   * process alive until it has exited.
    */
   private abandon(handle: WorkerHandle, error: SqliteError): void {
     if (!handle.alive) return;
     handle.alive = false;
+    handle.abandoned = true;
     if (this.handle === handle) this.handle = undefined;
     for (const p of handle.pending.values()) p.reject(error);
     handle.pending.clear();
     this.stuck++;
-    void handle.worker.terminate().finally(() => {
-      this.stuck--;
-    });
+    handle.worker.ref();
+    handle.worker.postMessage({ op: "exit", id: ++this.nextId });
   }
 
   private toError(error: WorkerError): SqliteError {

@@ -48,7 +48,9 @@ export type WorkerRequest =
   | { op: "open"; id: number; options: WorkerOpenOptions }
   | QueryRequest
   | CursorRequest
-  | { op: "close"; id: number };
+  | { op: "close"; id: number }
+  /** Close the database and end the thread (sent to an abandoned worker: it runs once SQLite returns). */
+  | { op: "exit"; id: number };
 
 /** How the worker classifies a failure; the connection turns it into a typed error. */
 export type WorkerErrorKind =

@@ -214,7 +214,7 @@ function toWorkerError(error: unknown): WorkerError {
   return { kind, message, sqliteCode };
 }
 
-function handle(request: WorkerRequest): WorkerResponse {
+function handle(request: Exclude<WorkerRequest, { op: "exit" }>): WorkerResponse {
   let reopened = false;
   try {
     if (request.op === "open") {
@@ -243,5 +243,11 @@ function handle(request: WorkerRequest): WorkerResponse {
 }
 
 parentPort?.on("message", (request: WorkerRequest) => {
+  if (request.op === "exit") {
+    cursor = undefined;
+    statements.clear();
+    if (db?.open) db.close();
+    process.exit(0); // in a worker: ends this thread only, from JavaScript (never mid-statement)
+  }
   parentPort!.postMessage(handle(request));
 });
