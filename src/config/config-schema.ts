@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { resolveEntityPolicies } from "../privacy/entity-types.js";
 import { toolSourceSchema } from "../sources/registry.js";
+import { declaredEntityTypes } from "./declared-entity-types.js";
 import { NAME_PATTERN, positiveInt, sourceName as name } from "../sources/source-kind.js";
 
 export { NAME_PATTERN, toolSourceSchema };
@@ -72,7 +74,9 @@ const privacySchema = z.strictObject({
   entities: z
     .record(z.string(), policy)
     .optional()
-    .describe('Entity type → policy, e.g. `{ "US_SSN": "block", "DATE_TIME": "allow" }`.'),
+    .describe(
+      'Entity type → policy, e.g. `{ "US_SSN": "block", "DATE_TIME": "allow" }`. Types: flm\'s own (PERSON, EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, …), Presidio\'s names for them (EMAIL_ADDRESS, PHONE_NUMBER, IBAN_CODE, …) in any case, or a type a source declares for a sensitive column; any other name is an error with the closest names (a typo would otherwise apply `defaultPolicy`). See docs/concepts/privacy.md#entity-types.',
+    ),
   defaultPolicy: policy
     .optional()
     .meta({ description: "Policy for entity types not listed in `entities`.", default: "pseudonymize" }),
@@ -215,34 +219,49 @@ export const agentEntrySchema = z.strictObject({
   limits: limitsSchema.optional().describe("Merged key by key over the top-level `limits`."),
 });
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional().describe("JSON Schema for editor completion; ignored by flm."),
-  name: name
-    .optional()
-    .meta({ description: "The top-level agent's name (the gateway's `model`).", default: "flm" }),
-  description: z.string().min(1).optional().describe("The top-level agent's description (`GET /v1/models`)."),
-  agents: z
-    .record(z.string(), agentEntrySchema)
-    .optional()
-    .describe("More agents by name (each a gateway `model`), sharing the tool sources, privacy and audit."),
-  planner: z
-    .union([z.literal("local"), modelSchema])
-    .optional()
-    .meta({
-      description:
-        'A model spec (`openai:gpt-4o`, `http://host:8000/v1#model`, the object form), or `"local"`: plan with the generator, nothing leaves.',
-      default: "local",
-    }),
-  generator: modelSchema.describe(
-    "The local model that reads tool results and writes the answer: a spec, a `.gguf` path or the object form. It sees your data: local, private or `trusted` only.",
-  ),
-  tools: z.array(toolSourceSchema).default([]).describe("Tool sources, by `kind`."),
-  privacy: privacySchema.optional().describe("The privacy firewall, shared by every agent."),
-  audit: auditSchema.optional(),
-  server: serverSchema.optional(),
-  users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
-  limits: limitsSchema.optional(),
-});
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("JSON Schema for editor completion; ignored by flm."),
+    name: name
+      .optional()
+      .meta({ description: "The top-level agent's name (the gateway's `model`).", default: "flm" }),
+    description: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The top-level agent's description (`GET /v1/models`)."),
+    agents: z
+      .record(z.string(), agentEntrySchema)
+      .optional()
+      .describe("More agents by name (each a gateway `model`), sharing the tool sources, privacy and audit."),
+    planner: z
+      .union([z.literal("local"), modelSchema])
+      .optional()
+      .meta({
+        description:
+          'A model spec (`openai:gpt-4o`, `http://host:8000/v1#model`, the object form), or `"local"`: plan with the generator, nothing leaves.',
+        default: "local",
+      }),
+    generator: modelSchema.describe(
+      "The local model that reads tool results and writes the answer: a spec, a `.gguf` path or the object form. It sees your data: local, private or `trusted` only.",
+    ),
+    tools: z.array(toolSourceSchema).default([]).describe("Tool sources, by `kind`."),
+    privacy: privacySchema.optional().describe("The privacy firewall, shared by every agent."),
+    audit: auditSchema.optional(),
+    server: serverSchema.optional(),
+    users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
+    limits: limitsSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    const entities = config.privacy?.entities;
+    if (!entities) return;
+    for (const issue of resolveEntityPolicies(entities, declaredEntityTypes(config)).issues)
+      ctx.addIssue({
+        code: "custom",
+        path: ["privacy", "entities", issue.key],
+        message: `${issue.message}. ${issue.hint}`,
+      });
+  });
 
 export type FlmConfigInput = z.input<typeof configSchema>;
 export type FlmConfigData = z.output<typeof configSchema>;

@@ -13,7 +13,8 @@ import { PlaceholderVault } from "./placeholder-vault.js";
 import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
 import type { Detector } from "./span.js";
 import { TaintIndex, type TaintScanner } from "./taint-index.js";
-import { ValueIndex } from "./value-index.js";
+import { entityType, ValueIndex } from "./value-index.js";
+import { canonicalEntityType } from "./entity-types.js";
 
 export interface PrivacyOptions {
   /** Generic detectors. Default: every checked detector plus NER for names, places, organisations. */
@@ -71,7 +72,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const pseudonymizer = createPseudonymizer({
     detectors: options.detectors ?? (options.ner === false ? structuredDetectors() : defaultDetectors()),
     valueIndex: values,
-    policies: options.policies,
+    policies: canonicalPolicies(options.policies),
     defaultPolicy: options.defaultPolicy,
   });
   let loading: Promise<void> | undefined;
@@ -184,6 +185,14 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       return createEgressTap(createEgressGuard({ taint: scanners, onEgress: record, fetch: inner }).fetch);
     },
   };
+}
+
+/** Policies under flm's type names: Presidio's names and any case accepted (`email_address` → `EMAIL`). */
+function canonicalPolicies(policies: Record<string, EntityPolicy> | undefined) {
+  if (!policies) return undefined;
+  return Object.fromEntries(
+    Object.entries(policies).map(([type, policy]) => [canonicalEntityType(type) ?? entityType(type), policy]),
+  );
 }
 
 /** The model a request is for: in the body (OpenAI, Anthropic) or in the path (Google `models/x:generateContent`). */

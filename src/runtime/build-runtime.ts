@@ -5,7 +5,9 @@ import { ConfigError } from "../config/config-error.js";
 import { configPath, type FlmConfig } from "../config/load-config.js";
 import type { Agent } from "../core/agent.js";
 import type { PrivacySession } from "../core/privacy-hooks.js";
+import { declaredEntityTypes } from "../config/declared-entity-types.js";
 import { createPrivacy, type Privacy } from "../privacy/agent-privacy.js";
+import { resolveEntityPolicies } from "../privacy/entity-types.js";
 import type { AuditLog } from "../privacy/audit/audit-log.js";
 import { createConfiguredSource } from "../sources/registry.js";
 import type { Caller } from "../tools/caller.js";
@@ -121,7 +123,8 @@ function createConfiguredPrivacy(
 ): Privacy {
   return createPrivacy({
     sources,
-    policies: config.privacy?.entities,
+    // Aliases (EMAIL_ADDRESS, PHONE_NUMBER, ...) under flm's names; unknown names were refused at load.
+    policies: resolveEntityPolicies(config.privacy?.entities ?? {}, declaredEntityTypes(config)).policies,
     defaultPolicy: config.privacy?.defaultPolicy,
     canaries: config.privacy?.canaries,
     ner: config.privacy?.ner,
