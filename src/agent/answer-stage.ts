@@ -1,4 +1,4 @@
-import type { LanguageModel } from "ai";
+import { generateText, type LanguageModel } from "ai";
 import type { ChatTurn } from "../core/chat-turn.js";
 import type { EmitEvent } from "../core/events.js";
 import { GeneratorError, localModelError, RunCancelledError } from "../core/run-errors.js";
@@ -73,5 +73,33 @@ export async function answerStage(input: AnswerStageInput): Promise<AnswerStageO
         ? new RunCancelledError(signal.reason)
         : new GeneratorError(`The local model did not finish within ${input.timeoutMs} ms.`);
     throw localModelError(error, signal, text ? "mid-answer" : "");
+  }
+}
+
+/** A single local answer to a self-contained prompt (no tools, no context, no cloud). */
+export async function answerLocally(
+  model: LanguageModel,
+  prompt: string,
+  options: { signal?: AbortSignal; maxOutputTokens?: number; timeoutMs: number },
+): Promise<{ text: string; usage: TokenUsage }> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const result = await generateText({
+      model,
+      prompt,
+      maxOutputTokens: options.maxOutputTokens,
+      abortSignal: signal,
+      maxRetries: 0,
+    });
+    return {
+      text: result.text,
+      usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
+    };
+  } catch (error) {
+    if (options.signal?.aborted) throw new RunCancelledError(options.signal.reason);
+    if (timeout.aborted)
+      throw new GeneratorError(`The local model did not finish within ${options.timeoutMs} ms.`);
+    throw localModelError(error, options.signal ?? timeout, "");
   }
 }

@@ -20,7 +20,7 @@ import { createToolCatalog, type ToolCatalog } from "../tools/tool-catalog.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
-import { answerFixedTokens, answerStage } from "./answer-stage.js";
+import { answerFixedTokens, answerLocally, answerStage } from "./answer-stage.js";
 import { planAndExecute } from "./plan-and-execute.js";
 import { streamRun } from "./run-stream.js";
 
@@ -130,6 +130,12 @@ export function createAgent(options: AgentOptions): Agent {
     },
     tools: async () => [...(await setup.catalog.load()).values()],
     createSession: () => options.privacy?.createSession(),
+    answerLocally: (prompt, local = {}) =>
+      answerLocally(options.generator, prompt, {
+        signal: local.signal,
+        maxOutputTokens: local.maxOutputTokens,
+        timeoutMs: setup.limits.answerTimeoutMs,
+      }),
     close: () => setup.catalog.close(),
   };
 }
@@ -145,7 +151,7 @@ async function prepareStage(setup: AgentSetup, state: RunState) {
   }
   const tools = await setup.catalog.load();
   const specs = [...tools.values()].map(toolSpec);
-  const privacy = await openSessionPrivacy(options.privacy, run.session, specs);
+  const privacy = await openSessionPrivacy(options.privacy, run.session, specs, run.user?.id);
   const request = await timed(trace, "pseudonymize", () =>
     buildPlanRequest({
       prompt,
@@ -202,6 +208,11 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
       streamPlan: options.latency?.streamPlan !== false,
     });
     if (signal.aborted) throw new RunCancelledError(signal.reason);
+    // What the tools returned is the user's from now on: tainted for them before they see any of it.
+    const results = outcomes.flatMap((o) =>
+      o.status === "ok" ? [{ stepId: o.step.id, output: o.output }] : [],
+    );
+    await privacy?.remember({ runId: trace.id, results });
 
     const history = run.history ?? [];
     const fixedTokens = answerFixedTokens(outcomes, prompt, history, counter);
@@ -235,6 +246,7 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
       }),
     );
     addUsage(trace.usage.local, answer.usage);
+    await privacy?.remember({ runId: trace.id, results: [], answer: answer.text, prompt });
     trace.stages.total = performance.now() - t0;
     return { text: answer.text, citations: answer.citations, steps: outcomes, trace };
   });

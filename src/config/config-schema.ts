@@ -64,6 +64,17 @@ export const modelSchema = z.union([z.string().min(1), modelObjectSchema]);
 
 const policy = z.enum(["pseudonymize", "block", "allow"]);
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration: milliseconds, or a number with a unit (`"90s"`, `"30m"`, `"24h"`, `"7d"`). */
+const duration = z.union([
+  positiveInt,
+  z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d)$/, 'a duration: milliseconds, or e.g. "90s", "30m", "24h", "7d"')
+    .transform((v) => Math.round(Number.parseFloat(v) * UNIT_MS[/(ms|s|m|h|d)$/.exec(v)![1]!]!)),
+]);
+
 const privacySchema = z.strictObject({
   sensitiveColumns: z
     .array(z.string())
@@ -92,6 +103,16 @@ const privacySchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Also detect names, places and organisations not in your data (slower)."),
+  answerTaintTtl: duration.optional().meta({
+    description:
+      'How long values flm gave a user (tool results, answers) stay tainted for that user: quoted back in a later prompt within this window they are pseudonymized, never sent. Milliseconds, or "90s", "30m", "24h", "7d".',
+    default: "24h",
+  }),
+  refreshIntervalMs: z.number().int().min(0).optional().meta({
+    description:
+      "How often the index of sensitive values is refreshed from the sources (only what changed, where the database can tell). 0: no timer (SIGHUP, `flm index refresh` and the admin endpoint still refresh).",
+    default: 60_000,
+  }),
   enabled: z.boolean().optional().meta({
     description: "`false` turns the privacy firewall off (no pseudonymization, no egress guard).",
     default: true,

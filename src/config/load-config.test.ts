@@ -50,6 +50,23 @@ describe("config", () => {
     expect(issues.some((i) => i.startsWith("server.prot: unknown key"))).toBe(true);
   });
 
+  it("reads privacy durations and refuses unknown entity types by key path (#11)", () => {
+    const privacy = (p: Record<string, unknown>) =>
+      parseConfig({ generator: "ollama:m", privacy: p }).privacy;
+    expect(privacy({ answerTaintTtl: "24h", refreshIntervalMs: 60_000 })).toMatchObject({
+      answerTaintTtl: 86_400_000,
+      refreshIntervalMs: 60_000,
+    });
+    expect(privacy({ answerTaintTtl: "90s" })?.answerTaintTtl).toBe(90_000);
+    expect(privacy({ answerTaintTtl: 5000 })?.answerTaintTtl).toBe(5000);
+    expect(issuesOf(() => privacy({ answerTaintTtl: "a day" }))[0]).toMatch(/^privacy\.answerTaintTtl:/);
+    const typo = issuesOf(() => privacy({ entities: { CREDITCARD: "block", RESULT_VALUE: "allow" } }));
+    expect(typo[0]).toMatch(
+      /^privacy\.entities\.CREDITCARD: unknown entity type "CREDITCARD"; did you mean "CREDIT_CARD"\?/,
+    );
+    expect(typo[1]).toMatch(/^privacy\.entities\.RESULT_VALUE: RESULT_VALUE cannot be "allow"/);
+  });
+
   it("interpolates ${VAR} and ${VAR:-default}, reporting missing variables by key path", () => {
     expect(interpolateEnv({ a: ["x-${A}-${B:-b}"] }, { A: "1" })).toEqual({ a: ["x-1-b"] });
     const issues = issuesOf(() =>

@@ -5,7 +5,7 @@ import type { AgentEvent } from "./events.js";
 import type { Plan } from "./plan.js";
 import type { PrivacySession } from "./privacy-hooks.js";
 import type { RunResult } from "./run-result.js";
-import type { RunTrace } from "./trace.js";
+import type { RunTrace, TokenUsage } from "./trace.js";
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -16,6 +16,16 @@ export interface RunOptions {
   /** Privacy state kept across the turns of one conversation (stable placeholders). */
   session?: PrivacySession;
   runId?: string;
+}
+
+export interface LocalAnswerOptions {
+  signal?: AbortSignal;
+  maxOutputTokens?: number;
+}
+
+export interface LocalAnswer {
+  text: string;
+  usage: TokenUsage;
 }
 
 /**
@@ -31,5 +41,10 @@ export interface Agent {
   tools(): Promise<Tool[]>;
   /** Starts a conversation whose placeholders stay stable across turns. */
   createSession(): PrivacySession | undefined;
+  /**
+   * One answer from the local model alone: no plan, no tools, nothing to the cloud (a chat UI's
+   * title or tags request). The prompt may hold anything: it stays on the premises.
+   */
+  answerLocally(prompt: string, options?: LocalAnswerOptions): Promise<LocalAnswer>;
   close(): Promise<void>;
 }

@@ -27,6 +27,22 @@ export interface AgentPrivacy {
   restore(args: Record<string, unknown>, session: PrivacySession): Record<string, unknown>;
   /** Registers a tool result as tainted so the egress guard can refuse it. */
   taint(stepId: string, output: unknown, session: PrivacySession): void;
+  /**
+   * Whom the session's runs answer (`user:<id>`, or `conversation:<id>`): what flm gave them
+   * earlier is loaded, to be pseudonymized when quoted back and refused at egress.
+   */
+  enter?(session: PrivacySession, subject: string): Promise<void>;
+  /** Records what a run gave its subject (tool results, the answer), tainted for them from now on. */
+  remember?(session: PrivacySession, gift: RunGift): Promise<void>;
+}
+
+/** What one run gave the user: its tool results and its answer. */
+export interface RunGift {
+  runId: string;
+  results: Array<{ stepId: string; output: unknown }>;
+  answer?: string;
+  /** The question the answer answers (an answer that repeats it does not taint the user's words). */
+  prompt?: string;
 }
 
 /** The privacy hooks bound to one conversation's session: what each stage of a run calls. */
@@ -37,6 +53,7 @@ export interface SessionPrivacy {
   checkPlanString(value: string): string | undefined;
   restore(args: Record<string, unknown>): Record<string, unknown>;
   taint(stepId: string, output: unknown): void;
+  remember(gift: RunGift): Promise<void>;
 }
 
 /**
@@ -48,11 +65,14 @@ export async function openSessionPrivacy(
   privacy: AgentPrivacy | undefined,
   session: PrivacySession | undefined,
   tools: ToolSpec[],
+  user?: string,
 ): Promise<SessionPrivacy | undefined> {
   if (!privacy) return undefined;
   await privacy.ready?.();
   const s = session ?? privacy.createSession();
   privacy.bind?.(s, tools);
+  // A known user keeps their taint across conversations; otherwise the conversation does.
+  await privacy.enter?.(s, user !== undefined ? `user:${user}` : `conversation:${s.id}`);
   return {
     session: s,
     markPublic: (texts) => privacy.markPublic?.(texts, s),
@@ -60,5 +80,6 @@ export async function openSessionPrivacy(
     checkPlanString: (value) => privacy.checkPlanString(value, s),
     restore: (args) => privacy.restore(args, s),
     taint: (stepId, output) => privacy.taint(stepId, output, s),
+    remember: async (gift) => privacy.remember?.(s, gift),
   };
 }

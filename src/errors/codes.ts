@@ -82,6 +82,14 @@ export const ERROR_CODES = {
   ),
   PLACEHOLDER_UNKNOWN: runtime("The plan used a placeholder the vault never issued.", 502),
   PRIVACY_SESSION_UNKNOWN: runtime("A privacy session handle was not created by this privacy firewall."),
+  PROMPT_TAINTED: runtime(
+    "The prompt quotes values flm gave the user earlier, which the privacy policy blocks.",
+    400,
+  ),
+  ANSWER_TAINT_UNAVAILABLE: {
+    ...runtime("The answer-taint store could not be read or written; the request was refused.", 503),
+    retryAfterSeconds: 1,
+  },
 
   // Local answer model
   GENERATOR_FAILED: runtime("The local answer model failed or did not finish in time.", 502),

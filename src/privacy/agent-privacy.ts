@@ -6,13 +6,16 @@ import type { ToolSpec } from "../tools/tool.js";
 import type { SensitiveValue, ToolSource } from "../tools/tool-source.js";
 import type { AuditLog } from "./audit/audit-log.js";
 import { defaultDetectors, structuredDetectors } from "./detectors/index.js";
-import { PrivacySessionError } from "./privacy-errors.js";
+import { AnswerTaintUnavailableError, PrivacySessionError } from "./privacy-errors.js";
 import { createEgressGuard } from "./egress-guard.js";
 import { createEgressTap } from "./egress-tap.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
 import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
 import type { Detector } from "./span.js";
-import { TaintIndex, type TaintScanner } from "./taint-index.js";
+import { AnswerTaint } from "./answer-taint/answer-taint.js";
+import type { AnswerTaintStore } from "./answer-taint/answer-taint-store.js";
+import { MemoryAnswerTaintStore } from "./answer-taint/memory-answer-taint-store.js";
+import { PublicTextSet, TaintIndex, type TaintScanner } from "./taint-index.js";
 import { entityType, ValueIndex } from "./value-index.js";
 import { canonicalEntityType } from "./entity-types.js";
 
@@ -37,6 +40,12 @@ export interface PrivacyOptions {
   onEgress?: (record: EgressRecord) => void | Promise<void>;
   /** Shortest tool-result value (normalized characters) the guard refuses. Default 4. */
   minTaintLength?: number;
+  /**
+   * What flm gave each user (tool results, answers) stays tainted for them across requests:
+   * quoted back in a later prompt, it is pseudonymized (or blocked), never sent. Default: an
+   * in-memory store and a 24 h window; `false` turns it off.
+   */
+  answerTaint?: false | { store?: AnswerTaintStore; ttlMs?: number };
 }
 
 /** What a conversation keeps locally; the agent only ever holds its `PrivacySession` handle. */
@@ -46,6 +55,11 @@ interface SessionState {
   counts: Record<string, number>;
   /** Public texts already exempted (tool specs, planner instructions), so each is added once. */
   exempted: Set<string>;
+  /** Tool specs, planner instructions and replies: public, unlike what the user typed. */
+  specs: PublicTextSet;
+  /** Whom the run answers (`user:<id>`, `conversation:<id>`), and what flm gave them earlier. */
+  subject?: string;
+  answerTaint?: TaintIndex;
 }
 
 export interface Privacy extends AgentPrivacy {
@@ -69,6 +83,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const values = new ValueIndex();
   const global = new TaintIndex({ minLength: options.minTaintLength });
   for (const canary of options.canaries ?? []) global.add(canary, { type: "CANARY", origin: "canary" });
+  const answerTaint =
+    options.answerTaint === false
+      ? undefined
+      : new AnswerTaint({
+          store: options.answerTaint?.store ?? new MemoryAnswerTaintStore(),
+          ttlMs: options.answerTaint?.ttlMs,
+        });
   const pseudonymizer = createPseudonymizer({
     detectors: options.detectors ?? (options.ner === false ? structuredDetectors() : defaultDetectors()),
     valueIndex: values,
@@ -96,10 +117,11 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     }
     return state;
   };
-  const exemptOnce = (s: SessionState, text: string) => {
+  const exemptOnce = (s: SessionState, text: string, spec = true) => {
     if (s.exempted.has(text)) return;
     s.exempted.add(text);
     s.taint.exempt(text);
+    if (spec) s.specs.add(text);
   };
 
   /** The current run's session state, once bound (a foreign session throws: the guard then blocks). */
@@ -109,7 +131,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   };
   const scanners = (): TaintScanner[] => {
     const state = boundState();
-    return state ? [global, values, state.taint] : [global, values];
+    if (!state) return [global, values];
+    const earlier = state.answerTaint;
+    // What flm gave the user earlier: public only if the tool specs or planner texts say it,
+    // never because the user typed it (that is exactly the quote to catch).
+    return earlier
+      ? [global, values, state.taint, { scanLexed: (body) => earlier.scanLexed(body, state.specs) }]
+      : [global, values, state.taint];
   };
 
   const record = async (r: EgressRecord) => {
@@ -142,8 +170,28 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         taint: new TaintIndex({ minLength: options.minTaintLength }),
         counts: {},
         exempted: new Set(),
+        specs: new PublicTextSet(),
       });
       return session;
+    },
+    async enter(session, subject) {
+      const s = stateOf(session);
+      s.subject = subject;
+      if (!answerTaint) return;
+      try {
+        s.answerTaint = await answerTaint.index(subject);
+      } catch (cause) {
+        throw new AnswerTaintUnavailableError(cause);
+      }
+    },
+    async remember(session, gift) {
+      const s = stateOf(session);
+      if (!answerTaint || !s.subject) return;
+      try {
+        await answerTaint.record(s.subject, gift);
+      } catch (cause) {
+        throw new AnswerTaintUnavailableError(cause);
+      }
     },
     bind(session, tools: ToolSpec[]) {
       const s = stateOf(session);
@@ -154,14 +202,16 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     },
     pseudonymize(texts, session) {
       const s = stateOf(session);
+      const earlier = s.answerTaint;
+      const extra = earlier ? [{ match: (text: string) => earlier.match(text, s.specs) }] : [];
       const out = texts.map((text) => {
-        const result = pseudonymizer.pseudonymize(text, s.vault);
+        const result = pseudonymizer.pseudonymize(text, s.vault, { extra });
         for (const [type, n] of Object.entries(result.counts)) s.counts[type] = (s.counts[type] ?? 0) + n;
         return result.text;
       });
       // The originals behind placeholders must never leave; what the user typed around them may.
       s.taint.addVault(s.vault);
-      for (const text of out) exemptOnce(s, text);
+      for (const text of out) exemptOnce(s, text, false);
       return out;
     },
     markPublic(texts, session) {

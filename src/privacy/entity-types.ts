@@ -81,6 +81,18 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
     aliases: ["API_KEY", "CREDENTIAL"],
   },
   {
+    name: "RESULT_VALUE",
+    description: "A value flm gave the user earlier (a tool result), quoted back; cannot be allowed",
+    detectedBy: "answer taint, per user, for privacy.answerTaintTtl",
+    aliases: [],
+  },
+  {
+    name: "ANSWER_TEXT",
+    description: "A passage of an earlier answer, quoted back; cannot be allowed",
+    detectedBy: "answer taint, per user, for privacy.answerTaintTtl",
+    aliases: [],
+  },
+  {
     name: "URL_CREDENTIALS",
     description: "A user name and password inside a URL",
     detectedBy: "pattern",
@@ -100,6 +112,9 @@ export interface ResolvedPolicies {
   policies: Record<string, EntityPolicy>;
   issues: EntityPolicyIssue[];
 }
+
+/** Tool results quoted back: the invariant says they never leave, whatever the policy. */
+export const UNALLOWABLE: ReadonlySet<string> = new Set(["RESULT_VALUE", "ANSWER_TEXT"]);
 
 const BY_NAME = new Map<string, string>();
 for (const t of ENTITY_TYPES) {
@@ -138,6 +153,14 @@ export function resolveEntityPolicies(
         hint: `Use one of ${ENTITY_TYPES.map((t) => t.name).join(", ")}${
           declaredTypes.length ? `, or a type a source declares (${declaredTypes.join(", ")})` : ""
         }. See docs/concepts/privacy.md#entity-types.`,
+      });
+      continue;
+    }
+    if (UNALLOWABLE.has(type) && policy === "allow") {
+      issues.push({
+        key,
+        message: `${type} cannot be "allow": values flm gave a user earlier never go to the cloud`,
+        hint: `Use "pseudonymize" (the default) or "block".`,
       });
       continue;
     }

@@ -60,3 +60,32 @@ export class PrivacySessionError extends FlmError {
     });
   }
 }
+
+/**
+ * The prompt quotes values flm gave this user earlier (tool results, answers) and the policy for
+ * them is `block`. Names how many and of what kind, never the values.
+ */
+export class TaintedPromptError extends FlmError {
+  static override readonly marker: string = "federated-lm.TaintedPromptError";
+  constructor(type: string, count: number) {
+    super(
+      "PROMPT_TAINTED",
+      `The prompt quotes ${count} value(s) flm gave you earlier (${type}); the privacy policy blocks sending them to the planner.`,
+      {
+        hint: 'Ask without pasting earlier answers or results, or set privacy.entities.RESULT_VALUE / ANSWER_TEXT to "pseudonymize".',
+      },
+    );
+  }
+}
+
+/** The answer-taint store could not be read or written: the run is refused rather than run unprotected. */
+export class AnswerTaintUnavailableError extends FlmError {
+  static override readonly marker: string = "federated-lm.AnswerTaintUnavailableError";
+  constructor(cause: unknown) {
+    super(
+      "ANSWER_TAINT_UNAVAILABLE",
+      "The answer-taint store is unavailable, so earlier answers could not be checked; nothing was sent.",
+      { cause, hint: "Check the state store (privacy.answerTaint) and retry." },
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { structuredDetectors } from "./detectors/index.js";
 import type { PlaceholderVault } from "./placeholder-vault.js";
-import { PolicyBlockedError } from "./privacy-errors.js";
+import { UNALLOWABLE } from "./entity-types.js";
+import { PolicyBlockedError, TaintedPromptError } from "./privacy-errors.js";
 import type { Detector, Span } from "./span.js";
 import type { ValueIndex } from "./value-index.js";
 
@@ -25,9 +26,21 @@ export interface PseudonymizeResult {
   spans: Span[];
 }
 
+/** More values to find, for one call (e.g. what flm gave this user earlier: `TaintIndex.match`). */
+export interface SpanSource {
+  match(text: string): Span[];
+}
+
 export interface Pseudonymizer {
-  /** Throws `PolicyBlockedError` (`PRIVACY_POLICY_BLOCKED`) if a blocked type is present. */
-  pseudonymize(text: string, vault: PlaceholderVault): PseudonymizeResult;
+  /**
+   * Throws `PolicyBlockedError` (`PRIVACY_POLICY_BLOCKED`) if a blocked type is present, and
+   * `TaintedPromptError` (`PROMPT_TAINTED`) for blocked values quoted from earlier answers.
+   */
+  pseudonymize(
+    text: string,
+    vault: PlaceholderVault,
+    options?: { extra?: readonly SpanSource[] },
+  ): PseudonymizeResult;
   /** All detections after overlap resolution, before policies (for inspection and evaluation). */
   detect(text: string): Span[];
 }
@@ -67,25 +80,33 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
   const detectors = options.detectors ?? structuredDetectors();
   const policies = { ...DEFAULT_POLICIES, ...options.policies };
   const defaultPolicy = options.defaultPolicy ?? "pseudonymize";
-  const policyOf = (type: string): EntityPolicy => policies[type] ?? defaultPolicy;
+  // Values flm gave the user earlier are never allowed out, whatever the default policy.
+  const policyOf = (type: string): EntityPolicy => {
+    const policy = policies[type] ?? defaultPolicy;
+    return policy === "allow" && UNALLOWABLE.has(type) ? "pseudonymize" : policy;
+  };
 
-  const detect = (text: string): Span[] => {
+  const detect = (text: string, extra: readonly SpanSource[] = []): Span[] => {
     const all: Span[] = [];
     if (options.valueIndex) all.push(...options.valueIndex.match(text));
+    for (const source of extra) all.push(...source.match(text));
     for (const d of detectors) all.push(...d.detect(text));
     return resolveOverlaps(all);
   };
 
   return {
-    detect,
-    pseudonymize(text, vault) {
+    detect: (text) => detect(text),
+    pseudonymize(text, vault, call = {}) {
       const counts: Record<string, number> = {};
       const replace = (source: string, spans: Span[]): string => {
         const blocked = new Map<string, number>();
         for (const s of spans)
           if (policyOf(s.type) === "block") blocked.set(s.type, (blocked.get(s.type) ?? 0) + 1);
         const [first] = blocked;
-        if (first) throw new PolicyBlockedError(first[0], first[1]);
+        if (first)
+          throw UNALLOWABLE.has(first[0])
+            ? new TaintedPromptError(first[0], first[1])
+            : new PolicyBlockedError(first[0], first[1]);
         let out = "";
         let at = 0;
         for (const s of spans) {
@@ -96,13 +117,18 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
         }
         return out + source.slice(at);
       };
-      const spans = detect(text);
+      const extra = call.extra ?? [];
+      const spans = detect(text, extra);
       const replaced = spans.filter((s) => policyOf(s.type) === "pseudonymize");
       let out = replace(text, spans);
-      // What is left must be what the egress guard accepts: the guard finds declared values exactly
-      // this way, so a value uncovered by a replacement (a new neighbour, a lost overlap) goes too.
-      for (let round = 0; options.valueIndex && round < 3; round++) {
-        const left = options.valueIndex.match(out, { typos: false });
+      // What is left must be what the egress guard accepts: the guard finds declared and tainted
+      // values exactly this way, so a value uncovered by a replacement (a new neighbour, a lost
+      // overlap) goes too.
+      for (let round = 0; (options.valueIndex || extra.length > 0) && round < 3; round++) {
+        const left = [
+          ...(options.valueIndex?.match(out, { typos: false }) ?? []),
+          ...extra.flatMap((x) => x.match(out)),
+        ];
         if (!left.some((s) => policyOf(s.type) === "pseudonymize" || policyOf(s.type) === "block")) break;
         out = replace(out, resolveOverlaps(left));
       }

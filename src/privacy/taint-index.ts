@@ -18,6 +18,19 @@ export interface PublicText {
   exempted(key: string): boolean;
 }
 
+/** Text known to be public (tool schemas, planner instructions), as normalized tokens. */
+export class PublicTextSet implements PublicText {
+  private text = " ";
+
+  add(text: string): void {
+    this.text += `${tokenize(text).tokens.join(" ")} `;
+  }
+
+  exempted(key: string): boolean {
+    return this.text.length > 1 && this.text.includes(` ${key} `);
+  }
+}
+
 /** Every string and number of a tool result (not keys), dates as ISO text, each once. */
 export function leafValues(output: unknown): Array<string | number | bigint> {
   const out: Array<string | number | bigint> = [];
@@ -65,7 +78,7 @@ export class TaintIndex implements TaintScanner {
   private readonly matcher = new ValueMatcher<TaintLabel>();
   private readonly minLength: number;
   private readonly window: number;
-  private exemptText = " ";
+  private readonly exemptText = new PublicTextSet();
 
   constructor(options: TaintIndexOptions = {}) {
     this.minLength = options.minLength ?? 4;
@@ -113,7 +126,7 @@ export class TaintIndex implements TaintScanner {
    * exempt text is not reported. Use sparingly; it is a hole by design.
    */
   exempt(text: string): void {
-    this.exemptText += tokenize(text).tokens.join(" ") + " ";
+    this.exemptText.add(text);
   }
 
   /** Hits in a plain text. */
@@ -160,7 +173,7 @@ export class TaintIndex implements TaintScanner {
 
   /** Whether `key` (a value's normalized tokens) occurs in this index's public text. */
   exempted(key: string): boolean {
-    return this.exemptText.length > 1 && this.exemptText.includes(` ${key} `);
+    return this.exemptText.exempted(key);
   }
 }
 

@@ -128,6 +128,7 @@ function createConfiguredPrivacy(
     defaultPolicy: config.privacy?.defaultPolicy,
     canaries: config.privacy?.canaries,
     ner: config.privacy?.ner,
+    answerTaint: { ttlMs: config.privacy?.answerTaintTtl },
     audit,
   });
 }

@@ -1,6 +1,7 @@
 import type { Agent } from "../core/agent.js";
 import { GatewayError } from "./gateway-errors.js";
-import { type ChatRequest, parseChatRequest } from "./openai-wire.js";
+import { classifyHousekeeping, type Housekeeping } from "./housekeeping.js";
+import { type ChatRequest, housekeepingRequest, parseChatRequest } from "./openai-wire.js";
 
 export interface AdmissionState {
   agents: Record<string, Agent>;
@@ -16,6 +17,8 @@ export interface Admitted {
   request: ChatRequest;
   model: string;
   agent: Agent;
+  /** A chat UI's housekeeping request (title, tags, …): answered locally, never planned. */
+  housekeeping?: Housekeeping;
 }
 
 /**
@@ -40,7 +43,10 @@ export async function admitChatRequest(
       hint: "Send a JSON chat-completions request with content-type application/json.",
     });
   }
-  const request = parseChatRequest(body, state.maxPromptChars);
+  // A chat UI's title/tags/follow-up request carries earlier answers: recognised before anything
+  // else (it may use client tools or a system message only, which a question may not).
+  const housekeeping = classifyHousekeeping(body);
+  const request = housekeeping ? housekeepingRequest(body) : parseChatRequest(body, state.maxPromptChars);
   const model = request.model ?? state.modelNames[0];
   const agent = Object.hasOwn(state.agents, model) ? state.agents[model] : undefined;
   if (!agent) {
@@ -61,5 +67,5 @@ export async function admitChatRequest(
       },
     );
   }
-  return { request, model, agent };
+  return { request, model, agent, housekeeping };
 }

@@ -8,6 +8,7 @@ import type { ChatRun } from "./chat-run.js";
 import { gatewayErrorFor } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import { completionId } from "./openai-wire.js";
+import { respondHousekeeping } from "./respond-housekeeping.js";
 import { respondJson } from "./respond-json.js";
 import { respondSse } from "./respond-sse.js";
 import type { RunRegistry } from "./run-registry.js";
@@ -27,7 +28,7 @@ export interface ChatCompletionsDeps {
 /** POST /v1/chat/completions: admission, then one run with its lifecycle, then JSON or SSE. */
 export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
   return async (c: Context<{ Variables: { caller: Caller } }>): Promise<Response> => {
-    const { request, model, agent } = await admitChatRequest(() => c.req.json(), {
+    const { request, model, agent, housekeeping } = await admitChatRequest(() => c.req.json(), {
       agents: deps.agents,
       modelNames: deps.modelNames,
       draining: deps.draining(),
@@ -62,6 +63,7 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
         return e;
       },
     };
+    if (housekeeping) return respondHousekeeping(c, chat, housekeeping);
     return request.stream ? respondSse(c, chat) : respondJson(c, chat);
   };
 }

@@ -1,4 +1,5 @@
 import { createOpenAI } from "@ai-sdk/openai";
+import { generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { libreChat, openWebUi, type Turn } from "../../test/helpers/chat-ui-requests.js";
 import {
@@ -14,7 +15,17 @@ beforeAll(async () => {
   local = await startFakeOpenAIServer();
 });
 afterAll(() => local?.close());
-const model = () => createOpenAI({ baseURL: local.url, apiKey: "local" }).chat("local");
+/** The local model asked once, as `Agent.answerLocally` does. */
+const model = () => async (prompt: string) => {
+  const r = await generateText({
+    model: createOpenAI({ baseURL: local.url, apiKey: "local" }).chat("local"),
+    prompt,
+  });
+  return {
+    text: r.text,
+    usage: { inputTokens: r.usage.inputTokens ?? 0, outputTokens: r.usage.outputTokens ?? 0 },
+  };
+};
 const turns: Turn[] = [
   { role: "user", content: "Who is our best customer in Berlin?" },
   { role: "assistant", content: "Maria Keller, invoices totalling 1,234.56 EUR." },

@@ -1,5 +1,8 @@
-import { generateText, type LanguageModel } from "ai";
+import type { LocalAnswer, LocalAnswerOptions } from "../core/agent.js";
 import type { Housekeeping } from "./housekeeping.js";
+
+/** The local model, asked once (`Agent.answerLocally`). */
+export type AnswerLocally = (prompt: string, options?: LocalAnswerOptions) => Promise<LocalAnswer>;
 
 /** A housekeeping reply, ready for the wire: text, or the tool call the UI forced. */
 export interface HousekeepingReply {
@@ -77,7 +80,7 @@ function shape(task: Housekeeping, raw: string): unknown {
  */
 export async function answerHousekeeping(
   task: Housekeeping,
-  model: LanguageModel,
+  answerLocally: AnswerLocally,
   options: { signal?: AbortSignal; maxOutputTokens?: number } = {},
 ): Promise<HousekeepingReply> {
   const instruction = INSTRUCTIONS[task.kind];
@@ -85,16 +88,13 @@ export async function answerHousekeeping(
   const usage = { inputTokens: 0, outputTokens: 0 };
   if (instruction) {
     const label = task.kind === "autocomplete" ? "Text" : task.kind === "emoji" ? "Message" : "Conversation";
-    const result = await generateText({
-      model,
-      prompt: `${instruction}\n\n${label}:\n${task.subject}`,
+    const result = await answerLocally(`${instruction}\n\n${label}:\n${task.subject}`, {
+      signal: options.signal,
       maxOutputTokens: options.maxOutputTokens ?? 96,
-      abortSignal: options.signal,
-      maxRetries: 0,
     });
     raw = result.text;
-    usage.inputTokens = result.usage.inputTokens ?? 0;
-    usage.outputTokens = result.usage.outputTokens ?? 0;
+    usage.inputTokens = result.usage.inputTokens;
+    usage.outputTokens = result.usage.outputTokens;
   }
   const value = shape(task, raw);
   const reply = task.reply;

@@ -83,6 +83,19 @@ export function parseChatRequest(body: unknown, maxPromptChars: number): ChatReq
   };
 }
 
+/** The wire options of a housekeeping request (its messages are the housekeeping module's). */
+export function housekeepingRequest(body: unknown): ChatRequest {
+  const b = body as Record<string, unknown>;
+  const streamOptions = b.stream_options as { include_usage?: unknown } | undefined | null;
+  return {
+    model: typeof b.model === "string" && b.model ? b.model : undefined,
+    prompt: "",
+    history: [],
+    stream: b.stream === true,
+    includeUsage: b.stream === true && streamOptions?.include_usage === true,
+  };
+}
+
 function contentText(content: unknown, i: number): string | undefined {
   if (typeof content === "string") return content;
   if (content === null || content === undefined) return undefined;

@@ -28,7 +28,8 @@ const ALLOWED: Record<string, string[]> = {
   models: VOCABULARY,
   sources: [...VOCABULARY, ...INFRA, "privacy", "models"],
   agent: [...VOCABULARY, ...STAGES],
-  config: [...VOCABULARY, "sources", "models"],
+  // config checks privacy.entities against the privacy layer's one list of entity types.
+  config: [...VOCABULARY, "sources", "models", "privacy"],
   runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config"],
   traces: [...VOCABULARY, ...INFRA],
   server: [...VOCABULARY, ...INFRA, "traces"],

@@ -25,6 +25,8 @@ export interface RunGift {
   results: Array<{ stepId: string; output: unknown }>;
   /** The answer text, when there was one. */
   answer?: string;
+  /** The user's own question: an answer that repeats it does not make the user's words tainted. */
+  prompt?: string;
 }
 
 interface Cached {
@@ -51,6 +53,38 @@ export function isTaintWorthy(value: string | number | bigint): boolean {
   const { tokens } = tokenize(text);
   if (tokens.length === 1 && /^\p{L}+$/u.test(tokens[0]!) && isPlainWord(tokens[0]!)) return false;
   return tokens.length > 0;
+}
+
+/** Echoes shorter than this many words are not taken out of an answer (common phrases). */
+const ECHO_WORDS = 5;
+
+/**
+ * An answer without the stretches that repeat the user's own question ("You asked who … : …"):
+ * the user's words are theirs, not flm's. Returns the remaining parts of the answer.
+ */
+export function withoutEcho(answer: string, prompt: string): string[] {
+  if (!answer.trim()) return [];
+  const a = tokenize(answer);
+  const asked = ` ${tokenize(prompt).tokens.join(" ")} `;
+  if (asked.length <= 2) return [answer];
+  const echoed = new Uint8Array(a.tokens.length);
+  for (let i = 0; i + ECHO_WORDS <= a.tokens.length; i++) {
+    let n = ECHO_WORDS;
+    if (!asked.includes(` ${a.tokens.slice(i, i + n).join(" ")} `)) continue;
+    while (i + n < a.tokens.length && asked.includes(` ${a.tokens.slice(i, i + n + 1).join(" ")} `)) n++;
+    echoed.fill(1, i, i + n);
+  }
+  const parts: string[] = [];
+  let from = -1;
+  for (let k = 0; k <= a.tokens.length; k++) {
+    const keep = k < a.tokens.length && echoed[k] === 0;
+    if (keep && from < 0) from = k;
+    if (!keep && from >= 0) {
+      parts.push(answer.slice(a.starts[from]!, a.ends[k - 1]!));
+      from = -1;
+    }
+  }
+  return parts;
 }
 
 /**
@@ -86,8 +120,8 @@ export class AnswerTaint {
         seen.add(value);
         entries.push({ value, type: RESULT_VALUE, origin: `${gift.runId}/${stepId}`, expiresAt });
       }
-    if (gift.answer?.trim())
-      entries.push({ value: gift.answer, type: ANSWER_TEXT, origin: `${gift.runId}/answer`, expiresAt });
+    for (const part of withoutEcho(gift.answer ?? "", gift.prompt ?? ""))
+      entries.push({ value: part, type: ANSWER_TEXT, origin: `${gift.runId}/answer`, expiresAt });
     if (entries.length > 0) await this.store.add(subject, entries);
   }
 
