@@ -47,6 +47,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const pull = () => import("./commands/pull.js");
   const docsCmd = () => import("./commands/docs.js");
   const demo = () => import("./commands/demo.js");
+  const indexCmd = () => import("./commands/index-refresh.js");
 
   program
     .command("ask")
@@ -89,6 +90,17 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .option("-p, --port <port>", "port (default: server.port or 8787)")
     .option("--host <host>", "interface (default: server.host or 127.0.0.1)")
     .action(async (opts, cmd: Command) => (await serve()).serveCommand(opts, g(cmd), io));
+
+  program
+    .command("index")
+    .description("the index of sensitive values a running gateway matches prompts against")
+    .command("refresh")
+    .description("make the running gateway pick up new rows in the sensitive columns now")
+    .option("--url <url>", "the gateway (default: http://server.host:server.port from the config)")
+    .option("--token <token>", "an admin user's token (default: FLM_ADMIN_TOKEN, or the config's admin user)")
+    .option("--full", "rebuild from scratch (also drops values deleted from the data)")
+    .option("--json", "print the report as JSON")
+    .action(async (opts, cmd: Command) => (await indexCmd()).indexRefreshCommand(opts, g(cmd), io));
 
   const audit = program.command("audit").description("inspect the tamper-evident audit log of cloud egress");
   audit

@@ -82,6 +82,7 @@ export const ERROR_CODES = {
   ),
   PLACEHOLDER_UNKNOWN: runtime("The plan used a placeholder the vault never issued.", 502),
   PRIVACY_SESSION_UNKNOWN: runtime("A privacy session handle was not created by this privacy firewall."),
+  INDEX_REFRESH_FAILED: runtime("`flm index refresh` could not make the running gateway refresh its index."),
   PROMPT_TAINTED: runtime(
     "The prompt quotes values flm gave the user earlier, which the privacy policy blocks.",
     400,

@@ -16,7 +16,8 @@ import { AnswerTaint } from "./answer-taint/answer-taint.js";
 import type { AnswerTaintStore } from "./answer-taint/answer-taint-store.js";
 import { MemoryAnswerTaintStore } from "./answer-taint/memory-answer-taint-store.js";
 import { PublicTextSet, TaintIndex, type TaintScanner } from "./taint-index.js";
-import { entityType, ValueIndex } from "./value-index.js";
+import { LiveValueIndex, type RefreshReport } from "./live-value-index.js";
+import { entityType, type MatchOptions, type ValueIndex } from "./value-index.js";
 import { canonicalEntityType } from "./entity-types.js";
 
 export interface PrivacyOptions {
@@ -40,6 +41,8 @@ export interface PrivacyOptions {
   onEgress?: (record: EgressRecord) => void | Promise<void>;
   /** Shortest tool-result value (normalized characters) the guard refuses. Default 4. */
   minTaintLength?: number;
+  /** A timed index refresh failed (the index in use stays). Default: a line on stderr. */
+  onIndexError?: (error: unknown) => void;
   /**
    * What flm gave each user (tool results, answers) stays tainted for them across requests:
    * quoted back in a later prompt, it is pseudonymized (or blocked), never sent. Default: an
@@ -68,9 +71,17 @@ export interface Privacy extends AgentPrivacy {
    * refuses any body carrying a tainted value (guard). `resolveModel(spec, { fetch: privacy.cloudFetch() })`.
    */
   cloudFetch(inner?: typeof fetch): typeof fetch;
-  /** The index of sensitive values from the sources (loaded once; `ready()` waits for it). */
+  /** The index of sensitive values from the sources, as now (`ready()` waits for the first load). */
   readonly values: ValueIndex;
   ready(): Promise<void>;
+  /**
+   * Reads what changed in the sources' sensitive columns since the last refresh (everything with
+   * `full`), so a row added while flm runs is protected from then on.
+   */
+  refreshIndex(options?: { full?: boolean }): Promise<RefreshReport>;
+  /** Refreshes the index every `intervalMs` until `stopIndexRefresh()` (`privacy.refreshIntervalMs`). */
+  startIndexRefresh(intervalMs: number): void;
+  stopIndexRefresh(): void;
   /** The placeholders a conversation used, without their values (what stayed local). */
   placeholders(session: PrivacySession): Array<{ placeholder: string; type: string }>;
 }
@@ -80,7 +91,19 @@ export interface Privacy extends AgentPrivacy {
  * placeholders, taint every tool result, and guard the one door to the cloud.
  */
 export function createPrivacy(options: PrivacyOptions = {}): Privacy {
-  const values = new ValueIndex();
+  const live = new LiveValueIndex({
+    sources: options.sources ?? [],
+    extra: () => options.sensitiveValues ?? [],
+    onError:
+      options.onIndexError ??
+      ((error) =>
+        console.error(
+          `[flm] sensitive index refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+        )),
+  });
+  // The index in use, whichever it is at the moment (a full rebuild replaces it).
+  const values = { match: (text: string, o?: MatchOptions) => live.current.match(text, o) };
+  const valuesScanner: TaintScanner = { scanLexed: (body) => live.current.scanLexed(body) };
   const global = new TaintIndex({ minLength: options.minTaintLength });
   for (const canary of options.canaries ?? []) global.add(canary, { type: "CANARY", origin: "canary" });
   const answerTaint =
@@ -99,9 +122,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   let loading: Promise<void> | undefined;
   const load = () => {
     loading ??= (async () => {
-      await values.addAll(options.sensitiveValues ?? []);
-      for (const source of options.sources ?? [])
-        if (source.sensitiveValues) await values.addAll(source.sensitiveValues());
+      await live.rebuild();
     })().catch((error) => {
       loading = undefined; // a source that was down is read again on the next run
       throw error;
@@ -131,13 +152,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   };
   const scanners = (): TaintScanner[] => {
     const state = boundState();
-    if (!state) return [global, values];
+    if (!state) return [global, valuesScanner];
     const earlier = state.answerTaint;
     // What flm gave the user earlier: public only if the tool specs or planner texts say it,
     // never because the user typed it (that is exactly the quote to catch).
     return earlier
-      ? [global, values, state.taint, { scanLexed: (body) => earlier.scanLexed(body, state.specs) }]
-      : [global, values, state.taint];
+      ? [global, valuesScanner, state.taint, { scanLexed: (body) => earlier.scanLexed(body, state.specs) }]
+      : [global, valuesScanner, state.taint];
   };
 
   const record = async (r: EgressRecord) => {
@@ -161,8 +182,16 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   };
 
   return {
-    values,
+    get values() {
+      return live.current;
+    },
     ready: load,
+    async refreshIndex(refresh = {}) {
+      await load();
+      return live.refresh(refresh);
+    },
+    startIndexRefresh: (intervalMs) => live.start(intervalMs),
+    stopIndexRefresh: () => live.stop(),
     createSession(): PrivacySession {
       const session: PrivacySession = { id: randomUUID() };
       sessions.set(session, {

@@ -10,10 +10,12 @@ export { scanBody } from "./scan-body.js";
 export { normalizeValue, type Tokens, tokenize } from "./normalize.js";
 export { PlaceholderVault, type VaultEntry } from "./placeholder-vault.js";
 export {
+  AnswerTaintUnavailableError,
   EgressBlockedError,
   type EgressHit,
   PolicyBlockedError,
   PrivacySessionError,
+  TaintedPromptError,
   UnknownPlaceholderError,
 } from "./privacy-errors.js";
 export {
@@ -28,3 +30,13 @@ export {
 export type { Detector, Span } from "./span.js";
 export { type TaintIndexOptions, TaintIndex, type TaintLabel, type TaintScanner } from "./taint-index.js";
 export { entityType, ValueIndex, type ValueIndexOptions } from "./value-index.js";
+export { LiveValueIndex, type LiveValueIndexOptions, type RefreshReport } from "./live-value-index.js";
+export {
+  canonicalEntityType,
+  ENTITY_TYPES,
+  type EntityTypeInfo,
+  resolveEntityPolicies,
+} from "./entity-types.js";
+export { AnswerTaint, type AnswerTaintOptions } from "./answer-taint/answer-taint.js";
+export type { AnswerTaintStore, TaintEntry } from "./answer-taint/answer-taint-store.js";
+export { MemoryAnswerTaintStore } from "./answer-taint/memory-answer-taint-store.js";

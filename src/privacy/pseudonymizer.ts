@@ -10,8 +10,8 @@ export type EntityPolicy = "pseudonymize" | "block" | "allow";
 export interface PseudonymizerOptions {
   /** Default: `structuredDetectors()` (no NER; add `createNerDetector()` for names not in the data). */
   detectors?: Detector[];
-  /** Sensitive values from the data sources; matches win over generic detectors. */
-  valueIndex?: ValueIndex;
+  /** Sensitive values from the data sources (a `ValueIndex`); matches win over generic detectors. */
+  valueIndex?: Pick<ValueIndex, "match">;
   /** Per entity type; unlisted types use `defaultPolicy`. */
   policies?: Record<string, EntityPolicy>;
   /** Default `pseudonymize`. */

@@ -42,6 +42,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** `privacy.refreshIntervalMs` by default. */
+export const DEFAULT_INDEX_REFRESH_MS = 60_000;
+
 export interface BuildRuntimeOptions {
   env?: Record<string, string | undefined>;
   /** The real fetch under guard and tap (tests). */
@@ -69,6 +72,12 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     const privacy =
       config.privacy?.enabled !== false ? createConfiguredPrivacy(config, sources, audit) : undefined;
     await privacy?.ready();
+    // The sensitive index stays live: rows added while flm runs are protected within one interval.
+    const refreshMs = config.privacy?.refreshIntervalMs ?? DEFAULT_INDEX_REFRESH_MS;
+    if (privacy && refreshMs > 0) {
+      privacy.startIndexRefresh(refreshMs);
+      closers.push(async () => privacy.stopIndexRefresh());
+    }
 
     const { wanted, chosen } = chooseAgents(config, options);
     const parts = createAgentParts({ config, env, fetch: options.fetch, privacy, closers });

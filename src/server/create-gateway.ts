@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../core/agent.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
+import { type GatewayAdmin, refreshIndexHandler } from "./admin-routes.js";
 import { chatCompletionsHandler } from "./chat-completions-route.js";
 import { errorResponse } from "./chat-run.js";
 import { GatewayConfigError, GatewayError, gatewayErrorFor } from "./gateway-errors.js";
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   traceStore?: TraceStore;
   /** Where unexpected (non-flm) errors are reported; defaults to console.error. */
   onError?: (error: unknown) => void;
+  /** Behind /v1/admin/* (users with the `admin` role): refreshing the sensitive index. */
+  admin?: GatewayAdmin;
 }
 
 export interface ListeningGateway {
@@ -70,7 +73,8 @@ type Env = { Variables: { caller: Caller } };
 /**
  * The OpenAI-compatible gateway: bearer-token auth, GET /v1/models, POST /v1/chat/completions
  * (admission.ts → run-registry.ts → respond-json.ts / respond-sse.ts), GET /v1/traces/:id for the
- * run's owner, /healthz and /metrics. A new route goes here, its handler in a file of its own.
+ * run's owner, POST /v1/admin/index/refresh for admins, /healthz and /metrics. A new route goes
+ * here, its handler in a file of its own.
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const modelNames = Object.keys(options.agents ?? {});
@@ -161,6 +165,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     return c.json(trace);
   });
+
+  app.post("/v1/admin/index/refresh", refreshIndexHandler(options.admin));
 
   app.post(
     "/v1/chat/completions",

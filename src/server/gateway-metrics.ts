@@ -65,7 +65,13 @@ export function createGatewayMetrics() {
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
-const ROUTES = new Set(["/v1/chat/completions", "/v1/models", "/healthz", "/metrics"]);
+const ROUTES = new Set([
+  "/v1/chat/completions",
+  "/v1/models",
+  "/v1/admin/index/refresh",
+  "/healthz",
+  "/metrics",
+]);
 
 /** A bounded label set: unknown paths must not create one series each. */
 export function routeLabel(path: string): string {

@@ -32,16 +32,34 @@ export async function serveCommand(
       attributes: u.caller.attributes,
     })),
     limits,
+    admin: runtime.privacy
+      ? { refreshIndex: (refresh) => runtime.privacy!.refreshIndex(refresh) }
+      : undefined,
   });
   const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
   const host = options.host ?? config.server?.host ?? "127.0.0.1";
   const listening = await gateway.listen({ port, host });
   io.info(`flm gateway listening on ${listening.url} (models: ${Object.keys(runtime.agents).join(", ")})`);
+  // SIGHUP: pick up new rows in the sensitive columns now (the interval does it anyway).
+  const onHangup = () => {
+    runtime.privacy
+      ?.refreshIndex()
+      .then((r) =>
+        io.info(
+          `sensitive index refreshed: ${r.added} new value(s), ${r.values} in all (${r.durationMs.toFixed(0)} ms)`,
+        ),
+      )
+      .catch((error) =>
+        io.info(`sensitive index refresh failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+  };
+  process.on("SIGHUP", onHangup);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.off("SIGHUP", onHangup);
   io.info("shutting down: draining runs…");
   await listening.close();
   await runtime.close();
