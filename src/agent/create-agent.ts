@@ -4,11 +4,11 @@ import { assembleContext } from "../context/assemble-context.js";
 import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
 import type { Agent, RunOptions } from "../core/agent.js";
 import type { EmitEvent } from "../core/events.js";
-import { type AgentPrivacy, openSessionPrivacy } from "../core/privacy-hooks.js";
+import { type AgentPrivacy, openSessionPrivacy, type SessionPrivacy } from "../core/privacy-hooks.js";
 import type { RunResult } from "../core/run-result.js";
 import { RunCancelledError } from "../core/run-errors.js";
 import { type RunScope, withRunScope } from "../core/run-scope.js";
-import { addUsage, newRunTrace, type RunTrace, timed } from "../core/trace.js";
+import { addUsage, newRunTrace, type PlannerFallback, type RunTrace, timed } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import { buildPlanRequest } from "../plan/build-plan-request.js";
 import { createModelPlanner } from "../plan/model-planner.js";
@@ -180,6 +180,7 @@ async function planStage(setup: AgentSetup, state: RunState) {
       signal,
       privacy,
       onRepair: (attempt, issues) => emit({ type: "repair", attempt, errors: issues.map((i) => i.message) }),
+      onFallback: (fallback) => reportFallback(fallback, trace, emit, privacy),
     }),
   );
   Object.assign(trace, { planner: planned.planner, repairs: planned.repairs, plan: planned.plan });
@@ -197,7 +198,13 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
   return withRunScope(scopeOf(trace, run), async () => {
     const { tools, privacy, request } = await prepareStage(setup, state);
     const { outcomes } = await planAndExecute({
-      plan: { planner: setup.planner, fallbackPlanner: options.fallbackPlanner, request, limits },
+      plan: {
+        planner: setup.planner,
+        fallbackPlanner: options.fallbackPlanner,
+        request,
+        limits,
+        onFallback: (fallback) => reportFallback(fallback, trace, emit, privacy),
+      },
       tools,
       steps: { limits, caller: run.user },
       privacy,
@@ -250,6 +257,27 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
     trace.stages.total = performance.now() - t0;
     return { text: answer.text, citations: answer.citations, steps: outcomes, trace };
   });
+}
+
+/**
+ * The cloud planner failed and the local one planned: the real cause stays visible, in the trace
+ * (`plannerFallback`, a warning), as a `warning` event and in the audit log.
+ */
+async function reportFallback(
+  fallback: PlannerFallback,
+  trace: RunTrace,
+  emit: EmitEvent,
+  privacy: SessionPrivacy | undefined,
+): Promise<void> {
+  const { cause } = fallback;
+  const where = [cause.endpoint, cause.status ? `HTTP ${cause.status}` : cause.code]
+    .filter(Boolean)
+    .join(", ");
+  const message = `The cloud planner ${fallback.from} failed (${where}); flm planned with the local model ${fallback.to} instead.`;
+  trace.plannerFallback = fallback;
+  trace.warnings = [...(trace.warnings ?? []), { code: "PLANNER_FALLBACK", message }];
+  emit({ type: "warning", code: "PLANNER_FALLBACK", message });
+  await privacy?.noteFallback(fallback);
 }
 
 /** The run's scope: its egress records land in the trace; the caller is named in the audit log. */

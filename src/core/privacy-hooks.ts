@@ -1,4 +1,5 @@
 import type { ToolSpec } from "../tools/tool.js";
+import type { PlannerFallback } from "./trace.js";
 
 /**
  * What the agent needs from a privacy firewall. Kept as a small interface so the agent does not
@@ -34,6 +35,8 @@ export interface AgentPrivacy {
   enter?(session: PrivacySession, subject: string): Promise<void>;
   /** Records what a run gave its subject (tool results, the answer), tainted for them from now on. */
   remember?(session: PrivacySession, gift: RunGift): Promise<void>;
+  /** Notes in the audit log that the cloud planner failed and the local one planned instead. */
+  noteFallback?(session: PrivacySession, fallback: PlannerFallback): Promise<void>;
 }
 
 /** What one run gave the user: its tool results and its answer. */
@@ -54,6 +57,7 @@ export interface SessionPrivacy {
   restore(args: Record<string, unknown>): Record<string, unknown>;
   taint(stepId: string, output: unknown): void;
   remember(gift: RunGift): Promise<void>;
+  noteFallback(fallback: PlannerFallback): Promise<void>;
 }
 
 /**
@@ -81,5 +85,6 @@ export async function openSessionPrivacy(
     restore: (args) => privacy.restore(args, s),
     taint: (stepId, output) => privacy.taint(stepId, output, s),
     remember: async (gift) => privacy.remember?.(s, gift),
+    noteFallback: async (fallback) => privacy.noteFallback?.(s, fallback),
   };
 }

@@ -41,6 +41,30 @@ export interface ContextTrace {
 export type StageName = "pseudonymize" | "plan" | "execute" | "context" | "answer" | "total";
 
 /** Everything needed to explain and audit one run. Contains no tool results. */
+/** What went wrong with a planner call, in terms a user can act on (never prompt content). */
+export interface PlannerFailure {
+  /** `PLANNER_FAILED`, `PLANNER_TIMEOUT`, ... */
+  code: string;
+  message: string;
+  /** The URL called (without query), when there was an HTTP call. */
+  endpoint?: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+}
+
+/** The cloud planner failed and the local fallback planned instead: which, and why. */
+export interface PlannerFallback {
+  from: string;
+  to: string;
+  cause: PlannerFailure;
+}
+
+/** Something the user should know about a run that still answered. */
+export interface RunWarning {
+  code: string;
+  message: string;
+}
+
 export interface RunTrace {
   id: string;
   startedAt: string;
@@ -55,6 +79,9 @@ export interface RunTrace {
   /** When the plan streamed in, from the run's start: the first step usable, the whole plan validated. */
   planStream?: { firstStepMs?: number; completeMs: number; startedBeforeComplete: number };
   context?: ContextTrace;
+  /** Set when the planner failed and the local fallback planned (see `warnings`). */
+  plannerFallback?: PlannerFallback;
+  warnings?: RunWarning[];
 }
 
 export function newRunTrace(id: string, planner: string): RunTrace {

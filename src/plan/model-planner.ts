@@ -180,13 +180,19 @@ function toPlannerError(error: unknown, signal: AbortSignal): FlmError {
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode ? `HTTP ${error.statusCode}` : "no response";
-    return new PlannerError(`The planner model failed (${status}): ${error.message}`, {
-      cause: error,
-      hint:
-        error.statusCode === 401
-          ? "Check the planner's API key."
-          : "Check the planner's base URL and that the service is up.",
-    });
+    const endpoint = error.url ? error.url.split("?")[0] : undefined;
+    return new PlannerError(
+      `The planner model${endpoint ? ` at ${endpoint}` : ""} failed (${status}): ${error.message}`,
+      {
+        cause: error,
+        endpoint,
+        status: error.statusCode,
+        hint:
+          error.statusCode === 401 || error.statusCode === 403
+            ? "Check the planner's API key."
+            : "Check the planner's base URL and that the service is up.",
+      },
+    );
   }
   return new PlannerError(`The planner model failed: ${(error as Error)?.message ?? String(error)}`, {
     cause: error,

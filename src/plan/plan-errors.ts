@@ -1,3 +1,4 @@
+import type { PlannerFailure } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 
 export type PlanIssueKind =
@@ -34,10 +35,48 @@ export class PlanValidationError extends FlmError {
   }
 }
 
+export type { PlannerFailure };
+
 /** The planner model could not be reached or failed (network, HTTP error, timeout). */
 export class PlannerError extends FlmError {
   static override readonly marker: string = "federated-lm.PlannerError";
-  constructor(message: string, options: { cause?: unknown; code?: string; hint?: string } = {}) {
+  /** The URL called, when there was an HTTP call. */
+  readonly endpoint?: string;
+  /** The HTTP status, when there was a response. */
+  readonly status?: number;
+  /** When the cloud planner failed and the local fallback took over: the first failure. */
+  readonly fallbackFrom?: { planner: string; failure: PlannerFailure };
+  constructor(
+    message: string,
+    options: {
+      cause?: unknown;
+      code?: string;
+      hint?: string;
+      endpoint?: string;
+      status?: number;
+      fallbackFrom?: { planner: string; failure: PlannerFailure };
+    } = {},
+  ) {
     super(options.code ?? "PLANNER_FAILED", message, options);
+    this.endpoint = options.endpoint;
+    this.status = options.status;
+    this.fallbackFrom = options.fallbackFrom;
   }
+}
+
+/** An error's message without the hint FlmError appends to it. */
+export function bareMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const hint = FlmError.isInstance(error) ? error.hint : undefined;
+  return hint && error.message.endsWith(` ${hint}`)
+    ? error.message.slice(0, -hint.length - 1)
+    : error.message;
+}
+
+/** The failure behind an error thrown by a planner call. */
+export function plannerFailure(error: unknown): PlannerFailure {
+  if (PlannerError.isInstance(error))
+    return { code: error.code, message: bareMessage(error), endpoint: error.endpoint, status: error.status };
+  if (FlmError.isInstance(error)) return { code: error.code, message: bareMessage(error) };
+  return { code: "PLANNER_FAILED", message: bareMessage(error) };
 }

@@ -6,7 +6,14 @@ import { addUsage, type TokenUsage } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Tool } from "../tools/tool.js";
 import { parsePlan, type RawPlannerOutput } from "./parse-plan.js";
-import { PlannerError, type PlanIssue, PlanValidationError } from "./plan-errors.js";
+import type { PlannerFallback } from "../core/trace.js";
+import {
+  bareMessage,
+  PlannerError,
+  plannerFailure,
+  type PlanIssue,
+  PlanValidationError,
+} from "./plan-errors.js";
 import type { Planner, PlannerReply, PlanRequest } from "./planner.js";
 import { streamedStepReady } from "./streamed-step.js";
 import { validatePlan } from "./validate-plan.js";
@@ -28,7 +35,11 @@ export interface PlanWithRepairsInput {
    * came from (0, 1, ... across repairs and a fallback). The whole plan is still validated.
    */
   onStep?: (step: PlanStep, call: number) => void;
+  /** Called when the planner failed and the fallback takes over (before it is asked). */
+  onFallback?: (fallback: PlannerFallback) => void | Promise<void>;
 }
+
+export type { PlannerFallback };
 
 export interface PlannedResult {
   plan: Plan;
@@ -38,6 +49,8 @@ export interface PlannedResult {
   planner: string;
   repairs: number;
   usage: { cloud: TokenUsage; local: TokenUsage };
+  /** Set when the planner failed and the fallback planned instead. */
+  fallback?: PlannerFallback;
 }
 
 /**
@@ -52,6 +65,7 @@ export async function planWithRepairs(input: PlanWithRepairsInput): Promise<Plan
   let request = input.request;
   let issues: PlanIssue[] = [];
   let call = -1;
+  let fallback: PlannerFallback | undefined;
   const checks = {
     maxSteps: limits.maxSteps,
     checkString: privacy ? (v: string) => privacy.checkPlanString(v) : undefined,
@@ -69,6 +83,7 @@ export async function planWithRepairs(input: PlanWithRepairsInput): Promise<Plan
   const ask = (purpose: string): Promise<PlannerReply> =>
     callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs, streamTo(++call)).catch(
       async (error) => {
+        if (fallback) throw fallbackFailed(fallback, error);
         // Fall back to the local planner when the cloud is unreachable; never on a privacy block.
         if (
           !input.fallbackPlanner ||
@@ -77,8 +92,14 @@ export async function planWithRepairs(input: PlanWithRepairsInput): Promise<Plan
           signal.aborted
         )
           throw error;
+        fallback = { from: active.name, to: input.fallbackPlanner.name, cause: plannerFailure(error) };
+        await input.onFallback?.(fallback);
         active = input.fallbackPlanner;
-        return callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs, streamTo(++call));
+        return callPlanner(active, request, purpose, signal, limits.plannerTimeoutMs, streamTo(++call)).catch(
+          (e) => {
+            throw fallbackFailed(fallback!, e);
+          },
+        );
       },
     );
   for (let attempt = 0; attempt <= limits.maxRepairs; attempt++) {
@@ -89,13 +110,43 @@ export async function planWithRepairs(input: PlanWithRepairsInput): Promise<Plan
     const parsed = parsePlan(reply.raw);
     issues = parsed.plan ? validatePlan(parsed.plan, input.tools, checks) : parsed.issues;
     if (parsed.plan && issues.length === 0)
-      return { plan: parsed.plan, call, planner: active.name, repairs: attempt, usage };
+      return { plan: parsed.plan, call, planner: active.name, repairs: attempt, usage, fallback };
     if (attempt < limits.maxRepairs) {
       input.onRepair?.(attempt + 1, issues);
       request = { ...request, repair: { previous: reply.raw, issues } };
     }
   }
-  throw new PlanValidationError(issues, limits.maxRepairs + 1);
+  const invalid = new PlanValidationError(issues, limits.maxRepairs + 1);
+  // The real cause is the planner that failed, not what the small fallback model wrote.
+  if (fallback) throw fallbackFailed(fallback, invalid);
+  throw invalid;
+}
+
+/**
+ * `PLANNER_FAILED` naming the first failure (endpoint, status or error), that the run fell back,
+ * and what the fallback did.
+ */
+function fallbackFailed(fallback: PlannerFallback, error: unknown): PlannerError {
+  const then = PlanValidationError.isInstance(error)
+    ? `whose plan was ${bareMessage(error)
+        .replace(/^The planner's plan was /, "")
+        .replace(/\.$/, "")}`
+    : `which failed too: ${bareMessage(error)}`;
+  const { cause } = fallback;
+  return new PlannerError(
+    `${cause.message.replace(/\.$/, "")}. flm fell back to the local planner ${fallback.to}, ${then}.`,
+    {
+      code: "PLANNER_FAILED",
+      cause: error,
+      endpoint: cause.endpoint,
+      status: cause.status,
+      fallbackFrom: { planner: fallback.from, failure: cause },
+      hint:
+        cause.status === 401 || cause.status === 403
+          ? "Check the cloud planner's API key; the local fallback is only a stopgap."
+          : "Check the cloud planner's endpoint and that the service is up; the local fallback is only a stopgap.",
+    },
+  );
 }
 
 /** One planner call under the planner timeout, labelled for the egress record. */
@@ -113,7 +164,7 @@ async function callPlanner(
     return await withPurpose(purpose, () => planner.plan(request, { signal: combined, onStep }));
   } catch (error) {
     if (timeout.aborted && !signal.aborted) {
-      throw new PlannerError(`The planner did not answer within ${timeoutMs} ms.`, {
+      throw new PlannerError(`The planner ${planner.name} did not answer within ${timeoutMs} ms.`, {
         code: "PLANNER_TIMEOUT",
         cause: error,
         hint: "Check the planner endpoint, raise plannerTimeoutMs, or configure a local fallback planner.",

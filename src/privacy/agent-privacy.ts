@@ -213,6 +213,31 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         throw new AnswerTaintUnavailableError(cause);
       }
     },
+    async noteFallback(session, fallback) {
+      stateOf(session);
+      if (!options.audit) return;
+      const scope = currentRunScope();
+      const { cause } = fallback;
+      // Not an egress (the local planner sends nothing out): a record of why planning stayed local.
+      const reason = `cloud planner ${fallback.from} failed (${cause.code}${cause.status ? `, HTTP ${cause.status}` : ""}${
+        cause.endpoint ? `, ${cause.endpoint}` : ""
+      }); planned locally with ${fallback.to}`;
+      await options.audit.append({
+        host: "local",
+        model: fallback.to,
+        purpose: "plan-fallback",
+        body: JSON.stringify({
+          from: fallback.from,
+          to: fallback.to,
+          code: cause.code,
+          status: cause.status ?? null,
+        }),
+        decision: "allowed",
+        reason,
+        runId: scope?.runId,
+        userId: scope?.userId,
+      });
+    },
     async remember(session, gift) {
       const s = stateOf(session);
       if (!answerTaint || !s.subject) return;

@@ -7,6 +7,8 @@ export async function respondJson(c: Context, chat: ChatRun): Promise<Response> 
   try {
     const result = await chat.agent.run(chat.request.prompt, chat.runOptions);
     await chat.record(result.trace);
+    const warnings = result.trace.warnings ?? [];
+    if (warnings.length) c.header("x-flm-warnings", warnings.map((w) => w.code).join(", "));
     return c.json(
       chatCompletion({
         id: chat.base.id,
@@ -18,6 +20,7 @@ export async function respondJson(c: Context, chat: ChatRun): Promise<Response> 
           trace_id: chat.runOptions.runId,
           citations: result.citations,
           usage: result.trace.usage,
+          ...(warnings.length ? { warnings } : {}),
         },
       }),
     );

@@ -15,10 +15,13 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
   const { base, run } = chat;
   const iterator = chat.agent.stream(chat.request.prompt, chat.runOptions)[Symbol.asyncIterator]();
   let first: IteratorResult<AgentEvent>;
+  const warnings: string[] = [];
   try {
-    // Repair rounds come before the plan: keep reading until the plan (or the end) arrives.
-    do first = await iterator.next();
-    while (!first.done && first.value.type === "repair");
+    // Repair rounds (and warnings: a planner fallback) come before the plan: read until it arrives.
+    do {
+      first = await iterator.next();
+      if (!first.done && first.value.type === "warning") warnings.push(first.value.code);
+    } while (!first.done && (first.value.type === "repair" || first.value.type === "warning"));
   } catch (error) {
     run.end();
     return errorResponse(c, chat.fail(error));
@@ -75,5 +78,6 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
     "x-accel-buffering": "no",
+    ...(warnings.length ? { "x-flm-warnings": warnings.join(", ") } : {}),
   });
 }

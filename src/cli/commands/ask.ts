@@ -1,6 +1,7 @@
 import type { RunResult } from "../../core/run-result.js";
 import { redactSecrets } from "../../config/redact-secrets.js";
 import { type CliIO, spinner } from "../cli-io.js";
+import { errorJson } from "../error-json.js";
 import { formatTrace } from "../format-trace.js";
 import { UsageError } from "../exit-codes.js";
 import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";
@@ -18,16 +19,37 @@ export async function askCommand(
   io: CliIO,
 ): Promise<void> {
   if (!prompt?.trim()) throw new UsageError("The prompt is empty.", 'Usage: flm ask "your question"');
+  if (!options.json) return askText(prompt, options, globals, io);
+  // --json: a result, or an error object, on stdout (the error line and exit code as always).
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  try {
+    const { runtime } = await openRuntime(globals, io);
+    try {
+      const result = await runtime.agent.run(prompt, { user: localCaller(), signal: controller.signal });
+      io.out.write(`${JSON.stringify(redactSecrets(result, io.secrets), null, 2)}\n`);
+    } finally {
+      process.off("SIGINT", onSigint);
+      await runtime.close();
+    }
+  } catch (error) {
+    io.out.write(`${JSON.stringify(errorJson(error, io.secrets), null, 2)}\n`);
+    throw error;
+  }
+}
+
+async function askText(
+  prompt: string,
+  options: AskOptions,
+  globals: GlobalOptions,
+  io: CliIO,
+): Promise<void> {
   const { runtime } = await openRuntime(globals, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
   try {
-    if (options.json) {
-      const result = await runtime.agent.run(prompt, { user: localCaller(), signal: controller.signal });
-      io.out.write(`${JSON.stringify(redactSecrets(result, io.secrets), null, 2)}\n`);
-      return;
-    }
     const spin = spinner(io, "planning…");
     let result: RunResult | undefined;
     let streaming = false;
@@ -36,6 +58,7 @@ export async function askCommand(
       signal: controller.signal,
     })) {
       if (event.type === "plan") spin.update(`running ${event.plan.steps.length} tool call(s)…`);
+      else if (event.type === "warning") io.info(`warning: ${event.message}`);
       else if (event.type === "context") spin.update("answering…");
       else if (event.type === "text-delta") {
         if (!streaming) spin.stop();

@@ -39,6 +39,7 @@ export async function chatCommand(
       try {
         for await (const event of runtime.agent.stream(prompt, { user: localCaller(), history, session })) {
           if (event.type === "text-delta") io.out.write(event.text);
+          else if (event.type === "warning") io.info(`warning: ${event.message}`);
           else if (event.type === "done") result = event.result;
         }
         io.out.write("\n");
