@@ -275,8 +275,8 @@ async function reportFallback(
     .join(", ");
   const message = `The cloud planner ${fallback.from} failed (${where}); flm planned with the local model ${fallback.to} instead.`;
   trace.plannerFallback = fallback;
-  trace.warnings = [...(trace.warnings ?? []), { code: "PLANNER_FALLBACK", message }];
-  emit({ type: "warning", code: "PLANNER_FALLBACK", message });
+  trace.warnings = [...(trace.warnings ?? []), { kind: "planner-fallback", message }];
+  emit({ type: "warning", kind: "planner-fallback", message });
   await privacy?.noteFallback(fallback);
 }
 

@@ -9,7 +9,7 @@ export type AgentEvent =
   /** A step of the plan arrived from the planner's stream and may start (`atMs` since the run began). */
   | { type: "plan-step"; step: PlanStep; atMs: number }
   /** Something the user should know about a run that still answers (e.g. the planner fell back). */
-  | { type: "warning"; code: string; message: string }
+  | { type: "warning"; kind: string; message: string }
   /** `planning`: the plan was still streaming when the step started. */
   | { type: "tool-start"; step: PlanStep; atMs?: number; planning?: boolean }
   | { type: "tool-end"; outcome: StepOutcome }

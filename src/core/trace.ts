@@ -61,7 +61,8 @@ export interface PlannerFallback {
 
 /** Something the user should know about a run that still answered. */
 export interface RunWarning {
-  code: string;
+  /** `planner-fallback`: the cloud planner failed and the local one planned. */
+  kind: string;
   message: string;
 }
 

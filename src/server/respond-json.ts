@@ -8,7 +8,7 @@ export async function respondJson(c: Context, chat: ChatRun): Promise<Response> 
     const result = await chat.agent.run(chat.request.prompt, chat.runOptions);
     await chat.record(result.trace);
     const warnings = result.trace.warnings ?? [];
-    if (warnings.length) c.header("x-flm-warnings", warnings.map((w) => w.code).join(", "));
+    if (warnings.length) c.header("x-flm-warnings", warnings.map((w) => w.kind).join(", "));
     return c.json(
       chatCompletion({
         id: chat.base.id,

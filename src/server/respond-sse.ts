@@ -20,7 +20,7 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
     // Repair rounds (and warnings: a planner fallback) come before the plan: read until it arrives.
     do {
       first = await iterator.next();
-      if (!first.done && first.value.type === "warning") warnings.push(first.value.code);
+      if (!first.done && first.value.type === "warning") warnings.push(first.value.kind);
     } while (!first.done && (first.value.type === "repair" || first.value.type === "warning"));
   } catch (error) {
     run.end();

@@ -127,7 +127,7 @@ describe("the cloud planner fails and the local fallback plans", { timeout: 120_
       cause: { code: "PLANNER_FAILED", status: 503, endpoint: `${fixture.cloud.url}/chat/completions` },
     });
     expect(trace.warnings).toEqual([
-      { code: "PLANNER_FALLBACK", message: expect.stringContaining("HTTP 503") },
+      { kind: "planner-fallback", message: expect.stringContaining("HTTP 503") },
     ]);
     const audit = await runCli(["audit", "show", "--json"], { cwd: fixture.dir });
     const records = JSON.parse(audit.stdout) as Array<{ purpose: string; reason?: string }>;
