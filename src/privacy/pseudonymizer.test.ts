@@ -21,6 +21,16 @@ describe("createPseudonymizer", () => {
     expect(vault.restore(second.text)).toBe("And Maria Keller's card 4111 1111 1111 1111?");
   });
 
+  it("replaces declared values even where their type is allowed (allow is for detections)", () => {
+    const p = createPseudonymizer({
+      valueIndex: index,
+      defaultPolicy: "allow",
+      policies: { PERSON: "allow" },
+    });
+    const out = p.pseudonymize("Is Maria Keller or John Smith in?", new PlaceholderVault());
+    expect(out.text).toBe("Is <PERSON_1> or John Smith in?");
+  });
+
   it("applies block and allow policies, naming the type but never the value", () => {
     const p = createPseudonymizer({ policies: { US_SSN: "block", EMAIL: "allow" } });
     const vault = new PlaceholderVault();

@@ -3,7 +3,7 @@ import type { PlaceholderVault } from "./placeholder-vault.js";
 import { UNALLOWABLE } from "./entity-types.js";
 import { PolicyBlockedError, TaintedPromptError } from "./privacy-errors.js";
 import type { Detector, Span } from "./span.js";
-import type { ValueIndex } from "./value-index.js";
+import type { MatchOptions, ValueIndex } from "./value-index.js";
 
 export type EntityPolicy = "pseudonymize" | "block" | "allow";
 
@@ -86,9 +86,22 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
     return policy === "allow" && UNALLOWABLE.has(type) ? "pseudonymize" : policy;
   };
 
+  // Values the sources declare sensitive: the egress guard refuses them whatever the policy, so
+  // "allow" cannot let them out: they are replaced (or blocked, if their type is blocked).
+  const declared = new WeakSet<Span>();
+  const policyFor = (span: Span): EntityPolicy => {
+    const policy = policyOf(span.type);
+    return policy === "allow" && declared.has(span) ? "pseudonymize" : policy;
+  };
+  const declaredMatches = (text: string, o?: MatchOptions): Span[] => {
+    const spans = options.valueIndex?.match(text, o) ?? [];
+    for (const s of spans) declared.add(s);
+    return spans;
+  };
+
   const detect = (text: string, extra: readonly SpanSource[] = []): Span[] => {
     const all: Span[] = [];
-    if (options.valueIndex) all.push(...options.valueIndex.match(text));
+    if (options.valueIndex) all.push(...declaredMatches(text));
     for (const source of extra) all.push(...source.match(text));
     for (const d of detectors) all.push(...d.detect(text));
     return resolveOverlaps(all);
@@ -101,7 +114,7 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
       const replace = (source: string, spans: Span[]): string => {
         const blocked = new Map<string, number>();
         for (const s of spans)
-          if (policyOf(s.type) === "block") blocked.set(s.type, (blocked.get(s.type) ?? 0) + 1);
+          if (policyFor(s) === "block") blocked.set(s.type, (blocked.get(s.type) ?? 0) + 1);
         const [first] = blocked;
         if (first)
           throw UNALLOWABLE.has(first[0])
@@ -110,7 +123,7 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
         let out = "";
         let at = 0;
         for (const s of spans) {
-          if (policyOf(s.type) !== "pseudonymize") continue;
+          if (policyFor(s) !== "pseudonymize") continue;
           out += source.slice(at, s.start) + vault.placeholderFor(s.type, s.original ?? s.value);
           at = s.end;
           counts[s.type] = (counts[s.type] ?? 0) + 1;
@@ -119,17 +132,14 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
       };
       const extra = call.extra ?? [];
       const spans = detect(text, extra);
-      const replaced = spans.filter((s) => policyOf(s.type) === "pseudonymize");
+      const replaced = spans.filter((s) => policyFor(s) === "pseudonymize");
       let out = replace(text, spans);
       // What is left must be what the egress guard accepts: the guard finds declared and tainted
       // values exactly this way, so a value uncovered by a replacement (a new neighbour, a lost
       // overlap) goes too.
       for (let round = 0; (options.valueIndex || extra.length > 0) && round < 3; round++) {
-        const left = [
-          ...(options.valueIndex?.match(out, { typos: false }) ?? []),
-          ...extra.flatMap((x) => x.match(out)),
-        ];
-        if (!left.some((s) => policyOf(s.type) === "pseudonymize" || policyOf(s.type) === "block")) break;
+        const left = [...declaredMatches(out, { typos: false }), ...extra.flatMap((x) => x.match(out))];
+        if (!left.some((s) => policyFor(s) !== "allow")) break;
         out = replace(out, resolveOverlaps(left));
       }
       return { text: out, counts, spans: replaced };

@@ -99,4 +99,23 @@ describe("privacy.entities", { timeout: 120_000 }, () => {
     expect(sent).not.toContain("Maria Keller");
     expect(sent).not.toContain("555 0142");
   });
+
+  // Declared sensitive values are never "allowed" out by a policy: the egress guard refuses them
+  // anyway, so the pseudonymizer must replace them rather than leave them for a block.
+  for (const policy of [
+    { defaultPolicy: "allow" },
+    { entities: { PERSON: "allow", LOYALTY_ID: "allow" } },
+    { entities: { DATE_TIME: "allow", PERSON: "allow" }, defaultPolicy: "allow" },
+  ])
+    it(`pseudonymizes declared values under ${JSON.stringify(policy)}: a placeholder leaves, no block`, async () => {
+      configWith(policy);
+      const r = await ask("What is the status of GOLD-1 for maria keller?");
+      expect(r.stderr).not.toContain("EGRESS_BLOCKED");
+      expect(r.code).toBe(0);
+      const sent = fixture.cloud.allBodies();
+      expect(fixture.cloud.requests.length).toBeGreaterThan(0);
+      expect(sent).not.toContain("GOLD-1");
+      expect(sent.toLowerCase()).not.toContain("maria keller");
+      expect(sent).toMatch(/<PERSON_\d+>/);
+    });
 });
