@@ -52,6 +52,16 @@ describe("createNerDetector (compromise + cues)", () => {
     expect(found("Best regards,\nJohn Smith")).toContain("John Smith");
   });
 
+  it("ends a name where its last word ends, also after accented letters and before a new line", () => {
+    const text = "??? Astrid Björgvinsdóttir\n??? Lawdragon\n??? 66029 138 Consul Place";
+    const people = ner.detect(text).filter((s) => s.type === "PERSON");
+    expect(people.map((s) => s.value)).toContain("Astrid Björgvinsdóttir");
+    for (const s of people) {
+      expect(s.value).toBe(text.slice(s.start, s.end));
+      expect(s.value).not.toContain("\n");
+    }
+  });
+
   it("can be limited to some entity kinds", () => {
     const spans = createNerDetector({ types: ["LOCATION"] }).detect("Maria Keller lives in Finland");
     expect(spans.every((s) => s.type === "LOCATION")).toBe(true);

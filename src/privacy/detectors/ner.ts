@@ -74,9 +74,21 @@ export function isPlainAcronym(word: string): boolean {
   return ACRONYMS.has(word) || getLexicon().isCommon(word.toLowerCase());
 }
 
+/** A term of a compromise document once `compute("offset")` ran: where its word is in the text. */
+interface OffsetTerm {
+  offset: { start: number; length: number };
+}
+
+/**
+ * Reads each match's extent from its terms' offsets, computed once per document: `json({ offset:
+ * true })` recomputes them for every view and cost about as much as the parse itself.
+ */
 function fromCompromise(text: string, view: any, type: string, score: number, out: Span[]): void {
-  for (const match of view.json({ offset: true }) as Array<{ offset: { start: number; length: number } }>) {
-    const [start, end] = trimSpan(text, match.offset.start, match.offset.start + match.offset.length);
+  for (const terms of view.docs as OffsetTerm[][]) {
+    const first = terms[0];
+    const last = terms[terms.length - 1];
+    if (!first?.offset || !last?.offset) continue;
+    const [start, end] = trimSpan(text, first.offset.start, last.offset.start + last.offset.length);
     const value = text.slice(start, end);
     // Single lower-case words ("co", "bank") are compromise's tagger guessing; skip them.
     if (end - start < 2 || !/\p{Lu}/u.test(value)) continue;
@@ -164,6 +176,7 @@ function compromiseSpans(text: string, types: Set<string>): Span[] {
   for (const part of segments(text)) {
     const found: Span[] = [];
     const doc = nlp(part.text);
+    doc.compute("offset");
     if (types.has("PERSON")) fromCompromise(part.text, doc.people(), "PERSON", 0.5, found);
     if (types.has("ORGANIZATION"))
       fromCompromise(part.text, doc.organizations(), "ORGANIZATION", 0.45, found);
