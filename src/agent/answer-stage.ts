@@ -19,6 +19,8 @@ export interface AnswerStageInput {
   timeoutMs: number;
   signal: AbortSignal;
   emit: EmitEvent;
+  /** One more instruction line (the grounding retry names what the first answer made up). */
+  extraSystem?: string;
 }
 
 export interface AnswerStageOutput {
@@ -53,7 +55,9 @@ export async function answerStage(input: AnswerStageInput): Promise<AnswerStageO
   try {
     const out = await streamAnswer({
       model: input.model,
-      system: answerSystemPrompt(input.outcomes, input.droppedSteps),
+      system: [answerSystemPrompt(input.outcomes, input.droppedSteps), input.extraSystem]
+        .filter(Boolean)
+        .join("\n"),
       messages: answerMessages(input.prompt, input.context, input.history),
       abortSignal: AbortSignal.any([signal, timeout]),
       onDelta: (delta) => {

@@ -20,7 +20,9 @@ import { createToolCatalog, type ToolCatalog } from "../tools/tool-catalog.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
-import { answerFixedTokens, answerLocally, answerStage } from "./answer-stage.js";
+import type { OnUngrounded } from "../core/grounding.js";
+import { answerFixedTokens, answerLocally } from "./answer-stage.js";
+import { groundedAnswer } from "./grounded-answer.js";
 import { planAndExecute } from "./plan-and-execute.js";
 import { streamRun } from "./run-stream.js";
 
@@ -58,6 +60,15 @@ export interface AgentOptions {
   latency?: {
     /** Start each read-only step as soon as it has streamed in from the planner. */
     streamPlan?: boolean;
+  };
+  /** The answer is checked against the context (numbers, dates, names, identifiers, citations). */
+  answer?: {
+    /**
+     * When it states something the context does not: `flag` (default: report it in
+     * `result.grounding`), `retry` (ask the local model once more, naming the spans), `refuse`
+     * (replace the answer with a clear message). With retry/refuse the answer streams once checked.
+     */
+    onUngrounded?: OnUngrounded;
   };
 }
 
@@ -240,7 +251,7 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
     emit({ type: "context", includedSteps, droppedSteps: context.droppedSteps, tokens, strategy });
 
     const answer = await timed(trace, "answer", () =>
-      answerStage({
+      groundedAnswer({
         model: options.generator,
         outcomes,
         droppedSteps: context.droppedSteps,
@@ -250,12 +261,23 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
         timeoutMs: limits.answerTimeoutMs,
         signal,
         emit,
+        onUngrounded: options.answer?.onUngrounded ?? "flag",
+        onChecked: (ms) => {
+          trace.stages.grounding = ms;
+        },
       }),
     );
     addUsage(trace.usage.local, answer.usage);
+    trace.grounding = answer.grounding;
     await privacy?.remember({ runId: trace.id, results: [], answer: answer.text, prompt });
     trace.stages.total = performance.now() - t0;
-    return { text: answer.text, citations: answer.citations, steps: outcomes, trace };
+    return {
+      text: answer.text,
+      citations: answer.citations,
+      steps: outcomes,
+      trace,
+      grounding: answer.grounding,
+    };
   });
 }
 

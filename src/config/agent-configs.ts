@@ -1,5 +1,11 @@
 import type { ConfigIssue } from "./config-error.js";
-import { type FlmConfigData, type LimitsConfig, type ModelConfig, NAME_PATTERN } from "./config-schema.js";
+import {
+  type AnswerConfig,
+  type FlmConfigData,
+  type LimitsConfig,
+  type ModelConfig,
+  NAME_PATTERN,
+} from "./config-schema.js";
 
 export const DEFAULT_AGENT_NAME = "flm";
 
@@ -12,6 +18,7 @@ export interface ResolvedAgentConfig {
   planner: "local" | ModelConfig;
   generator: ModelConfig;
   limits: LimitsConfig;
+  answer: AnswerConfig;
   /** Key path prefix for errors: `""` for the top-level agent, `agents.<name>.` for the others. */
   at: string;
 }
@@ -31,6 +38,7 @@ export function resolveAgentConfigs(config: FlmConfigData): ResolvedAgentConfig[
     planner: config.planner ?? "local",
     generator: config.generator,
     limits: config.limits ?? {},
+    answer: config.answer ?? {},
     at: "",
   };
   const others = Object.entries(config.agents ?? {}).map(
@@ -42,6 +50,7 @@ export function resolveAgentConfigs(config: FlmConfigData): ResolvedAgentConfig[
       planner: entry.planner ?? top.planner,
       generator: entry.generator ?? top.generator,
       limits: { ...top.limits, ...entry.limits },
+      answer: { ...top.answer, ...entry.answer },
       at: `agents.${name}.`,
     }),
   );

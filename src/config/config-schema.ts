@@ -221,6 +221,16 @@ const limitsSchema = z
   })
   .describe("Agent limits.");
 
+const answerSchema = z
+  .strictObject({
+    onUngrounded: z.enum(["flag", "retry", "refuse"]).optional().meta({
+      description:
+        "When the local model's answer states a number, date, amount, name, identifier or citation that neither the context nor the prompt supports: `flag` (report it in `result.grounding`, the trace and the console), `retry` (ask the local model once more, naming the spans), `refuse` (replace the answer with a clear message). With `retry`/`refuse` the answer streams once checked. Local; nothing is sent to the cloud.",
+      default: "flag",
+    }),
+  })
+  .describe("The answer's grounding check (see docs/guides/eval.md#grounded-answers).");
+
 /**
  * One more agent over the same sources: whatever it leaves out comes from the top level. No
  * `privacy` here on purpose: the firewall (detectors, sensitive columns, canaries, egress guard,
@@ -238,6 +248,7 @@ export const agentEntrySchema = z.strictObject({
     .describe("This agent's planner (default: the top level's)."),
   generator: modelSchema.optional().describe("This agent's generator (default: the top level's)."),
   limits: limitsSchema.optional().describe("Merged key by key over the top-level `limits`."),
+  answer: answerSchema.optional().describe("Merged key by key over the top-level `answer`."),
 });
 
 export const configSchema = z
@@ -272,6 +283,7 @@ export const configSchema = z
     server: serverSchema.optional(),
     users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
     limits: limitsSchema.optional(),
+    answer: answerSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const entities = config.privacy?.entities;
@@ -290,3 +302,4 @@ export type ModelConfig = z.output<typeof modelSchema>;
 export type ModelObjectConfig = z.output<typeof modelObjectSchema>;
 export type AgentEntryConfig = z.output<typeof agentEntrySchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
+export type AnswerConfig = z.output<typeof answerSchema>;

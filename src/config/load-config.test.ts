@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { resolveAgentConfigs } from "./agent-configs.js";
 import { ConfigError } from "./config-error.js";
 import { interpolateEnv } from "./interpolate-env.js";
 import { loadConfig, parseConfig } from "./load-config.js";
@@ -137,5 +138,28 @@ describe("in-process generator options", () => {
       message = (error as Error).message;
     }
     expect(message).toContain("generator.sequences");
+  });
+});
+
+describe("answer.onUngrounded", () => {
+  it("defaults to flag, is inherited by agents key by key, and refuses an unknown action", () => {
+    const config = parseConfig(
+      {
+        generator: "ollama:qwen2.5:3b",
+        answer: { onUngrounded: "retry" },
+        agents: { strict: { answer: { onUngrounded: "refuse" } }, loose: {} },
+      },
+      { env: {} },
+    );
+    const answers = Object.fromEntries(resolveAgentConfigs(config).map((a) => [a.name, a.answer]));
+    expect(answers).toEqual({
+      flm: { onUngrounded: "retry" },
+      strict: { onUngrounded: "refuse" },
+      loose: { onUngrounded: "retry" },
+    });
+    expect(resolveAgentConfigs(parseConfig({ generator: "x:y" }, { env: {} }))[0]!.answer).toEqual({});
+    expect(() => parseConfig({ generator: "x:y", answer: { onUngrounded: "ignore" } }, { env: {} })).toThrow(
+      /answer\.onUngrounded/,
+    );
   });
 });

@@ -33,7 +33,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.blocked td{background:#f7f0ff}
 tr.hl td,tr:target td{background:#fff8db}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--cancel)}
-.status-ok{background:var(--ok)}.status-error,.status-failed,.status-timeout{background:var(--err)}
+.status-ok{background:var(--ok)}.grounding-ok{background:var(--ok)}.grounding-flagged{background:#b45309}.status-error,.status-failed,.status-timeout{background:var(--err)}
 .status-blocked,.decision-blocked.badge{background:var(--blk)}.decision-allowed.badge{background:var(--ok)}
 .filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:12px 0;padding:12px;background:var(--card);border:1px solid var(--line);border-radius:8px}
 .filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}

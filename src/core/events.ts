@@ -1,3 +1,4 @@
+import type { Grounding } from "./grounding.js";
 import type { Plan, PlanStep } from "./plan.js";
 import type { RunResult } from "./run-result.js";
 import type { StepOutcome } from "./step-outcome.js";
@@ -21,6 +22,8 @@ export type AgentEvent =
       strategy: "direct" | "map-reduce";
     }
   | { type: "text-delta"; text: string }
+  /** The answer was checked against the context (after the last text delta, before done). */
+  | { type: "grounding"; grounding: Grounding }
   | { type: "done"; result: RunResult };
 
 /** Where a stage reports its events. */

@@ -1,3 +1,4 @@
+import type { Grounding } from "./grounding.js";
 import type { StepOutcome } from "./step-outcome.js";
 import type { RunTrace } from "./trace.js";
 
@@ -7,4 +8,6 @@ export interface RunResult {
   citations: string[];
   steps: StepOutcome[];
   trace: RunTrace;
+  /** Numbers, dates, names, identifiers and citations of the answer that the context does not support. */
+  grounding?: Grounding;
 }

@@ -1,4 +1,5 @@
 import type { EgressRecord } from "./egress-record.js";
+import type { Grounding } from "./grounding.js";
 import type { Plan } from "./plan.js";
 import type { StepOutcome, StepStatus } from "./step-outcome.js";
 
@@ -38,7 +39,7 @@ export interface ContextTrace {
 }
 
 /** The stages a run's time is reported in (milliseconds). */
-export type StageName = "pseudonymize" | "plan" | "execute" | "context" | "answer" | "total";
+export type StageName = "pseudonymize" | "plan" | "execute" | "context" | "answer" | "grounding" | "total";
 
 /** Everything needed to explain and audit one run. Contains no tool results. */
 /** What went wrong with a planner call, in terms a user can act on (never prompt content). */
@@ -83,6 +84,8 @@ export interface RunTrace {
   /** Set when the planner failed and the local fallback planned (see `warnings`). */
   plannerFallback?: PlannerFallback;
   warnings?: RunWarning[];
+  /** The answer's grounding check: spans of it that neither the context nor the prompt supports. */
+  grounding?: Grounding;
 }
 
 export function newRunTrace(id: string, planner: string): RunTrace {

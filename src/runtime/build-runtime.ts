@@ -186,6 +186,7 @@ async function buildAgent(
     tokenCounter: generator.tokenCounter,
     privacy,
     mapReduce: { parallel: generator.parallel },
+    answer: entry.answer,
   });
   return {
     agent,

@@ -27,7 +27,9 @@ const ALLOWED: Record<string, string[]> = {
   privacy: [...VOCABULARY, ...INFRA],
   models: VOCABULARY,
   sources: [...VOCABULARY, ...INFRA, "privacy", "models"],
-  agent: [...VOCABULARY, ...STAGES],
+  // The grounding check: the answer's values looked up in the context (privacy's tokenization).
+  grounding: [...VOCABULARY, "privacy"],
+  agent: [...VOCABULARY, ...STAGES, "grounding"],
   // config checks privacy.entities against the privacy layer's one list of entity types.
   config: [...VOCABULARY, "sources", "models", "privacy"],
   runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config"],

@@ -8,6 +8,7 @@ import { Highlighted } from "./highlighted.js";
 import { TableHead } from "./table-head.js";
 import { Layout, type PageChrome } from "./layout.js";
 import { PlanGraph } from "./plan-graph.js";
+import { GroundingBadge } from "./grounding-badge.js";
 import { StatusBadge } from "./status-badge.js";
 import { Timeline } from "./timeline.js";
 
@@ -21,7 +22,7 @@ export function RunPageView(props: PageChrome & { run: RunRecord }) {
         <a href={`${base}/runs`}>Runs</a> / <code>{run.id}</code>
       </p>
       <h1>
-        Run <StatusBadge status={run.status} />
+        Run <StatusBadge status={run.status} /> <GroundingBadge grounding={t.grounding} />
       </h1>
       <dl class="facts">
         <Fact name="Started" value={formatTime(run.startedAt)} />
@@ -38,6 +39,16 @@ export function RunPageView(props: PageChrome & { run: RunRecord }) {
           value={`${formatInt(run.usage.local.inputTokens)} in / ${formatInt(run.usage.local.outputTokens)} out`}
         />
         {run.historyTurns ? <Fact name="Earlier turns" value={String(run.historyTurns)} /> : null}
+        {t.grounding ? (
+          <Fact
+            name="Grounding"
+            value={`${Math.round(t.grounding.score * 100)}% of ${t.grounding.checked} value(s)${
+              t.grounding.ungrounded.length
+                ? `; not in the context: ${t.grounding.ungrounded.map((u) => u.text).join(", ")}`
+                : ""
+            }`}
+          />
+        ) : null}
       </dl>
       {run.error ? (
         <div class={`callout ${run.status === "blocked" ? "blocked" : "error"}`} role="alert">
