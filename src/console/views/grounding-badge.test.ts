@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { RunTrace } from "../../core/trace.js";
 import { makeRecord } from "../../../test/helpers/run-records.js";
 import { RunPageView } from "./run-page.js";
 
-const render = (grounding?: Parameters<typeof makeRecord>[1]["trace"]) =>
+const render = (grounding?: Partial<RunTrace>) =>
   String(
     RunPageView({
       base: "/console",
