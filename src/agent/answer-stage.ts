@@ -5,7 +5,14 @@ import { GeneratorError, localModelError, RunCancelledError } from "../core/run-
 import type { StepOutcome } from "../core/step-outcome.js";
 import type { TokenUsage } from "../core/trace.js";
 import type { TokenCounter } from "../context/token-counter.js";
-import { answerMessages, answerSystemPrompt, extractCitations } from "./answer-prompt.js";
+import {
+  answerMessages,
+  answerNotes,
+  answerSystemPrompt,
+  answerUserMessage,
+  extractCitations,
+} from "./answer-prompt.js";
+import type { AnswerPrefill } from "./answer-prefill.js";
 import { AnswerAborted, streamAnswer } from "./stream-answer.js";
 
 export interface AnswerStageInput {
@@ -21,6 +28,8 @@ export interface AnswerStageInput {
   emit: EmitEvent;
   /** One more instruction line (the grounding retry names what the first answer made up). */
   extraSystem?: string;
+  /** The prefill of this run, if any: a read still in flight is waited for before asking. */
+  prefill?: AnswerPrefill;
 }
 
 export interface AnswerStageOutput {
@@ -29,20 +38,21 @@ export interface AnswerStageOutput {
   usage: TokenUsage;
 }
 
-/** Tokens the answer's instructions, the question and the history take, before any result. */
-export function answerFixedTokens(
-  outcomes: StepOutcome[],
-  prompt: string,
-  history: ChatTurn[],
-  counter: TokenCounter,
-): number {
+/**
+ * Tokens the answer's instructions, the question, the history and the framing take, before any
+ * result (notes about failed steps are counted with the results).
+ */
+export function answerFixedTokens(prompt: string, history: ChatTurn[], counter: TokenCounter): number {
   return (
-    counter.count(answerSystemPrompt(outcomes, [])) +
-    counter.count(prompt) +
+    counter.count(answerSystemPrompt()) +
+    counter.count(answerUserMessage(prompt, "x", "")) +
     history.reduce((n, h) => n + counter.count(h.content), 0) +
     32
   );
 }
+
+/** How long the answer waits for a prefill read in flight (it is the prompt's own prefix). */
+const PREFILL_SETTLE_MS = 2_000;
 
 /**
  * The answer stage: the local model answers from the context, streaming text deltas as events.
@@ -53,12 +63,17 @@ export async function answerStage(input: AnswerStageInput): Promise<AnswerStageO
   const timeout = AbortSignal.timeout(input.timeoutMs);
   let text = "";
   try {
+    await input.prefill?.settle(PREFILL_SETTLE_MS);
     const out = await streamAnswer({
       model: input.model,
-      system: [answerSystemPrompt(input.outcomes, input.droppedSteps), input.extraSystem]
-        .filter(Boolean)
-        .join("\n"),
-      messages: answerMessages(input.prompt, input.context, input.history),
+      // A grounding retry adds one instruction line (the retry then reads its prompt afresh).
+      system: [answerSystemPrompt(), input.extraSystem].filter(Boolean).join("\n"),
+      messages: answerMessages(
+        input.prompt,
+        input.context,
+        input.history,
+        answerNotes(input.outcomes, input.droppedSteps),
+      ),
       abortSignal: AbortSignal.any([signal, timeout]),
       onDelta: (delta) => {
         text += delta;
@@ -69,7 +84,11 @@ export async function answerStage(input: AnswerStageInput): Promise<AnswerStageO
     return {
       text: out.text,
       citations: extractCitations(out.text, okSteps),
-      usage: { inputTokens: out.inputTokens, outputTokens: out.outputTokens },
+      usage: {
+        inputTokens: out.inputTokens,
+        outputTokens: out.outputTokens,
+        ...(out.cachedInputTokens ? { cachedInputTokens: out.cachedInputTokens } : {}),
+      },
     };
   } catch (error) {
     if (error instanceof AnswerAborted)

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { LanguageModel } from "ai";
-import { assembleContext } from "../context/assemble-context.js";
+import { assembleContext, createContextLayout } from "../context/assemble-context.js";
+import type { ContextLayout } from "../context/context-layout.js";
 import { approximateTokenCounter, type TokenCounter } from "../context/token-counter.js";
 import type { Agent, RunOptions } from "../core/agent.js";
 import type { EmitEvent } from "../core/events.js";
@@ -21,6 +22,7 @@ import type { ToolSource } from "../tools/tool-source.js";
 import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
 import type { OnUngrounded } from "../core/grounding.js";
+import { startAnswerPrefill } from "./answer-prefill.js";
 import { answerFixedTokens, answerLocally } from "./answer-stage.js";
 import { groundedAnswer } from "./grounded-answer.js";
 import { planAndExecute } from "./plan-and-execute.js";
@@ -60,6 +62,12 @@ export interface AgentOptions {
   latency?: {
     /** Start each read-only step as soon as it has streamed in from the planner. */
     streamPlan?: boolean;
+    /**
+     * Let the local model read the answer prompt ahead (instructions and question while the cloud
+     * plans, each result as it arrives), when it can: in-process llama.cpp, or a local server
+     * wrapped with `withPromptWarmUp`. Results are then shown in the order they finished.
+     */
+    prefill?: boolean;
   };
   /** The answer is checked against the context (numbers, dates, names, identifiers, citations). */
   answer?: {
@@ -208,7 +216,20 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
   const t0 = performance.now();
   return withRunScope(scopeOf(trace, run), async () => {
     const { tools, privacy, request } = await prepareStage(setup, state);
-    const { outcomes } = await planAndExecute({
+    const history = run.history ?? [];
+    const budget = {
+      contextWindow: setup.contextWindow,
+      answerReserve: setup.answerReserve,
+      fixedTokens: answerFixedTokens(prompt, history, counter),
+    };
+    // Prefill while waiting: the local model reads its instructions and the question while the
+    // cloud plans, then each result as it arrives (laid out in the order they finish).
+    const prefill =
+      options.latency?.prefill === false
+        ? undefined
+        : startAnswerPrefill(options.generator, { prompt, history }, signal);
+    const layouts = new Map<number, ContextLayout>();
+    const { outcomes, call } = await planAndExecute({
       plan: {
         planner: setup.planner,
         fallbackPlanner: options.fallbackPlanner,
@@ -224,6 +245,15 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
       trace,
       t0,
       streamPlan: options.latency?.streamPlan !== false,
+      onRun: prefill
+        ? (n) => {
+            const layout = createContextLayout(budget, counter, options.mapReduce);
+            layouts.set(n, layout);
+            return (outcome) => {
+              if (layout.add(outcome)) prefill.update(layout.resultsText);
+            };
+          }
+        : undefined,
     });
     if (signal.aborted) throw new RunCancelledError(signal.reason);
     // What the tools returned is the user's from now on: tainted for them before they see any of it.
@@ -232,13 +262,12 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
     );
     await privacy?.remember({ runId: trace.id, results });
 
-    const history = run.history ?? [];
-    const fixedTokens = answerFixedTokens(outcomes, prompt, history, counter);
     const context = await timed(trace, "context", () =>
       assembleContext({
         outcomes,
+        layout: layouts.get(call),
         question: prompt,
-        budget: { contextWindow: setup.contextWindow, answerReserve: setup.answerReserve, fixedTokens },
+        budget,
         counter,
         model: options.generator,
         mapReduce: options.mapReduce,
@@ -265,11 +294,13 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
         onChecked: (ms) => {
           trace.stages.grounding = ms;
         },
+        prefill,
       }),
     );
     addUsage(trace.usage.local, answer.usage);
     trace.grounding = answer.grounding;
     await privacy?.remember({ runId: trace.id, results: [], answer: answer.text, prompt });
+    if (prefill) trace.prefill = { ...prefill.stats };
     trace.stages.total = performance.now() - t0;
     return {
       text: answer.text,

@@ -59,6 +59,8 @@ export async function groundedAnswer(input: GroundedAnswerInput): Promise<Ground
     const second = await stage(retryInstruction(grounding.ungrounded));
     usage.inputTokens += second.usage.inputTokens;
     usage.outputTokens += second.usage.outputTokens;
+    if (second.usage.cachedInputTokens)
+      usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + second.usage.cachedInputTokens;
     answer = second;
     grounding = { ...check(second.text), action: "retried" };
   } else if (grounding.ungrounded.length) {

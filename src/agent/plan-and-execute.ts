@@ -20,6 +20,11 @@ export interface PlanAndExecuteInput {
   t0: number;
   /** Start steps while the planner's reply is still streaming (else once the plan is whole). */
   streamPlan: boolean;
+  /**
+   * Called when a run starts for a planner call (a repair or a fallback starts another): returns
+   * where that run's outcomes go as they settle (the answer's context, laid out meanwhile).
+   */
+  onRun?: (call: number) => ((outcome: StepOutcome) => void) | undefined;
 }
 
 /**
@@ -32,7 +37,7 @@ export interface PlanAndExecuteInput {
  */
 export async function planAndExecute(
   input: PlanAndExecuteInput,
-): Promise<{ plan: Plan; outcomes: StepOutcome[]; planner: string; repairs: number }> {
+): Promise<{ plan: Plan; outcomes: StepOutcome[]; call: number }> {
   const { trace, emit, tools } = input;
   const since = () => performance.now() - input.t0;
   const arrived = new Map<string, number>();
@@ -59,7 +64,7 @@ export async function planAndExecute(
     if (!run || call !== runCall) {
       const reuse = run?.retire();
       if (run) retired.push(run);
-      run = startPlanRun(stepInput, reuse);
+      run = startPlanRun(stepInput, reuse, input.onRun?.(call));
       runCall = call;
     }
     return run;
@@ -115,7 +120,7 @@ export async function planAndExecute(
     completeMs: round(completeMs)!,
     startedBeforeComplete: [...started.values()].filter((t) => t < completeMs).length,
   };
-  return { plan: planned.plan, outcomes, planner: planned.planner, repairs: planned.repairs };
+  return { plan: planned.plan, outcomes, call: planned.call };
 }
 
 const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 100) / 100);

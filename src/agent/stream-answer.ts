@@ -15,6 +15,8 @@ export interface AnswerOutput {
   text: string;
   inputTokens: number;
   outputTokens: number;
+  /** Of the input tokens, those the model read from its prompt cache (a prefill), where reported. */
+  cachedInputTokens?: number;
 }
 
 /** Thrown when `abortSignal` fires mid-answer; the caller tells cancellation from timeout. */
@@ -40,7 +42,8 @@ function isV3(model: LanguageModel): model is LanguageModelV3 {
   return typeof model === "object" && model.specificationVersion === "v3";
 }
 
-function toPrompt(system: string, messages: ChatTurn[]): LanguageModelV3Prompt {
+/** The answer request's prompt: the system message, then plain-text turns. */
+export function toAnswerPrompt(system: string, messages: ChatTurn[]): LanguageModelV3Prompt {
   return [
     { role: "system", content: system },
     ...messages.map((m) => ({ role: m.role, content: [{ type: "text" as const, text: m.content }] })),
@@ -58,7 +61,7 @@ async function direct(model: LanguageModelV3, request: AnswerRequest): Promise<A
   try {
     if (signal.aborted) throw new AnswerAborted();
     const { stream } = await model.doStream({
-      prompt: toPrompt(request.system, request.messages),
+      prompt: toAnswerPrompt(request.system, request.messages),
       abortSignal: signal,
     });
     const parts = stream.getReader();
@@ -78,6 +81,7 @@ async function direct(model: LanguageModelV3, request: AnswerRequest): Promise<A
       } else if (value.type === "finish") {
         out.inputTokens = value.usage.inputTokens.total ?? 0;
         out.outputTokens = value.usage.outputTokens.total ?? 0;
+        if (value.usage.inputTokens.cacheRead) out.cachedInputTokens = value.usage.inputTokens.cacheRead;
       }
     }
     return out;

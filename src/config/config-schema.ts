@@ -43,11 +43,22 @@ export const modelObjectSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Declares a non-local host trusted to see tool results (a generator or local planner)."),
-  mode: z.enum(["json", "tool-calls"]).optional().meta({
+  mode: z.enum(["compact", "json", "tool-calls"]).optional().meta({
     description:
-      "Planner only: a JSON plan (dependent steps via `$ref`) or the provider's native tool calls.",
-    default: "json",
+      "Planner only: `compact` plan lines (`s2 = tool(id=s1.rows[0].id)`, fewest tokens), a JSON plan (both with dependent steps), or the provider's native tool calls (independent steps only).",
+    default: "compact",
   }),
+  toolDetail: z.enum(["signatures", "schemas"]).optional().meta({
+    description:
+      "Planner only (compact and JSON mode): tools as short signatures with argument descriptions, or as full JSON Schemas. Arguments are checked against the full schemas locally either way.",
+    default: "signatures",
+  }),
+  prefill: z
+    .boolean()
+    .optional()
+    .describe(
+      "Generator only: let the model read its answer prompt ahead, while the cloud plans and the tools run (in-process: without generating; a server: one-token warm-up requests that its prefix cache keeps). Default: on for in-process, `ollama` and `openai-compatible` (local servers), off for cloud providers.",
+    ),
   location: z
     .enum(["cloud", "local"])
     .optional()

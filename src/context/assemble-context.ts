@@ -2,12 +2,22 @@ import type { LanguageModel } from "ai";
 import { localModelError } from "../core/run-errors.js";
 import type { StepOutcome } from "../core/step-outcome.js";
 import type { ContextTrace, TokenUsage } from "../core/trace.js";
-import { type BuiltContext, buildContext, type ContextBudget, leadingLinesWithin } from "./build-context.js";
+import {
+  type BuiltContext,
+  type ContextBudget,
+  ContextLayout,
+  leadingLinesWithin,
+} from "./context-layout.js";
 import { mapReduceResults, renderFacts } from "./map-reduce.js";
 import type { TokenCounter } from "./token-counter.js";
 
 export interface AssembleContextInput {
   outcomes: StepOutcome[];
+  /**
+   * The layout filled while the steps ran (results in the order they finished, already read by
+   * the local model); without it the results are laid out here, in plan order.
+   */
+  layout?: ContextLayout;
   /** The user's question (map-reduce extracts what is relevant to it). */
   question: string;
   budget: ContextBudget;
@@ -28,38 +38,38 @@ export interface AssembledContext {
   usage: TokenUsage;
 }
 
+/** An empty layout for this run: results that do not fit are left to map-reduce unless it is off. */
+export function createContextLayout(
+  budget: ContextBudget,
+  counter: TokenCounter,
+  mapReduce?: { enabled?: boolean },
+): ContextLayout {
+  return new ContextLayout(budget, counter, { overflow: mapReduce?.enabled === false ? "shorten" : "defer" });
+}
+
 /**
  * The context stage: lays the results out within the local model's window. When some do not fit,
  * `direct` shows a visible cut; `map-reduce` (the default) shows what fits as it is and has the
- * local model extract facts, chunk by chunk, from the rest, so nothing is cut silently.
+ * local model extract facts, chunk by chunk, from the rest, so nothing is cut silently. The facts
+ * come after everything shown, so what the local model has read so far stays a prefix.
  */
 export async function assembleContext(input: AssembleContextInput): Promise<AssembledContext> {
   const { outcomes, budget, counter } = input;
-  const context = buildContext(outcomes, budget, counter);
+  let layout = input.layout;
+  if (!layout) {
+    layout = createContextLayout(budget, counter, input.mapReduce);
+    for (const outcome of outcomes) layout.add(outcome);
+  }
+  const shown = layout.result();
   const usage = { inputTokens: 0, outputTokens: 0 };
-  if (context.overflow.length === 0 || input.mapReduce?.enabled === false) {
-    return {
-      text: context.text,
-      droppedSteps: context.droppedSteps,
-      trace: traceOf(context, "direct"),
-      usage,
-    };
+  if (shown.overflow.length === 0 || input.mapReduce?.enabled === false) {
+    return { text: shown.text, droppedSteps: shown.droppedSteps, trace: traceOf(shown), usage };
   }
-  // Show what fits as it is; extract facts from the rest.
-  const large = new Set<string>();
-  let shown = context;
-  while (shown.overflow.length > 0) {
-    for (const o of shown.overflow) large.add(o.step.id);
-    shown = buildContext(
-      outcomes.filter((o) => !large.has(o.step.id)),
-      budget,
-      counter,
-    );
-  }
+  const large = shown.overflow;
   const reduced = await mapReduceResults({
     model: input.model,
     question: input.question,
-    outcomes: outcomes.filter((o) => large.has(o.step.id)),
+    outcomes: large,
     chunkTokens: Math.max(
       64,
       budget.contextWindow - budget.answerReserve - counter.count(input.question) - 160,
@@ -83,7 +93,7 @@ export async function assembleContext(input: AssembleContextInput): Promise<Asse
     text,
     droppedSteps: [],
     trace: {
-      includedSteps: [...shown.includedSteps, ...large],
+      includedSteps: [...shown.includedSteps, ...large.map((o) => o.step.id)],
       droppedSteps: [],
       tokens: counter.count(text),
       budget: shown.budget,
@@ -95,13 +105,13 @@ export async function assembleContext(input: AssembleContextInput): Promise<Asse
   };
 }
 
-function traceOf(context: BuiltContext, strategy: "direct"): ContextTrace {
+function traceOf(context: BuiltContext): ContextTrace {
   return {
     includedSteps: context.includedSteps,
     droppedSteps: context.droppedSteps,
     tokens: context.tokens,
     budget: context.budget,
-    strategy,
+    strategy: "direct",
   };
 }
 

@@ -78,6 +78,8 @@ export interface RunTrace {
   egress: EgressRecord[];
   /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
   stages: Partial<Record<StageName, number>>;
+  /** Prefill while waiting: reads of the answer prompt sent to the local model ahead of the answer, and how many failed. */
+  prefill?: { reads: number; failed: number };
   /** When the plan streamed in, from the run's start: the first step usable, the whole plan validated. */
   planStream?: { firstStepMs?: number; completeMs: number; startedBeforeComplete: number };
   context?: ContextTrace;

@@ -14,6 +14,11 @@ export interface StartedStep {
 export interface PlanRunOptions extends ExecuteOptions {
   /** Steps an earlier attempt already started: the same step (id, tool, arguments) is not run again. */
   reuse?: ReadonlyMap<string, StartedStep>;
+  /**
+   * Every outcome of this run's plan as it settles, taken-over steps included (`onEnd` reports
+   * only the steps this run ran); not the steps a retired run never started.
+   */
+  onSettled?: (outcome: StepOutcome) => void;
 }
 
 interface Entry {
@@ -23,6 +28,8 @@ interface Entry {
   outcome?: StepOutcome;
   promise?: Promise<StepOutcome>;
   reused?: boolean;
+  /** Never started here: the plan was repaired first (no report, no outcome for anyone). */
+  dropped?: boolean;
 }
 
 /**
@@ -140,7 +147,7 @@ export class PlanRun {
     for (const entry of this.order) {
       if (entry.outcome || entry.promise) continue;
       if (this.retired) {
-        entry.reused = true; // not reported: the repaired plan's run reports what it runs
+        entry.dropped = true; // not reported: the repaired plan's run reports what it runs
         this.settle(entry, {
           step: entry.step,
           status: "cancelled",
@@ -214,14 +221,13 @@ export class PlanRun {
   private settle(entry: Entry, outcome: StepOutcome): void {
     entry.outcome = outcome;
     if (outcome.status === "ok") this.outputs.set(entry.step.id, outcome.output);
-    if (!entry.reused) {
-      try {
-        this.options.onEnd?.(outcome);
-      } catch (error) {
-        // Remembered and rethrown once every running step has settled: no orphaned rejections.
-        this.callbackError ??= error;
-        this.controller.abort(error);
-      }
+    try {
+      if (!entry.reused && !entry.dropped) this.options.onEnd?.(outcome);
+      if (!entry.dropped) this.options.onSettled?.(outcome);
+    } catch (error) {
+      // Remembered and rethrown once every running step has settled: no orphaned rejections.
+      this.callbackError ??= error;
+      this.controller.abort(error);
     }
     this.pump();
   }

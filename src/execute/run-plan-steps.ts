@@ -17,8 +17,6 @@ export interface StepRunInput {
   emit: EmitEvent;
   /** What the tool-start event says about timing: ms since the run began, and whether the plan is still streaming. */
   startInfo?: (step: PlanStep) => { atMs: number; planning: boolean };
-  /** Every outcome as it happens (after it is tainted), e.g. to lay out the context while others run. */
-  onOutcome?: (outcome: StepOutcome) => void;
 }
 
 /**
@@ -39,7 +37,6 @@ function stepOptions(input: StepRunInput): ExecuteOptions {
       // Error messages of failed steps carry data too (a database's "key (email)=(…)").
       privacy?.taint(outcome.step.id, outcome.status === "ok" ? outcome.output : outcome.error?.message);
       emit({ type: "tool-end", outcome });
-      input.onOutcome?.(outcome);
     },
   };
 }
@@ -52,7 +49,13 @@ export function runPlanSteps(input: StepRunInput & { plan: Plan }): Promise<Step
 /**
  * The execute stage for a plan that streams in: steps are added as they arrive. `reuse`: the steps
  * an earlier attempt (before a repair) already started, which this run takes over when unchanged.
+ * `onSettled`: each outcome of this plan as it settles (after it is tainted), e.g. to lay out the
+ * context while other steps still run.
  */
-export function startPlanRun(input: StepRunInput, reuse?: ReadonlyMap<string, StartedStep>): PlanRun {
-  return new PlanRun({ ...stepOptions(input), reuse });
+export function startPlanRun(
+  input: StepRunInput,
+  reuse?: ReadonlyMap<string, StartedStep>,
+  onSettled?: (outcome: StepOutcome) => void,
+): PlanRun {
+  return new PlanRun({ ...stepOptions(input), reuse, onSettled });
 }

@@ -7,11 +7,15 @@ import { createModelPlanner } from "../plan/model-planner.js";
 import type { Planner } from "../plan/planner.js";
 import type { Privacy } from "../privacy/agent-privacy.js";
 import { createEgressTap } from "../privacy/egress-tap.js";
+import { withPromptWarmUp } from "../models/prompt-prefill.js";
+import { parseModelSpec } from "../models/resolve-model.js";
 import { createConfiguredModel, isLlamaModel } from "./model-factory.js";
 import { assertModelHostTrusted } from "./trust-checks.js";
 
 export interface GeneratorParts {
   model: LanguageModel;
+  /** The model reads its answer prompt ahead (prefill while waiting). */
+  prefill: boolean;
   contextWindow?: number;
   tokenCounter?: TokenCounter;
   /** Map-reduce chunks at once. */
@@ -63,16 +67,22 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
 
   const buildGenerator = async (spec: ModelConfig, at: string): Promise<GeneratorParts> => {
     assertModelHostTrusted(spec, "generator", config, env, at);
-    const model = await createConfiguredModel(spec, at, { config, env, fetch: context.fetch });
+    const configured = await createConfiguredModel(spec, at, { config, env, fetch: context.fetch });
     // The in-process model knows its window and tokenizer; other endpoints declare the window.
-    const inProcess = isLlamaModel(model) ? model : undefined;
+    const inProcess = isLlamaModel(configured) ? configured : undefined;
+    const prefill = generatorPrefill(spec, Boolean(inProcess));
+    // A local server reads ahead through warm-up requests its prefix cache keeps.
+    const model =
+      prefill && !inProcess && typeof configured === "object" && configured.specificationVersion === "v3"
+        ? withPromptWarmUp(configured)
+        : configured;
     if (inProcess) closers.push(() => inProcess.dispose());
     const contextWindow =
       (typeof spec === "object" ? spec.contextWindow : undefined) ?? (await inProcess?.contextWindow());
     const tokenCounter = inProcess ? await tokenizerTokenCounter(inProcess) : undefined;
     // One in-process context serves one sequence at a time; servers take chunks in parallel.
     const parallel = inProcess ? (typeof spec === "object" ? (spec.sequences ?? 1) : 1) : 4;
-    return { model, contextWindow, tokenCounter, parallel };
+    return { model, prefill, contextWindow, tokenCounter, parallel };
   };
 
   const buildPlanner = async (
@@ -94,7 +104,8 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
     const planner = createModelPlanner({
       model,
       location,
-      mode: typeof spec === "object" ? spec.mode : undefined,
+      mode: (typeof spec === "object" ? spec.mode : undefined) ?? "compact",
+      toolDetail: typeof spec === "object" ? spec.toolDetail : undefined,
     });
     // When the cloud is unreachable or slow, the local model plans (nothing leaves).
     const fallback = location === "cloud" && !(typeof spec === "object" && spec.fallback === false);
@@ -107,4 +118,12 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
     planner: (spec, at, generatorSpec, generator) =>
       once(planners, JSON.stringify([spec, generatorSpec]), () => buildPlanner(spec, at, generator)),
   };
+}
+
+/** Prefill while waiting is on by default where the model runs here or on a local server. */
+function generatorPrefill(spec: ModelConfig, inProcess: boolean): boolean {
+  if (typeof spec === "object" && spec.prefill !== undefined) return spec.prefill;
+  if (inProcess) return true;
+  const provider = typeof spec === "object" ? spec.provider : parseModelSpec(spec).provider;
+  return provider === "ollama" || provider === "openai-compatible";
 }

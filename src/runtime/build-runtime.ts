@@ -187,6 +187,7 @@ async function buildAgent(
     privacy,
     mapReduce: { parallel: generator.parallel },
     answer: entry.answer,
+    latency: { prefill: generator.prefill },
   });
   return {
     agent,

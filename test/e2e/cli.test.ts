@@ -247,10 +247,25 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
 
   it("a runtime failure prints `error CODE: message` without a stack and exits 1", async () => {
     cloud.enqueue(reply.json({ steps: [] }));
-    local.enqueue(reply.error(500, "local model exploded"));
-    const r = await runCli(["ask", "What is the total per status?"], { cwd: dir, env: { FLM_DEBUG: "" } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error GENERATOR_FAILED: /m);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // The answer request fails; the local server's one-token prefill reads (warm-ups) do not.
+    local.handle((req) =>
+      req.json?.max_tokens === 1 ? reply.text(".") : reply.error(500, "local model exploded"),
+    );
+    try {
+      const r = await runCli(["ask", "What is the total per status?"], { cwd: dir, env: { FLM_DEBUG: "" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error GENERATOR_FAILED: /m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      local.handle(() => reply.text("Maria Keller has two invoices [s2]."));
+    }
+  });
+
+  it("a failed prefill read costs nothing but time: the answer still comes", async () => {
+    cloud.enqueue(reply.json({ steps: [] }));
+    local.enqueue(reply.error(500, "warm-up refused"));
+    const r = await runCli(["ask", "What is the total per status?"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Maria Keller has two invoices");
   });
 });
