@@ -32,7 +32,9 @@ const lookup = (name: string, ms: number) =>
       return { rows: [{ city, contact: SECRET, source: name }] };
     },
   });
-const tools = [lookup("find_customer", 10), lookup("weather", 150)];
+// weather is slow enough that the read of find_customer's result finishes before it, even on a
+// loaded machine (the test checks the order of reads, not their speed).
+const tools = [lookup("find_customer", 10), lookup("weather", 1000)];
 const plan = 's1 = weather(city="Berlin")\ns2 = find_customer(city="Berlin")';
 const userText = (body: any) => body.messages.at(-1).content as string;
 
