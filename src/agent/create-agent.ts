@@ -170,7 +170,13 @@ async function prepareStage(setup: AgentSetup, state: RunState) {
   }
   const tools = await setup.catalog.load();
   const specs = [...tools.values()].map(toolSpec);
-  const privacy = await openSessionPrivacy(options.privacy, run.session, specs, run.user?.id);
+  const privacy = await openSessionPrivacy(
+    options.privacy,
+    run.session,
+    specs,
+    run.user?.id,
+    run.conversation,
+  );
   const request = await timed(trace, "pseudonymize", () =>
     buildPlanRequest({
       prompt,

@@ -160,6 +160,35 @@ const auditSchema = z
     message: "exactly one of path (SQLite) or url (PostgreSQL)",
   });
 
+const stateSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
+      .describe(
+        "PostgreSQL shared by every gateway replica (`postgres://user:pass@host/db`, e.g. `${FLM_STATE_URL}`): answer taint, conversation placeholders and per-user limits hold across replicas.",
+      ),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and underscores, starting with a letter or _")
+      .optional()
+      .meta({
+        description: "Schema holding the shared tables (created if missing, migrated on start).",
+        default: "flm_state",
+      }),
+    poolSize: positiveInt
+      .optional()
+      .meta({ description: "Most connections one replica opens to the state database.", default: 8 }),
+    conversationTtl: duration.optional().meta({
+      description:
+        'How long a conversation\'s placeholders are kept after its last turn. Milliseconds, or "90s", "30m", "24h", "7d".',
+      default: "24h",
+    }),
+  })
+  .describe(
+    "Shared state for several `flm serve` replicas behind a load balancer. Without it, state stays in the process (one replica).",
+  );
+
 const serverSchema = z
   .strictObject({
     port: z
@@ -291,6 +320,7 @@ export const configSchema = z
     tools: z.array(toolSourceSchema).default([]).describe("Tool sources, by `kind`."),
     privacy: privacySchema.optional().describe("The privacy firewall, shared by every agent."),
     audit: auditSchema.optional(),
+    state: stateSchema.optional(),
     server: serverSchema.optional(),
     users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
     limits: limitsSchema.optional(),

@@ -15,6 +15,12 @@ export interface RunOptions {
   history?: ChatTurn[];
   /** Privacy state kept across the turns of one conversation (stable placeholders). */
   session?: PrivacySession;
+  /**
+   * The conversation this turn belongs to, as a key unique per user (the gateway derives it): its
+   * placeholders are loaded from and saved to the conversation store, so they stay the same when
+   * the turns land on different replicas.
+   */
+  conversation?: string;
   runId?: string;
 }
 

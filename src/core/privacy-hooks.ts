@@ -30,9 +30,10 @@ export interface AgentPrivacy {
   taint(stepId: string, output: unknown, session: PrivacySession): void;
   /**
    * Whom the session's runs answer (`user:<id>`, or `conversation:<id>`): what flm gave them
-   * earlier is loaded, to be pseudonymized when quoted back and refused at egress.
+   * earlier is loaded, to be pseudonymized when quoted back and refused at egress. With a
+   * `conversation` key, the placeholders its earlier turns used are loaded too (stable across replicas).
    */
-  enter?(session: PrivacySession, subject: string): Promise<void>;
+  enter?(session: PrivacySession, subject: string, conversation?: string): Promise<void>;
   /** Records what a run gave its subject (tool results, the answer), tainted for them from now on. */
   remember?(session: PrivacySession, gift: RunGift): Promise<void>;
   /** Notes in the audit log that the cloud planner failed and the local one planned instead. */
@@ -70,13 +71,14 @@ export async function openSessionPrivacy(
   session: PrivacySession | undefined,
   tools: ToolSpec[],
   user?: string,
+  conversation?: string,
 ): Promise<SessionPrivacy | undefined> {
   if (!privacy) return undefined;
   await privacy.ready?.();
   const s = session ?? privacy.createSession();
   privacy.bind?.(s, tools);
   // A known user keeps their taint across conversations; otherwise the conversation does.
-  await privacy.enter?.(s, user !== undefined ? `user:${user}` : `conversation:${s.id}`);
+  await privacy.enter?.(s, user !== undefined ? `user:${user}` : `conversation:${s.id}`, conversation);
   return {
     session: s,
     markPublic: (texts) => privacy.markPublic?.(texts, s),

@@ -211,6 +211,17 @@ export const ERROR_CODES = {
     retryAfterSeconds: 1,
   },
 
+  // Shared state (state.url: PostgreSQL for several replicas)
+  STATE_STORE_UNAVAILABLE: {
+    ...runtime(
+      "The shared state store (PostgreSQL at state.url) is unreachable for now; nothing was sent or half-written.",
+      503,
+    ),
+    retryAfterSeconds: 1,
+  },
+  STATE_STORE_FAILED: runtime(
+    "The shared state store refused a statement (permissions, a schema from a newer flm).",
+  ),
   // Trace store
   TRACE_CONFIG_INVALID: config("The trace store is configured wrongly (schema name, limits)."),
   TRACE_QUERY_INVALID: runtime("A runs query is malformed (page cursor, date, status).", 400),

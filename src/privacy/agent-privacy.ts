@@ -12,7 +12,14 @@ import { createEgressTap } from "./egress-tap.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
 import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
 import type { Detector } from "./span.js";
+import { FlmError } from "../errors/flm-error.js";
+import { StateStoreUnavailableError } from "../postgres/state-errors.js";
 import { AnswerTaint } from "./answer-taint/answer-taint.js";
+import {
+  type ConversationVaultStore,
+  DEFAULT_CONVERSATION_TTL_MS,
+} from "./conversation/conversation-vault-store.js";
+import { MemoryConversationVaultStore } from "./conversation/memory-conversation-vault-store.js";
 import type { AnswerTaintStore } from "./answer-taint/answer-taint-store.js";
 import { MemoryAnswerTaintStore } from "./answer-taint/memory-answer-taint-store.js";
 import { PublicTextSet, TaintIndex, type TaintScanner } from "./taint-index.js";
@@ -49,6 +56,12 @@ export interface PrivacyOptions {
    * in-memory store and a 24 h window; `false` turns it off.
    */
   answerTaint?: false | { store?: AnswerTaintStore; ttlMs?: number };
+  /**
+   * Where a conversation's placeholders are kept between its turns (runs given a `conversation`
+   * key): the same value keeps its placeholder on every replica. Default: in memory, 24 h after the
+   * last turn; `false` turns it off (each run derives its placeholders from the history it is given).
+   */
+  conversations?: false | { store?: ConversationVaultStore; ttlMs?: number };
 }
 
 /** What a conversation keeps locally; the agent only ever holds its `PrivacySession` handle. */
@@ -63,6 +76,9 @@ interface SessionState {
   /** Whom the run answers (`user:<id>`, `conversation:<id>`), and what flm gave them earlier. */
   subject?: string;
   answerTaint?: TaintIndex;
+  /** The conversation key its placeholders are stored under, and which of them are stored. */
+  conversation?: string;
+  stored: Set<string>;
 }
 
 export interface Privacy extends AgentPrivacy {
@@ -113,6 +129,25 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
           store: options.answerTaint?.store ?? new MemoryAnswerTaintStore(),
           ttlMs: options.answerTaint?.ttlMs,
         });
+  const conversationStore =
+    options.conversations === false
+      ? undefined
+      : (options.conversations?.store ?? new MemoryConversationVaultStore());
+  const conversationTtl =
+    (options.conversations === false ? undefined : options.conversations?.ttlMs) ??
+    DEFAULT_CONVERSATION_TTL_MS;
+  /** Stores the placeholders this conversation's turn issued, for its next turn on any replica. */
+  const saveConversation = async (s: SessionState) => {
+    if (!conversationStore || s.conversation === undefined) return;
+    const issued = s.vault.entries().filter((e) => !s.stored.has(e.placeholder));
+    if (issued.length === 0) return;
+    try {
+      await conversationStore.save(s.conversation, issued, Date.now() + conversationTtl);
+    } catch (cause) {
+      throw conversationStoreError(cause);
+    }
+    for (const e of issued) s.stored.add(e.placeholder);
+  };
   const pseudonymizer = createPseudonymizer({
     detectors: options.detectors ?? (options.ner === false ? structuredDetectors() : defaultDetectors()),
     valueIndex: values,
@@ -200,18 +235,40 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         counts: {},
         exempted: new Set(),
         specs: new PublicTextSet(),
+        stored: new Set(),
       });
       return session;
     },
-    async enter(session, subject) {
+    async enter(session, subject, conversation) {
       const s = stateOf(session);
       s.subject = subject;
-      if (!answerTaint) return;
-      try {
-        s.answerTaint = await answerTaint.index(subject);
-      } catch (cause) {
-        throw new AnswerTaintUnavailableError(cause);
+      const loading: Array<Promise<void>> = [];
+      if (answerTaint)
+        loading.push(
+          answerTaint.index(subject).then(
+            (index) => {
+              s.answerTaint = index;
+            },
+            (cause) => {
+              throw new AnswerTaintUnavailableError(cause);
+            },
+          ),
+        );
+      if (conversationStore && conversation !== undefined) {
+        s.conversation = conversation;
+        loading.push(
+          conversationStore.load(conversation, Date.now() + conversationTtl).then(
+            (entries) => {
+              s.vault.adopt(entries);
+              for (const e of entries) s.stored.add(e.placeholder);
+            },
+            (cause) => {
+              throw conversationStoreError(cause);
+            },
+          ),
+        );
       }
+      await Promise.all(loading);
     },
     async noteFallback(session, fallback) {
       stateOf(session);
@@ -240,12 +297,14 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     },
     async remember(session, gift) {
       const s = stateOf(session);
-      if (!answerTaint || !s.subject) return;
-      try {
-        await answerTaint.record(s.subject, gift);
-      } catch (cause) {
-        throw new AnswerTaintUnavailableError(cause);
-      }
+      await Promise.all([
+        answerTaint && s.subject
+          ? answerTaint.record(s.subject, gift).catch((cause) => {
+              throw new AnswerTaintUnavailableError(cause);
+            })
+          : undefined,
+        saveConversation(s),
+      ]);
     },
     bind(session, tools: ToolSpec[]) {
       const s = stateOf(session);
@@ -289,6 +348,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       return createEgressTap(createEgressGuard({ taint: scanners, onEgress: record, fetch: inner }).fetch);
     },
   };
+}
+
+/** A conversation store failure as the typed error the gateway answers 503 to (nothing was sent). */
+function conversationStoreError(cause: unknown): FlmError {
+  return FlmError.isInstance(cause)
+    ? cause
+    : new StateStoreUnavailableError("conversation placeholders", cause);
 }
 
 /** Policies under flm's type names: Presidio's names and any case accepted (`email_address` → `EMAIL`). */

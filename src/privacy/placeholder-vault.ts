@@ -13,6 +13,8 @@ const EXACT = /<([A-Z][A-Z0-9_]*)_(\d+)>/g;
 /** Anything a planner might have meant as a placeholder, including garbled ones (`<email_1>`, `<EMAIL 1>`, `<EMAIL1>`). */
 const LOOSE = /<\s*[A-Za-z][A-Za-z0-9_]{2,}?[_ -]?\d+\s*>/g;
 
+const keyOf = (type: string, value: string) => `${type}\u0000${normalizeValue(value) || value}`;
+
 /**
  * Per-conversation mapping between sensitive values and typed placeholders. The same value (compared
  * case- and accent-insensitively, per type) always gets the same placeholder, across turns.
@@ -27,9 +29,27 @@ export class PlaceholderVault {
     return this.byPlaceholder.size;
   }
 
+  /**
+   * Takes over placeholders issued earlier in the conversation (by this process or another
+   * replica), in issue order. One whose placeholder or value is already known here is skipped;
+   * later placeholders of a type count on from the highest number taken over.
+   */
+  adopt(entries: readonly VaultEntry[]): void {
+    for (const e of entries) {
+      const key = keyOf(e.type, e.value);
+      if (this.byPlaceholder.has(e.placeholder) || this.byKey.has(key)) continue;
+      if (e.placeholder !== `<${e.type}_${/_(\d+)>$/.exec(e.placeholder)?.[1]}>`) continue;
+      const entry: VaultEntry = { placeholder: e.placeholder, type: e.type, value: e.value };
+      this.byKey.set(key, entry);
+      this.byPlaceholder.set(entry.placeholder, entry);
+      const n = Number(/_(\d+)>$/.exec(e.placeholder)![1]);
+      this.counters.set(e.type, Math.max(this.counters.get(e.type) ?? 0, n));
+    }
+  }
+
   /** The placeholder for `value` of `type`, issuing a new one on first sight. */
   placeholderFor(type: string, value: string): string {
-    const key = `${type}\u0000${normalizeValue(value) || value}`;
+    const key = keyOf(type, value);
     const existing = this.byKey.get(key);
     if (existing) return existing.placeholder;
     const n = (this.counters.get(type) ?? 0) + 1;

@@ -14,6 +14,7 @@ import type { Caller } from "../tools/caller.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { type AgentParts, createAgentParts } from "./agent-parts.js";
 import { openConfiguredAudit } from "./open-configured-audit.js";
+import { type ConfiguredState, openConfiguredState } from "./open-configured-state.js";
 import { withSensitiveColumns } from "./sensitive-columns.js";
 import { assertSourceTrusted } from "./trust-checks.js";
 
@@ -34,6 +35,8 @@ export interface Runtime {
   users: RuntimeUser[];
   sources: ToolSource[];
   audit?: AuditLog;
+  /** The PostgreSQL shared state (`state.url`), when configured. */
+  state?: ConfiguredState;
   privacy?: Privacy;
   /** Placeholders a conversation used (what stayed local), when privacy is on. */
   placeholders(session: PrivacySession | undefined): { placeholder: string; type: string }[];
@@ -69,8 +72,10 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     const sources = await openSources(config, closers);
     const audit = await openConfiguredAudit(config);
     if (audit) closers.push(() => audit.close());
+    const state = await openConfiguredState(config);
+    if (state) closers.push(() => state.close());
     const privacy =
-      config.privacy?.enabled !== false ? createConfiguredPrivacy(config, sources, audit) : undefined;
+      config.privacy?.enabled !== false ? createConfiguredPrivacy(config, sources, audit, state) : undefined;
     await privacy?.ready();
     // The sensitive index stays live: rows added while flm runs are protected within one interval.
     const refreshMs = config.privacy?.refreshIntervalMs ?? DEFAULT_INDEX_REFRESH_MS;
@@ -95,6 +100,7 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       })),
       sources,
       audit,
+      state,
       privacy,
       placeholders: (session) => (session && privacy ? privacy.placeholders(session) : []),
       describe: (name = wanted) => {
@@ -129,6 +135,7 @@ function createConfiguredPrivacy(
   config: FlmConfig,
   sources: ToolSource[],
   audit: AuditLog | undefined,
+  state: ConfiguredState | undefined,
 ): Privacy {
   return createPrivacy({
     sources,
@@ -137,7 +144,9 @@ function createConfiguredPrivacy(
     defaultPolicy: config.privacy?.defaultPolicy,
     canaries: config.privacy?.canaries,
     ner: config.privacy?.ner,
-    answerTaint: { ttlMs: config.privacy?.answerTaintTtl },
+    // With state.url, what flm gave a user and a conversation's placeholders hold on every replica.
+    answerTaint: { ttlMs: config.privacy?.answerTaintTtl, store: state?.answerTaint },
+    conversations: { store: state?.conversations, ttlMs: state?.conversationTtlMs },
     audit,
   });
 }

@@ -5,6 +5,7 @@ import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
 import { admitChatRequest } from "./admission.js";
 import type { ChatRun } from "./chat-run.js";
+import { CONVERSATION_HEADER, conversationKey } from "./conversation-key.js";
 import { gatewayErrorFor } from "./gateway-errors.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import { completionId } from "./openai-wire.js";
@@ -44,7 +45,13 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
       agent,
       request,
       run,
-      runOptions: { signal: run.signal, user: caller, history: request.history, runId },
+      runOptions: {
+        signal: run.signal,
+        user: caller,
+        history: request.history,
+        runId,
+        conversation: conversationKey(caller.id, request, c.req.header(CONVERSATION_HEADER)),
+      },
       base: {
         id: completionId(runId),
         created: Math.floor(Date.now() / 1000),

@@ -12,13 +12,14 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 
 const VOCABULARY = ["errors", "tools", "core"];
 /** Infrastructure any layer that stores something may use: SQLite off the event loop. */
-const INFRA = ["sqlite"];
+const INFRA = ["sqlite", "postgres"];
 const STAGES = ["plan", "execute", "context", "privacy"];
 
 /** Folder → the folders it may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   sqlite: ["errors"],
+  postgres: ["errors"],
   tools: ["errors"],
   core: ["errors", "tools"],
   plan: VOCABULARY,
