@@ -43,26 +43,41 @@ export function spinner(io: CliIO, label: string): { update(label: string): void
   };
 }
 
-/** `[#####-----] 42% 1.2/2.0 GB` on a TTY; nothing in pipes. */
+/** What a progress bar counts: bytes (`1.2 GB / 2.0 GB`) or items (`632 / 1,500 files`). */
+export type ProgressUnit = "bytes" | { items: string };
+
+/** The text after the label: `[#####-----]  42% 632 / 1,500 files`, or bytes with their unit. */
+export function progressText(done: number, total: number | undefined, unit: ProgressUnit = "bytes"): string {
+  const width = 30;
+  const ratio = total ? Math.min(1, done / total) : 0;
+  const bar = total
+    ? `[${"#".repeat(Math.round(ratio * width)).padEnd(width, "-")}] ${(ratio * 100).toFixed(0).padStart(3)}% `
+    : "";
+  if (unit === "bytes") return `${bar}${formatBytes(done)}${total ? ` / ${formatBytes(total)}` : ""}`;
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `${bar}${count(done)}${total ? ` / ${count(total)}` : ""} ${unit.items}`;
+}
+
+/** `[#####-----] 42% 1.2/2.0 GB` (or `632 / 1,500 files`) on a TTY; nothing in pipes. */
 export function progressBar(
   io: CliIO,
   label: string,
+  unit: ProgressUnit = "bytes",
 ): { update(done: number, total?: number): void; done(): void } {
   if (!io.interactive) return { update() {}, done() {} };
   let last = 0;
+  let shown = false;
   return {
     update(done, total) {
       const now = Date.now();
       if (now - last < 100 && (!total || done < total)) return;
       last = now;
-      const width = 30;
-      const ratio = total ? Math.min(1, done / total) : 0;
-      const bar = total
-        ? `[${"#".repeat(Math.round(ratio * width)).padEnd(width, "-")}] ${(ratio * 100).toFixed(0).padStart(3)}% `
-        : "";
-      io.err.write(`\r${label} ${bar}${formatBytes(done)}${total ? ` / ${formatBytes(total)}` : ""}\x1b[K`);
+      shown = true;
+      io.err.write(`\r${label} ${progressText(done, total, unit)}\x1b[K`);
     },
-    done: () => void io.err.write("\n"),
+    done: () => {
+      if (shown) io.err.write("\n");
+    },
   };
 }
 

@@ -41,6 +41,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Node's codes for a write to a pipe whose reader went away (`flm tools | head`). */
+const CLOSED_PIPE = new Set(["EPIPE", "ERR_STREAM_DESTROYED"]);
+
+/**
+ * `flm tools | head`: the reader went away. Stop quietly (no EPIPE stack) with the exit code so
+ * far; any other stream error is reported once, as a line.
+ */
+
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (CLOSED_PIPE.has(error.code ?? "")) process.exit(process.exitCode ?? 0);
+    try {
+      process.stderr.write(`error RUN_FAILED: cannot write output: ${error.message}\n`);
+    } catch {}
+    process.exit(1);
+  });
+}
+exitQuietlyOnClosedPipe(process.stdout);
+exitQuietlyOnClosedPipe(process.stderr);
+
 const code = await main(process.argv);
 // Let stdout drain before exiting; open handles (pools, children) were closed by the commands.
 process.exitCode = code;

@@ -17,10 +17,15 @@ export interface GlobalOptions {
 }
 
 /** Loads the config (flags override its planner/generator) and remembers its secrets for redaction. */
-export async function openConfig(globals: GlobalOptions, io: CliIO): Promise<FlmConfig> {
+export async function openConfig(
+  globals: GlobalOptions,
+  io: CliIO,
+  /** Only `flm serve` needs the gateway users' tokens; other commands leave unset ones out. */
+  options: { requireUserTokens?: boolean } = {},
+): Promise<FlmConfig> {
   let config: FlmConfig;
   try {
-    config = await loadConfig(globals.config);
+    config = await loadConfig(globals.config, { requireUserTokens: options.requireUserTokens ?? false });
   } catch (error) {
     // Flags alone are enough for a tool-less agent (`flm ask --generator ... "hi"`).
     if (!globals.config && globals.generator && (error as { code?: string }).code === "CONFIG_NOT_FOUND") {
@@ -54,9 +59,9 @@ export async function openConfig(globals: GlobalOptions, io: CliIO): Promise<Flm
 export async function openRuntime(
   globals: GlobalOptions,
   io: CliIO,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; requireUserTokens?: boolean } = {},
 ): Promise<{ config: FlmConfig; runtime: Runtime }> {
-  const config = await openConfig(globals, io);
+  const config = await openConfig(globals, io, { requireUserTokens: options.requireUserTokens });
   return {
     config,
     runtime: await buildRuntime(config, { agent: globals.agent, only: !options.all }),

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CliIO } from "./cli-io.js";
 import type { GlobalOptions } from "./open-runtime.js";
+import { readPrompt } from "./read-prompt.js";
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 configuration error.
@@ -52,10 +53,12 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   program
     .command("ask")
     .description("answer one question: streams the answer, then a short trace on stderr")
-    .argument("<prompt>", "the question")
+    .argument("[prompt]", 'the question; "-" or none reads it from stdin (echo q | flm ask)')
     .option("--json", "print the whole run result (answer, steps, trace) as JSON")
     .option("--no-trace", "do not print the trace")
-    .action(async (prompt: string, opts, cmd: Command) => (await ask()).askCommand(prompt, opts, g(cmd), io));
+    .action(async (prompt: string | undefined, opts, cmd: Command) =>
+      (await ask()).askCommand(await readPrompt(prompt, "ask"), opts, g(cmd), io),
+    );
 
   program
     .command("chat")
@@ -66,16 +69,16 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   program
     .command("plan")
     .description("dry run: show the exact bytes that would go to the cloud and the plan; runs no tool")
-    .argument("<prompt>", "the question")
+    .argument("[prompt]", 'the question; "-" or none reads it from stdin')
     .option("--json", "print as JSON")
-    .action(async (prompt: string, opts, cmd: Command) =>
-      (await planCmd()).planCommand(prompt, opts, g(cmd), io),
+    .action(async (prompt: string | undefined, opts, cmd: Command) =>
+      (await planCmd()).planCommand(await readPrompt(prompt, "plan"), opts, g(cmd), io),
     );
 
   const tools = program
     .command("tools")
-    .description("list the configured tools with their input schemas")
-    .option("--json", "print as JSON")
+    .description("list the configured tools as compact signatures (full input schemas with --json)")
+    .option("--json", "print every tool with its full input schema as JSON")
     .action(async (opts, cmd: Command) => (await toolsCmd()).toolsCommand(opts, g(cmd), io));
   tools
     .command("check")

@@ -5,6 +5,7 @@ export type ConfigErrorCode =
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "CONFIG_ENV_MISSING"
+  | "CONFIG_ENV_SYNTAX"
   | "GENERATOR_UNTRUSTED";
 
 /** One problem in a configuration file, located by its key path (`tools[1].queries[0].sql`). */

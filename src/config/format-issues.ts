@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestNames } from "../core/edit-distance.js";
 import type { ConfigIssue } from "./config-error.js";
 import { formatPath } from "./key-path.js";
 
@@ -14,11 +15,26 @@ export function formatIssues(
   issues: readonly Issue[],
   input: unknown,
   base: PropertyKey[] = [],
+  /** The keys accepted at a path, for a did-you-mean on an unknown key. */
+  knownKeys?: (path: PropertyKey[]) => string[],
 ): ConfigIssue[] {
-  return issues.flatMap((issue) => formatIssue(issue, input, [...base, ...issue.path]));
+  return issues.flatMap((issue) => formatIssue(issue, input, [...base, ...issue.path], knownKeys));
 }
 
-function formatIssue(issue: Issue, input: unknown, path: PropertyKey[]): ConfigIssue[] {
+/** `unknown key; did you mean "retentionDays"?` (or where the keys are documented). */
+function unknownKeyMessage(key: string, known: string[]): string {
+  const close = closestNames(key, known);
+  if (close.length) return `unknown key; did you mean ${close.map((c) => `"${c}"`).join(" or ")}?`;
+  const list = known.length && known.length <= 12 ? ` (known here: ${known.join(", ")})` : "";
+  return `unknown key${list}; see docs/reference/config.md`;
+}
+
+function formatIssue(
+  issue: Issue,
+  input: unknown,
+  path: PropertyKey[],
+  knownKeys?: (path: PropertyKey[]) => string[],
+): ConfigIssue[] {
   const at = formatPath(path);
   const value = valueAt(input, path);
   switch (issue.code) {
@@ -42,7 +58,7 @@ function formatIssue(issue: Issue, input: unknown, path: PropertyKey[]): ConfigI
     case "unrecognized_keys":
       return issue.keys.map((k) => ({
         path: formatPath([...path, k]),
-        message: "unknown key (check the spelling; see docs/readme/config.md)",
+        message: unknownKeyMessage(k, knownKeys?.(path) ?? []),
       }));
     case "invalid_union": {
       if ("discriminator" in issue && issue.discriminator) {
@@ -52,7 +68,7 @@ function formatIssue(issue: Issue, input: unknown, path: PropertyKey[]): ConfigI
       const branches = issue.errors as Issue[][];
       // A branch that failed deeper than the union itself is the one the user meant.
       const deep = branches.filter((b) => b.some((i) => depth(i) > 0));
-      if (deep.length === 1) return formatIssues(deep[0], input, path);
+      if (deep.length === 1) return formatIssues(deep[0], input, path, knownKeys);
       const expectations = branches.flatMap((b) =>
         b.map((i) =>
           i.code === "invalid_type"
@@ -64,7 +80,7 @@ function formatIssue(issue: Issue, input: unknown, path: PropertyKey[]): ConfigI
       );
       if (deep.length > 1) {
         const best = deep.reduce((a, b) => (b.length < a.length ? b : a));
-        return formatIssues(best, input, path);
+        return formatIssues(best, input, path, knownKeys);
       }
       return [
         {

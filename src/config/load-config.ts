@@ -6,7 +6,8 @@ import { checkAgents } from "./agent-configs.js";
 import { ConfigError } from "./config-error.js";
 import { configSchema, type FlmConfigData } from "./config-schema.js";
 import { formatIssues } from "./format-issues.js";
-import { interpolateEnv } from "./interpolate-env.js";
+import { interpolateEnv, unsetVariables } from "./interpolate-env.js";
+import { knownKeysAt } from "./schema-keys.js";
 
 /** Looked for, in this order, in the working directory. */
 export const CONFIG_FILE_NAMES = [
@@ -28,6 +29,11 @@ export interface FlmConfig extends FlmConfigData {
 export interface LoadConfigOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /**
+   * `false`: a gateway user whose token refers to an unset variable is left out instead of failing
+   * the load (only `flm serve` needs the tokens; `flm ask` must not require them). Default `true`.
+   */
+  requireUserTokens?: boolean;
 }
 
 const SECRET_PATH = /(key|token|secret|password|authorization|url)/i;
@@ -40,7 +46,7 @@ export async function loadConfig(path?: string, options: LoadConfigOptions = {})
     : CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((f) => existsSync(f));
   if (!file) {
     throw new ConfigError("CONFIG_NOT_FOUND", `No flm.config.{json,yaml,yml,ts,mjs,js} in ${cwd}.`, {
-      hint: "Create one (see docs/readme/config.md), pass --config <file>, or run `flm demo` to get a working example.",
+      hint: "Run `flm init` to write one, pass --config <file>, or run `flm demo` for a working example (keys: docs/reference/config.md).",
     });
   }
   if (!existsSync(file)) {
@@ -55,12 +61,16 @@ export async function loadConfig(path?: string, options: LoadConfigOptions = {})
 /** Validates an already parsed config object (e.g. from code or tests). */
 export function parseConfig(raw: unknown, options: LoadConfigOptions & { path?: string } = {}): FlmConfig {
   const secrets: string[] = [];
-  const interpolated = interpolateEnv(raw, options.env ?? process.env, (p, v) => {
+  const env = options.env ?? process.env;
+  if (options.requireUserTokens === false) raw = withoutUnsetUserTokens(raw, env);
+  const interpolated = interpolateEnv(raw, env, (p, v) => {
     if (SECRET_PATH.test(p) || p.startsWith("users")) secrets.push(v);
   });
   const result = configSchema.safeParse(interpolated);
   if (!result.success) {
-    const issues = formatIssues(result.error.issues, interpolated);
+    const issues = formatIssues(result.error.issues, interpolated, [], (path) =>
+      knownKeysAt(configSchema, path, interpolated),
+    );
     throw new ConfigError(
       "CONFIG_INVALID",
       `${options.path ? `${options.path}: ` : ""}${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
@@ -80,6 +90,17 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { path?: 
   for (const user of result.data.users ?? []) secrets.push(user.token);
   const dir = options.path ? dirname(options.path) : (options.cwd ?? process.cwd());
   return Object.assign(result.data, { source: { path: options.path, dir }, secrets });
+}
+
+/** The config without the users whose token names an unset variable (nothing else changes). */
+function withoutUnsetUserTokens(raw: unknown, env: Record<string, string | undefined>): unknown {
+  if (raw === null || typeof raw !== "object" || !Array.isArray((raw as { users?: unknown }).users))
+    return raw;
+  const users = (raw as { users: unknown[] }).users.filter((u) => {
+    const token = (u as { token?: unknown } | null)?.token;
+    return typeof token !== "string" || unsetVariables(token, env).length === 0;
+  });
+  return { ...raw, users };
 }
 
 /** Resolves a path from the config against the config file's folder. */

@@ -44,6 +44,9 @@ export const ERROR_CODES = {
   CONFIG_INVALID: config("The configuration does not validate; the message names each key path."),
   CONFIG_NOT_FOUND: config("No configuration file was found, or the given path does not exist."),
   CONFIG_ENV_MISSING: config("The configuration refers to an environment variable that is not set."),
+  CONFIG_ENV_SYNTAX: config(
+    "A `${` in the configuration is not a well-formed `${NAME}` reference (e.g. no closing brace).",
+  ),
   GENERATOR_UNTRUSTED: config(
     "A model that sees data (the generator, a local planner) is on a host that is neither local nor declared trusted.",
   ),

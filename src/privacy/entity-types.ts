@@ -1,3 +1,4 @@
+import { editDistance } from "../core/edit-distance.js";
 import type { EntityPolicy } from "./pseudonymizer.js";
 import { entityType } from "./value-index.js";
 
@@ -182,27 +183,9 @@ export function resolveEntityPolicies(
 function suggestions(name: string, known: string[]): string[] {
   const squash = (s: string) => s.replace(/_/g, "");
   const scored = [...new Set(known)]
-    .map((k) => ({ k, d: squash(k) === squash(name) ? 0 : distance(name, k) }))
+    .map((k) => ({ k, d: squash(k) === squash(name) ? 0 : editDistance(name, k) }))
     .filter(({ k, d }) => d <= Math.min(2, Math.floor(k.length / 3)))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
   // Report the canonical name for an alias.
   return [...new Set(scored.map(({ k }) => BY_NAME.get(k) ?? k))].slice(0, 3);
-}
-
-/** Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps). */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
 }

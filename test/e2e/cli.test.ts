@@ -148,8 +148,9 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
   it("tools lists the tools with their schemas", async () => {
     const r = await runCli(["tools"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("find_customer  [sql:crm]");
-    expect(r.stdout).toContain('"customer_id":{"type":"integer"}');
+    expect(r.stdout).toContain("find_customer(name: string)  [sql:crm]");
+    const json = await runCli(["tools", "--json"], { cwd: dir });
+    expect(json.stdout.replace(/\s+/g, "")).toContain('"customer_id":{"type":"integer"}');
     const check = await runCli(["tools", "check"], { cwd: dir });
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/ok\s+crm: .*3 tools/);
@@ -199,12 +200,12 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
       bad,
       JSON.stringify({
         generator: "http://127.0.0.1:1/v1#m",
-        users: [{ token: "${FLM_TEST_MISSING_TOKEN}", id: "a" }],
+        planner: "${FLM_TEST_MISSING_PLANNER}",
       }),
     );
     const env = await runCli(["tools", "--config", bad], { cwd: dir });
     expect(env.code).toBe(3);
-    expect(env.stderr).toContain("users[0].token: environment variable FLM_TEST_MISSING_TOKEN is not set");
+    expect(env.stderr).toContain("planner: environment variable FLM_TEST_MISSING_PLANNER is not set");
 
     const none = await runCli(["ask", "hi"], { cwd: tmpdir() === dir ? "/" : join(dir, "..") });
     expect(none.code).toBe(3);
@@ -230,7 +231,8 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
       runCli(["plan", "--help"], { cwd: dir }),
     ]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing required argument 'prompt'");
+    // No argument and nothing on stdin: the prompt is empty.
+    expect(missing.stderr).toContain("error USAGE: The prompt read from stdin is empty");
     expect(unknown.code).toBe(2);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("dry run");

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { ChatTurn } from "../../core/chat-turn.js";
 import type { RunResult } from "../../core/run-result.js";
 import type { CliIO } from "../cli-io.js";
+import { CHAT_HELP, parseChatLine } from "../chat-commands.js";
 import { formatTrace } from "../format-trace.js";
 import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";
 
@@ -23,18 +24,28 @@ export async function chatCommand(
     output: tty ? process.stdout : undefined,
     terminal: tty,
   });
-  if (tty) io.info("flm chat — type your question, /exit to leave.");
+  if (tty) io.info("flm chat — type your question; /help for commands, /exit to leave.");
   try {
     const ask = () => tty && rl.setPrompt("> ");
     ask();
     if (tty) rl.prompt();
+    let last: RunResult | undefined;
     for await (const line of rl) {
-      const prompt = line.trim();
-      if (!prompt) {
+      const parsed = parseChatLine(line);
+      if (parsed.kind === "exit") break;
+      if (parsed.kind !== "prompt") {
+        // Commands stay here: nothing of them reaches a model.
+        if (parsed.kind === "help") io.info(CHAT_HELP);
+        else if (parsed.kind === "trace")
+          io.info(last ? formatTrace(last.trace) : "No answer yet: /trace shows the last answer's trace.");
+        else if (parsed.kind === "unknown")
+          io.info(
+            `Unknown command ${parsed.command} (not sent to any model). Type /help for the commands; start with // to ask something beginning with a slash.`,
+          );
         if (tty) rl.prompt();
         continue;
       }
-      if (prompt === "/exit" || prompt === "/quit") break;
+      const prompt = parsed.text;
       let result: RunResult | undefined;
       try {
         for await (const event of runtime.agent.stream(prompt, { user: localCaller(), history, session })) {
@@ -49,6 +60,7 @@ export async function chatCommand(
         io.info(`error ${e.code ?? "RUN_FAILED"}: ${e.message ?? String(error)}`);
       }
       if (result) {
+        last = result;
         history.push({ role: "user", content: prompt }, { role: "assistant", content: result.text });
         if (options.trace) io.info(formatTrace(result.trace));
         else {

@@ -31,7 +31,7 @@ export async function docsIngestCommand(
   io: CliIO,
 ): Promise<number> {
   const index = await indexPath(options, globals, io);
-  const bar = progressBar(io, "ingesting");
+  const bar = progressBar(io, "ingesting", { items: "files" });
   const report = await ingestFolder(index, folder, {
     onNotice: (line) => io.info(line),
     onProgress: (p) => {

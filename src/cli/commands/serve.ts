@@ -9,7 +9,7 @@ export async function serveCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const { config, runtime } = await openRuntime(globals, io, { all: true });
+  const { config, runtime } = await openRuntime(globals, io, { all: true, requireUserTokens: true });
   if (runtime.users.length === 0) {
     await runtime.close();
     throw new ConfigError(

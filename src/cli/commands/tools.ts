@@ -1,8 +1,9 @@
 import { resolveAgentConfigs } from "../../config/agent-configs.js";
 import type { CliIO } from "../cli-io.js";
+import { summaryLine, toolSignature } from "../tool-signature.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
 
-/** `flm tools`: every tool the planner may call, with its JSON Schema. */
+/** `flm tools`: every tool the planner may call, as compact signatures (JSON Schemas with --json). */
 export async function toolsCommand(
   options: { json?: boolean },
   globals: GlobalOptions,
@@ -29,11 +30,13 @@ export async function toolsCommand(
       return;
     }
     if (tools.length === 0) io.info("No tools configured (add a `tools` section to the config).");
+    // Compact: one signature and one line of description per tool (the full schemas: --json).
     for (const t of tools) {
-      io.print(`${t.name}${t.source ? `  [${t.source}]` : ""}`);
-      io.print(`  ${t.description.replace(/\n/g, "\n  ")}`);
-      io.print(`  input: ${JSON.stringify(t.inputSchema)}`);
+      io.print(`${toolSignature(t.name, t.inputSchema)}${t.source ? `  [${t.source}]` : ""}`);
+      const summary = summaryLine(t.description ?? "");
+      if (summary) io.print(`  ${summary}`);
     }
+    if (tools.length > 0) io.info("(full input schemas: flm tools --json)");
     if (agents.length > 1) {
       io.print(`\nAgents (this list: ${runtime.name}; pick one with --agent <name>):`);
       for (const a of agents) {
