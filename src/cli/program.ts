@@ -92,6 +92,17 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .description("start the OpenAI-compatible gateway")
     .option("-p, --port <port>", "port (default: server.port or 8787)")
     .option("--host <host>", "interface (default: server.host or 127.0.0.1)")
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "request log lines: json, or pretty for a terminal (default: pretty on a TTY, else json)",
+      ).choices(["json", "pretty"]),
+    )
+    .addOption(
+      new Option("--log-level <level>", "request log level (info logs every request)")
+        .choices(["debug", "info", "warn", "error", "silent"])
+        .default("info"),
+    )
     .action(async (opts, cmd: Command) => (await serve()).serveCommand(opts, g(cmd), io));
 
   program

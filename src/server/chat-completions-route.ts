@@ -12,6 +12,7 @@ import { completionId } from "./openai-wire.js";
 import { respondHousekeeping } from "./respond-housekeeping.js";
 import { respondJson } from "./respond-json.js";
 import { respondSse } from "./respond-sse.js";
+import type { RequestRecord } from "./request-log.js";
 import type { RunRegistry } from "./run-registry.js";
 import type { TraceStore } from "./trace-store.js";
 
@@ -28,7 +29,7 @@ export interface ChatCompletionsDeps {
 
 /** POST /v1/chat/completions: admission, then one run with its lifecycle, then JSON or SSE. */
 export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
-  return async (c: Context<{ Variables: { caller: Caller } }>): Promise<Response> => {
+  return async (c: Context<{ Variables: { caller: Caller; request: RequestRecord } }>): Promise<Response> => {
     const { request, model, agent, housekeeping } = await admitChatRequest(() => c.req.json(), {
       agents: deps.agents,
       modelNames: deps.modelNames,
@@ -41,6 +42,8 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
     const caller = c.get("caller");
     const runId = randomUUID();
     c.header("x-flm-trace-id", runId);
+    const logged = c.get("request");
+    Object.assign(logged, { agent: model, runId, runDone: run.done });
     const chat: ChatRun = {
       agent,
       request,
@@ -60,12 +63,14 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
       },
       async record(trace) {
         await deps.traces.put(trace, caller.id);
-        deps.metrics.observeTrace(trace);
+        deps.metrics.observeTrace(trace, model);
+        Object.assign(logged, { trace, outcome: "ok" });
       },
       fail(error) {
         const cause = run.cause();
         const e = gatewayErrorFor(error, cause, deps.limits.requestTimeoutMs);
-        deps.metrics.observeError(FlmError.isInstance(error) && !cause ? error.code : e.code);
+        const code = FlmError.isInstance(error) && !cause ? error.code : e.code;
+        Object.assign(logged, { code, outcome: deps.metrics.observeError(code, error, model) });
         if (e.status === 500 && !FlmError.isInstance(error)) deps.onError(error);
         return e;
       },

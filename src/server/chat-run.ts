@@ -3,6 +3,7 @@ import type { Agent, RunOptions } from "../core/agent.js";
 import type { RunTrace } from "../core/trace.js";
 import type { GatewayError } from "./gateway-errors.js";
 import type { ChatRequest } from "./openai-wire.js";
+import type { RequestRecord } from "./request-log.js";
 import type { RunHandle } from "./run-registry.js";
 
 /** What a responder needs to answer one admitted chat request. */
@@ -21,6 +22,9 @@ export interface ChatRun {
 
 /** Sends a GatewayError as OpenAI's error body, with its status and headers (retry-after, ...). */
 export function errorResponse(c: Context, e: GatewayError): Response {
+  // The request's log line carries the code (never the message: it may quote input).
+  const logged = (c.var as { request?: RequestRecord }).request;
+  if (logged && !logged.code) logged.code = e.code;
   for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
   return c.json(e.body(), e.status as 400);
 }

@@ -283,7 +283,7 @@ describe("gateway: authentication and errors", () => {
     const body = await bad.json();
     valid("ErrorResponse", body);
     expect(body.error).toMatchObject({ code: "PLAN_INVALID", type: "server_error" });
-    expect(g.metrics.runErrors.get({ code: "PLAN_INVALID" })).toBe(1);
+    expect(await g.metrics.value("flm_run_errors_total", { code: "PLAN_INVALID" })).toBe(1);
 
     // Streaming too: repair rounds are not the plan, so the status is still a real 502.
     models.cloud.enqueue(reply.text("no plan"), reply.text("still no plan"), reply.text("nope"));
@@ -305,7 +305,8 @@ describe("gateway: authentication and errors", () => {
     valid("ErrorResponse", err);
     expect(err.error.code).toBe("EGRESS_BLOCKED");
     const metrics = await fetch(`${second.url}/metrics`).then((r) => r.text());
-    expect(metrics).toContain("flm_egress_blocked_total 1");
+    expect(metrics).toContain('flm_egress_blocked_total{reason="email"} 1');
+    expect(metrics).toContain('flm_runs_total{agent="flm-default",outcome="blocked"} 1');
   });
 
   it("rejects bad requests with 400 and a param", async () => {
@@ -433,7 +434,7 @@ describe("gateway: limits", () => {
       new Promise((_, reject) => setTimeout(() => reject(new Error("tool never saw the abort")), 3000)),
     ]);
     await expect.poll(() => g.inFlight()).toBe(0);
-    expect(g.metrics.runErrors.get({ code: "client_closed_request" })).toBe(1);
+    expect(await g.metrics.value("flm_run_errors_total", { code: "client_closed_request" })).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Logger } from "pino";
 import type { Agent } from "../core/agent.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
@@ -11,6 +12,7 @@ import { chatCompletionsHandler } from "./chat-completions-route.js";
 import { errorResponse } from "./chat-run.js";
 import { GatewayConfigError, GatewayError, gatewayErrorFor } from "./gateway-errors.js";
 import { createGatewayMetrics, type GatewayMetrics, routeLabel } from "./gateway-metrics.js";
+import { logRequest, type RequestRecord, requestIdFrom } from "./request-log.js";
 import { createRunRegistry } from "./run-registry.js";
 import { createTokenAuth, type GatewayUser } from "./token-auth.js";
 import { createMemoryTraceStore, type TraceStore } from "./trace-store.js";
@@ -47,7 +49,12 @@ export interface GatewayOptions {
   users: GatewayUser[];
   limits?: Partial<GatewayLimits>;
   traceStore?: TraceStore;
-  /** Where unexpected (non-flm) errors are reported; defaults to console.error. */
+  /**
+   * One structured line per request (pino): request id, user, agent, status, durations, tokens;
+   * never prompt text or values. Unexpected (non-flm) errors are logged here with their stack.
+   */
+  logger?: Logger;
+  /** Where unexpected (non-flm) errors are reported; defaults to the logger, or console.error. */
   onError?: (error: unknown) => void;
   /** Behind /v1/admin/* (users with the `admin` role): refreshing the sensitive index. */
   admin?: GatewayAdmin;
@@ -68,7 +75,7 @@ export interface Gateway {
   inFlight(): number;
 }
 
-type Env = { Variables: { caller: Caller } };
+type Env = { Variables: { caller: Caller; request: RequestRecord } };
 
 /**
  * The OpenAI-compatible gateway: bearer-token auth, GET /v1/models, POST /v1/chat/completions
@@ -94,7 +101,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const authenticate = createTokenAuth(options.users);
   const traces = options.traceStore ?? createMemoryTraceStore({ max: limits.maxTraces });
   const metrics = createGatewayMetrics();
-  const onError = options.onError ?? ((e: unknown) => console.error("[flm gateway]", e));
+  const logger = options.logger;
+  const onError =
+    options.onError ??
+    (logger
+      ? (e: unknown) => logger.error({ err: e }, "unexpected error")
+      : (e: unknown) => console.error("[flm gateway]", e));
   const runs = createRunRegistry(limits.requestTimeoutMs, metrics);
   const startedAt = Math.floor(Date.now() / 1000);
   let draining = false;
@@ -103,14 +115,22 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   app.use("*", async (c, next) => {
     const t0 = performance.now();
+    const request: RequestRecord = { id: requestIdFrom(c.req.header("x-request-id")) };
+    c.set("request", request);
     await next();
     const route = routeLabel(c.req.path);
+    const headersMs = performance.now() - t0;
+    c.res.headers.set("x-request-id", request.id);
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.httpSeconds.observe({ route }, (performance.now() - t0) / 1000);
+    metrics.httpSeconds.observe({ route }, headersMs / 1000);
+    if (logger)
+      logRequest(logger, request, { method: c.req.method, route, status: c.res.status, headersMs }, t0);
   });
 
   app.onError((error, c) => {
     const e = gatewayErrorFor(error, undefined, limits.requestTimeoutMs);
+    // Refused before any run started (bad JSON, unknown model, too many runs, shutting down).
+    if (GatewayError.isInstance(error)) metrics.rejected.inc({ code: e.code });
     if (e.status >= 500 && !FlmError.isInstance(error)) onError(error);
     return errorResponse(c, e);
   });
@@ -124,9 +144,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       draining ? 503 : 200,
     ),
   );
-  app.get("/metrics", (c) => {
+  app.get("/metrics", async (c) => {
     metrics.inFlight.set(runs.size);
-    return c.body(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    return c.body(await metrics.render(), 200, { "content-type": metrics.contentType });
   });
 
   app.use("/v1/*", async (c, next) => {
@@ -141,6 +161,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     }
     c.set("caller", caller);
+    c.get("request").userId = caller.id;
     await next();
   });
 

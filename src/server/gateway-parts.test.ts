@@ -3,7 +3,6 @@ import type { RunTrace } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import { gatewayErrorFor } from "./gateway-errors.js";
 import { parseChatRequest } from "./openai-wire.js";
-import { Counter, Histogram, Registry } from "./prometheus.js";
 import { createTokenAuth } from "./token-auth.js";
 import { createMemoryTraceStore } from "./trace-store.js";
 
@@ -107,24 +106,5 @@ describe("parseChatRequest", () => {
       stream: true,
       includeUsage: true,
     });
-  });
-});
-
-describe("prometheus text", () => {
-  it("renders counters with escaped labels and cumulative histograms", () => {
-    const registry = new Registry();
-    const c = registry.register(new Counter("x_total", "help"));
-    const h = registry.register(new Histogram("y_seconds", "help", [0.1, 1]));
-    c.inc({ a: 'q"\\' }, 2);
-    h.observe({ s: "plan" }, 0.05);
-    h.observe({ s: "plan" }, 0.5);
-    h.observe({ s: "plan" }, 5);
-    const text = registry.render();
-    expect(text).toContain('x_total{a="q\\"\\\\"} 2');
-    expect(text).toContain('y_seconds_bucket{s="plan",le="0.1"} 1');
-    expect(text).toContain('y_seconds_bucket{s="plan",le="1"} 2');
-    expect(text).toContain('y_seconds_bucket{s="plan",le="+Inf"} 3');
-    expect(text).toContain('y_seconds_sum{s="plan"} 5.55');
-    expect(text).toContain("# TYPE y_seconds histogram");
   });
 });

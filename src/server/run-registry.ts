@@ -10,6 +10,8 @@ export interface RunHandle {
   abort(cause: AbortCause): void;
   /** Releases the run's slot, timer and listeners (idempotent). */
   end(): void;
+  /** Settles once end() was called. */
+  readonly done: Promise<void>;
 }
 
 export interface RunRegistry {
@@ -43,7 +45,9 @@ export function createRunRegistry(requestTimeoutMs: number, metrics: GatewayMetr
       const timer = setTimeout(() => abort("timeout"), requestTimeoutMs);
       let finish!: () => void;
       let finished = false;
+      const done = new Promise<void>((r) => (finish = r));
       const handle: RunHandle = {
+        done,
         signal: controller.signal,
         cause: () => cause,
         abort,
@@ -57,7 +61,7 @@ export function createRunRegistry(requestTimeoutMs: number, metrics: GatewayMetr
           finish();
         },
       };
-      const entry = { handle, done: new Promise<void>((r) => (finish = r)) };
+      const entry = { handle, done };
       runs.add(entry);
       metrics.inFlight.set(runs.size);
       return handle;

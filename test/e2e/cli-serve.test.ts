@@ -160,6 +160,8 @@ describe("flm serve end to end", { timeout: 30_000 }, () => {
     expect(body).toMatch(/flm_tokens_total\{[^}]*location="cloud"[^}]*\} [1-9]/);
     expect(body).toMatch(/flm_tokens_total\{[^}]*location="local"[^}]*\} [1-9]/);
     expect(body).toContain("flm_runs_in_flight 0");
+    expect(body).toMatch(/flm_runs_total\{agent="crm-agent",outcome="ok"\} 2/);
+    expect(body).toContain("# TYPE process_resident_memory_bytes gauge");
   });
 
   it("shuts down gracefully on SIGTERM (exit 0) and nothing sensitive reached the cloud", async () => {
@@ -181,6 +183,23 @@ describe("flm serve end to end", { timeout: 30_000 }, () => {
     expect(sent).not.toContain("Maria Keller");
     expect(sent).not.toContain("VIP, referred by");
     expect(sent).not.toContain(TOKEN);
+
+    // One JSON log line per request on stdout (not a TTY), with ids, status and tokens, no content.
+    const lines = flm.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const runs = lines.filter((l) => l.route === "/v1/chat/completions" && l.status === 200);
+    expect(runs).toHaveLength(2);
+    for (const line of runs) {
+      expect(line).toMatchObject({ msg: "request", userId: "alice", agent: "crm-agent", outcome: "ok" });
+      expect(line.tokens.cloudIn).toBeGreaterThan(0);
+      expect(line.runId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(lines.filter((l) => l.status === 401).length).toBeGreaterThanOrEqual(2);
+    for (const secret of [CANARY, "Ottoline", "Maria Keller", "VIP", "What do we know", TOKEN]) {
+      expect(flm.stdout).not.toContain(secret);
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { ConfigError } from "../../config/config-error.js";
+import { createLogger, type LogFormat } from "../../server/create-logger.js";
 import { createGateway } from "../../server/index.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
 
 /** `flm serve`: the OpenAI-compatible gateway, until SIGINT/SIGTERM (then drains and closes). */
 export async function serveCommand(
-  options: { port?: string; host?: string },
+  options: { port?: string; host?: string; logFormat?: LogFormat; logLevel?: string },
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
@@ -22,7 +23,9 @@ export async function serveCommand(
     );
   }
   const { port: _p, host: _h, ...limits } = config.server ?? {};
+  const logger = await createLogger({ format: options.logFormat, level: options.logLevel });
   const gateway = createGateway({
+    logger,
     agents: runtime.agents,
     descriptions: runtime.descriptions,
     users: runtime.users.map((u) => ({
@@ -39,6 +42,9 @@ export async function serveCommand(
   const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
   const host = options.host ?? config.server?.host ?? "127.0.0.1";
   const listening = await gateway.listen({ port, host });
+  const stopCountingAppends = runtime.audit?.onAppend((r) =>
+    gateway.metrics.auditAppends.inc({ decision: r.decision }),
+  );
   io.info(`flm gateway listening on ${listening.url} (models: ${Object.keys(runtime.agents).join(", ")})`);
   // SIGHUP: pick up new rows in the sensitive columns now (the interval does it anyway).
   const onHangup = () => {
@@ -62,5 +68,7 @@ export async function serveCommand(
   process.off("SIGHUP", onHangup);
   io.info("shutting down: draining runs…");
   await listening.close();
+  stopCountingAppends?.();
   await runtime.close();
+  logger.flush();
 }

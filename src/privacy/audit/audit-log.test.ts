@@ -30,6 +30,21 @@ describe("openAuditLog / AuditLog (SQLite)", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("tells append listeners about each record until they are removed (metrics count appends)", async () => {
+    const log = await openAuditLog({ kind: "sqlite", path: dbPath });
+    const seen: string[] = [];
+    const stop = log.onAppend((r) => seen.push(`${r.seq}:${r.decision}`));
+    log.onAppend(() => {
+      throw new Error("a failing listener never fails the append");
+    });
+    await log.append(entry());
+    await log.append(entry({ decision: "blocked", reason: "EMAIL from s1" }));
+    stop();
+    await log.append(entry());
+    expect(seen).toEqual(["1:allowed", "2:blocked"]);
+    await log.close();
+  });
+
   it("stores only the body hash by default, and the body with storeBodies", async () => {
     const plain = await openAuditLog({ kind: "sqlite", path: dbPath });
     const a = await plain.append(entry());

@@ -70,6 +70,7 @@ export class AuditLog {
   /** Appended since this log was opened: a short-lived process still leaves its records signed. */
   private appended = false;
   private readonly onError: (error: unknown) => void;
+  private readonly appendListeners = new Set<(record: AuditRecord) => void>();
 
   constructor(store: AuditStore, options: AuditLogOptions = {}) {
     this.store = store;
@@ -106,10 +107,23 @@ export class AuditLog {
   async append(entry: AuditEntry): Promise<AuditRecord> {
     const rec = await this.store.append(this.toFields(entry));
     this.appended = true;
+    for (const listener of this.appendListeners) {
+      try {
+        listener(rec);
+      } catch (error) {
+        process.emitWarning(`flm audit: an append listener failed: ${error}`);
+      }
+    }
     if (this.everyRecords && rec.seq - Math.max(this.lastCheckpointSize, 0) >= this.everyRecords) {
       await this.signHead(true);
     }
     return rec;
+  }
+
+  /** Calls `listener` after each append (e.g. to count appends in metrics); returns its removal. */
+  onAppend(listener: (record: AuditRecord) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   /** The newest records (oldest first). */
