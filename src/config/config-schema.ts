@@ -216,6 +216,31 @@ const serverSchema = z
   })
   .describe("The gateway (`flm serve`).");
 
+const telemetrySchema = z
+  .strictObject({
+    otlpEndpoint: z
+      .url()
+      .optional()
+      .describe(
+        "OTLP/HTTP collector (`http://otel-collector:4318`; `/v1/traces` is appended unless given): each run is exported as OpenTelemetry spans (GenAI conventions). Unset: no tracing SDK is loaded.",
+      ),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Headers for the exporter, e.g. `{ authorization: "Bearer ${OTEL_TOKEN}" }`.'),
+    serviceName: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The spans' `service.name`.", default: "flm" }),
+    recordContent: z.enum(["none", "pseudonymized"]).optional().meta({
+      description:
+        "`none`: spans carry ids, names, timings, tokens and codes only. `pseudonymized`: also what the cloud saw (the planner requests' messages, the plan's arguments with placeholders); never tool results or answers.",
+      default: "none",
+    }),
+  })
+  .describe("OpenTelemetry export of runs (`flm serve`, `flm ask`, `flm chat`).");
+
 const userSchema = z
   .strictObject({
     token: z
@@ -322,6 +347,7 @@ export const configSchema = z
     audit: auditSchema.optional(),
     state: stateSchema.optional(),
     server: serverSchema.optional(),
+    telemetry: telemetrySchema.optional(),
     users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),
     limits: limitsSchema.optional(),
     answer: answerSchema.optional(),
@@ -344,3 +370,4 @@ export type ModelObjectConfig = z.output<typeof modelObjectSchema>;
 export type AgentEntryConfig = z.output<typeof agentEntrySchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type AnswerConfig = z.output<typeof answerSchema>;
+export type TelemetryConfig = z.output<typeof telemetrySchema>;

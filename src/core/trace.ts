@@ -78,6 +78,8 @@ export interface RunTrace {
   egress: EgressRecord[];
   /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
   stages: Partial<Record<StageName, number>>;
+  /** When each timed stage started (epoch milliseconds): span start times. */
+  stageStarts?: Partial<Record<StageName, number>>;
   /** Prefill while waiting: reads of the answer prompt sent to the local model ahead of the answer, and how many failed. */
   prefill?: { reads: number; failed: number };
   /** When the plan streamed in, from the run's start: the first step usable, the whole plan validated. */
@@ -129,6 +131,8 @@ export function stepTrace(o: StepOutcome): StepTrace {
  */
 export async function timed<T>(trace: RunTrace, name: StageName, fn: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
+  // Wall clock, like `startedAt` and the steps' `startedAtMs` (a monotonic origin drifts from it).
+  trace.stageStarts = { ...trace.stageStarts, [name]: Date.now() };
   try {
     return await fn();
   } finally {

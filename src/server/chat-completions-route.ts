@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import type { Agent } from "../core/agent.js";
+import type { RunTelemetry } from "../core/run-telemetry.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
 import { admitChatRequest } from "./admission.js";
@@ -23,6 +24,7 @@ export interface ChatCompletionsDeps {
   runs: RunRegistry;
   metrics: GatewayMetrics;
   traces: TraceStore;
+  telemetry?: RunTelemetry;
   onError: (error: unknown) => void;
   draining: () => boolean;
 }
@@ -64,6 +66,7 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
       async record(trace) {
         await deps.traces.put(trace, caller.id);
         deps.metrics.observeTrace(trace, model);
+        deps.telemetry?.record(trace, { agent: model });
         Object.assign(logged, { trace, outcome: "ok" });
       },
       fail(error) {

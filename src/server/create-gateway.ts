@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { Agent } from "../core/agent.js";
+import type { RunTelemetry } from "../core/run-telemetry.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
 import { type GatewayAdmin, refreshIndexHandler } from "./admin-routes.js";
@@ -54,6 +55,8 @@ export interface GatewayOptions {
    * never prompt text or values. Unexpected (non-flm) errors are logged here with their stack.
    */
   logger?: Logger;
+  /** Each finished run (and each failed one with a trace) as OpenTelemetry spans. */
+  telemetry?: RunTelemetry;
   /** Where unexpected (non-flm) errors are reported; defaults to the logger, or console.error. */
   onError?: (error: unknown) => void;
   /** Behind /v1/admin/* (users with the `admin` role): refreshing the sensitive index. */
@@ -211,6 +214,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       runs,
       metrics,
       traces,
+      telemetry: options.telemetry,
       onError,
       draining: () => draining,
     }),

@@ -35,6 +35,8 @@ const ALLOWED: Record<string, string[]> = {
   config: [...VOCABULARY, "sources", "models", "privacy"],
   runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config"],
   traces: [...VOCABULARY, ...INFRA],
+  // OpenTelemetry spans from a finished run's trace (the SDK loaded only when configured).
+  telemetry: VOCABULARY,
   server: [...VOCABULARY, ...INFRA, "traces"],
   console: [...VOCABULARY, "privacy", "traces", "server"],
   demo: [...VOCABULARY, "models"],
@@ -50,6 +52,7 @@ const ALLOWED: Record<string, string[]> = {
     "server",
     "console",
     "demo",
+    "telemetry",
   ],
 };
 

@@ -1,6 +1,7 @@
 import type { RunResult } from "../../core/run-result.js";
 import { redactSecrets } from "../../config/redact-secrets.js";
 import { type CliIO, spinner } from "../cli-io.js";
+import { cliTelemetry } from "../configured-telemetry.js";
 import { errorJson } from "../error-json.js";
 import { formatTrace } from "../format-trace.js";
 import { UsageError } from "../exit-codes.js";
@@ -25,13 +26,16 @@ export async function askCommand(
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
   try {
-    const { runtime } = await openRuntime(globals, io);
+    const { config, runtime } = await openRuntime(globals, io);
+    const telemetry = await cliTelemetry(config, globals.agent);
     try {
       const result = await runtime.agent.run(prompt, { user: localCaller(), signal: controller.signal });
+      telemetry.record(result.trace);
       io.out.write(`${JSON.stringify(redactSecrets(result, io.secrets), null, 2)}\n`);
     } finally {
       process.off("SIGINT", onSigint);
       await runtime.close();
+      await telemetry.shutdown();
     }
   } catch (error) {
     io.out.write(`${JSON.stringify(errorJson(error, io.secrets), null, 2)}\n`);
@@ -45,7 +49,8 @@ async function askText(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const { runtime } = await openRuntime(globals, io);
+  const { config, runtime } = await openRuntime(globals, io);
+  const telemetry = await cliTelemetry(config, globals.agent);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
@@ -68,9 +73,11 @@ async function askText(
     }
     spin.stop();
     io.out.write("\n");
+    if (result) telemetry.record(result.trace);
     if (result && options.trace !== false) io.info(formatTrace(result.trace));
   } finally {
     process.off("SIGINT", onSigint);
     await runtime.close();
+    await telemetry.shutdown();
   }
 }

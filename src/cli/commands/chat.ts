@@ -4,6 +4,7 @@ import type { RunResult } from "../../core/run-result.js";
 import type { CliIO } from "../cli-io.js";
 import { CHAT_HELP, parseChatLine } from "../chat-commands.js";
 import { formatTrace } from "../format-trace.js";
+import { cliTelemetry } from "../configured-telemetry.js";
 import { type GlobalOptions, localCaller, openRuntime } from "../open-runtime.js";
 
 /**
@@ -15,7 +16,8 @@ export async function chatCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<void> {
-  const { runtime } = await openRuntime(globals, io);
+  const { config, runtime } = await openRuntime(globals, io);
+  const telemetry = await cliTelemetry(config, globals.agent);
   const session = runtime.agent.createSession();
   const history: ChatTurn[] = [];
   const tty = Boolean(process.stdin.isTTY);
@@ -60,6 +62,7 @@ export async function chatCommand(
         io.info(`error ${e.code ?? "RUN_FAILED"}: ${e.message ?? String(error)}`);
       }
       if (result) {
+        telemetry.record(result.trace);
         last = result;
         history.push({ role: "user", content: prompt }, { role: "assistant", content: result.text });
         if (options.trace) io.info(formatTrace(result.trace));
@@ -73,5 +76,6 @@ export async function chatCommand(
   } finally {
     rl.close();
     await runtime.close();
+    await telemetry.shutdown();
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../../config/config-error.js";
 import { createLogger, type LogFormat } from "../../server/create-logger.js";
+import { openConfiguredTelemetry } from "../configured-telemetry.js";
 import { createGateway } from "../../server/index.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
@@ -24,8 +25,10 @@ export async function serveCommand(
   }
   const { port: _p, host: _h, ...limits } = config.server ?? {};
   const logger = await createLogger({ format: options.logFormat, level: options.logLevel });
+  const telemetry = await openConfiguredTelemetry(config);
   const gateway = createGateway({
     logger,
+    telemetry,
     agents: runtime.agents,
     descriptions: runtime.descriptions,
     users: runtime.users.map((u) => ({
@@ -69,6 +72,7 @@ export async function serveCommand(
   io.info("shutting down: draining runs…");
   await listening.close();
   stopCountingAppends?.();
+  await telemetry?.shutdown();
   await runtime.close();
   logger.flush();
 }
