@@ -459,6 +459,91 @@ async function cpuProfile(n = 300): Promise<void> {
   }
 }
 
+/**
+ * What observability adds per request (#16): the same in-process gateway (`app.fetch`, one request
+ * at a time, instant models) with and without the request log (pino, to /dev/null) and
+ * OpenTelemetry export (batched OTLP/HTTP to a discarding receiver on 127.0.0.1), in alternating
+ * blocks so drift hits both; /metrics (prom-client) is always on, so its per-request work is timed
+ * on its own.
+ */
+async function observabilityOverhead(): Promise<{ p50Ms: number; metricsMs: number }> {
+  const { createLogger } = await import("../src/server/create-logger.js");
+  const { openTelemetry } = await import("../src/telemetry/open-telemetry.js");
+  const { createGatewayMetrics } = await import("../src/server/gateway-metrics.js");
+  const { pino } = await import("pino");
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.end("{}"));
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  const telemetry = await openTelemetry({
+    otlpEndpoint: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`,
+  });
+  const logger = await createLogger({
+    format: "json",
+    destination: pino.destination({ dest: "/dev/null", sync: false }),
+  });
+  const users = [{ token: TOKEN, id: "bench", roles: ["analyst"] }];
+  const plain = createGateway({ agents: { "flm-bench": makeAgent() }, users });
+  const observed = createGateway({ agents: { "flm-bench": makeAgent() }, users, logger, telemetry });
+  const body = JSON.stringify({
+    model: "flm-bench",
+    messages: [{ role: "user", content: "Invoices of my Berlin customer?" }],
+  });
+  const once = async (g: typeof plain) => {
+    const t = performance.now();
+    const res = await g.app.fetch(
+      new Request("http://x/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body,
+      }),
+    );
+    await res.text();
+    return performance.now() - t;
+  };
+  const samples = { plain: [] as number[], observed: [] as number[] };
+  for (let i = 0; i < 200; i++) {
+    await once(plain);
+    await once(observed);
+  }
+  const blocks = Math.max(4, Math.round(SECONDS * 2));
+  for (let b = 0; b < blocks; b++) {
+    for (let i = 0; i < 100; i++) samples.plain.push(await once(plain));
+    for (let i = 0; i < 100; i++) samples.observed.push(await once(observed));
+  }
+  // Metrics: what the middleware and the run do to the registry per request.
+  const metrics = createGatewayMetrics();
+  const trace = (
+    await makeAgent().run("Invoices of my Berlin customer?", { user: { id: "bench", roles: [] } })
+  ).trace;
+  const n = 20_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    metrics.requests.inc({ method: "POST", route: "/v1/chat/completions", status: "200" });
+    metrics.httpSeconds.observe({ route: "/v1/chat/completions" }, 0.0042);
+    metrics.inFlight.set(1);
+    metrics.observeTrace(trace, "flm-bench");
+    metrics.inFlight.set(0);
+  }
+  const metricsMs = (performance.now() - t) / n;
+  await telemetry?.shutdown();
+  sink.close();
+  const p = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)]!;
+  const p50Ms = p(samples.observed) - p(samples.plain);
+  console.log(
+    `observability overhead (in-process, sequential, ${samples.plain.length} requests each): ` +
+      `p50 ${p(samples.plain).toFixed(3)} ms without the request log and OTel export, ${p(samples.observed).toFixed(3)} ms with them ` +
+      `(+${p50Ms.toFixed(3)} ms); metrics ${(metricsMs * 1000).toFixed(1)} µs per request; ` +
+      `total ≈ ${(p50Ms + metricsMs).toFixed(3)} ms at p50 (target < 0.5 ms)`,
+  );
+  return { p50Ms, metricsMs };
+}
+
 if (process.argv.includes("--serve")) await serveChild();
 else if (process.argv.includes("--cpu")) await cpuProfile();
-else await main();
+else if (process.argv.includes("--observability")) await observabilityOverhead();
+else {
+  await main();
+  await observabilityOverhead();
+}
