@@ -99,16 +99,21 @@ describe("in-process prefill (real llama.cpp runtime)", () => {
 
   it("skips when every sequence is busy or the prompt would not leave room to answer", async () => {
     const model = open(1, 256);
-    await model.contextWindow(); // loaded, so the generation below takes the sequence at once
-    const generating = model.doGenerate({
+    // Hold the only sequence with a generation in flight: once its first text arrives it owns the
+    // sequence until it ends, and it has far more tokens left than the prefill needs ticks.
+    const { stream } = await model.doStream({
       prompt: prompt("Long?", RESULTS, true),
-      maxOutputTokens: 24,
+      maxOutputTokens: 120,
       seed: 1,
     });
-    // Let the generation take the only sequence, then ask for a prefill.
-    await new Promise((r) => setTimeout(r, 20));
+    const reader = stream.getReader();
+    for (;;) {
+      const part = await reader.read();
+      if (part.done) throw new Error("the generation ended before producing any text");
+      if (part.value.type === "text-delta") break;
+    }
     const busy = await model.prefill(prompt("Another?", []));
-    await generating;
+    await reader.cancel();
     expect(busy).toEqual({ reusedTokens: 0, evaluatedTokens: 0, skipped: "busy" });
     const long = await model.prefill(prompt("x", ["word ".repeat(400)]));
     expect(long.skipped).toBe("too-long");
