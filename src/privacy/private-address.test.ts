@@ -32,9 +32,10 @@ describe("private addresses", () => {
       expect(isPrivateAddress(a), a).toBe(false);
     }
   });
-  it("treats local host names as local", () => {
-    for (const h of ["localhost", "gpu.localhost", "ollama.local", "llm.internal", "10.0.0.5"])
-      expect(isLocalHost(h), h).toBe(true);
-    for (const h of ["api.openai.com", "example.org", "8.8.8.8"]) expect(isLocalHost(h), h).toBe(false);
+  it("treats loopback names and private literals as local, never a name by its suffix (#13)", () => {
+    for (const h of ["localhost", "gpu.localhost", "10.0.0.5", "[::1]"]) expect(isLocalHost(h), h).toBe(true);
+    // `*.local` / `*.internal` can resolve anywhere: the trust policy resolves them (trust-policy.ts).
+    for (const h of ["api.openai.com", "example.org", "8.8.8.8", "ollama.local", "llm.internal"])
+      expect(isLocalHost(h), h).toBe(false);
   });
 });

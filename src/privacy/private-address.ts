@@ -22,10 +22,13 @@ export function isPrivateAddress(address: string): boolean {
   return false;
 }
 
-/** A host name or address that stays inside the building: localhost, `.local`/`.internal` names, private addresses. */
+/**
+ * A loopback name (`localhost`, `*.localhost`) or a private address literal: decided without DNS.
+ * Names like `*.local` or `*.internal` are not trusted by their suffix; whether data may go to a
+ * host is the trust policy's decision (`createTrustPolicy`), which resolves names.
+ */
 export function isLocalHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal"))
-    return true;
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
   return isPrivateAddress(h);
 }

@@ -9,6 +9,7 @@ import type { Privacy } from "../privacy/agent-privacy.js";
 import { createEgressTap } from "../privacy/egress-tap.js";
 import { withPromptWarmUp } from "../models/prompt-prefill.js";
 import { parseModelSpec } from "../models/resolve-model.js";
+import type { TrustPolicy } from "../privacy/trust-policy.js";
 import { createConfiguredModel, isLlamaModel } from "./model-factory.js";
 import { assertModelHostTrusted } from "./trust-checks.js";
 
@@ -33,6 +34,8 @@ export interface AgentPartsContext {
   /** The real fetch under guard and tap (tests). */
   fetch?: typeof fetch;
   privacy?: Privacy;
+  /** Decides which model hosts may see data. */
+  trust: TrustPolicy;
   /** Where disposers of loaded models go (the runtime closes them). */
   closers: Array<() => Promise<unknown>>;
 }
@@ -66,7 +69,7 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
   };
 
   const buildGenerator = async (spec: ModelConfig, at: string): Promise<GeneratorParts> => {
-    assertModelHostTrusted(spec, "generator", config, env, at);
+    await assertModelHostTrusted(spec, "generator", context.trust, env, at);
     const configured = await createConfiguredModel(spec, at, { config, env, fetch: context.fetch });
     // The in-process model knows its window and tokenizer; other endpoints declare the window.
     const inProcess = isLlamaModel(configured) ? configured : undefined;
@@ -98,7 +101,7 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
         ? (privacy?.cloudFetch(context.fetch) ?? createEgressTap(context.fetch))
         : context.fetch;
     // A "local" planner gets no guard, so it must really be local (or declared trusted).
-    if (location === "local") assertModelHostTrusted(spec, "planner", config, env, at);
+    if (location === "local") await assertModelHostTrusted(spec, "planner", context.trust, env, at);
     const model = await createConfiguredModel(spec, at, { config, env, fetch });
     if (isLlamaModel(model)) closers.push(() => model.dispose());
     const planner = createModelPlanner({

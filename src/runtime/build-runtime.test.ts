@@ -13,13 +13,13 @@ afterAll(async () => {
   for (const close of closers) await close();
 });
 
-async function build(config: Record<string, unknown>) {
+async function build(config: Record<string, unknown>, resolveHost?: (name: string) => Promise<string[]>) {
   const file = join(dir, `flm-${Math.random().toString(36).slice(2)}.config.json`);
   writeFileSync(
     file,
     JSON.stringify({ planner: "local", generator: "http://127.0.0.1:9/v1#local", ...config }),
   );
-  const runtime = await buildRuntime(await loadConfig(file), { env: {} });
+  const runtime = await buildRuntime(await loadConfig(file), { env: {}, resolveHost });
   closers.push(() => runtime.close());
   return runtime;
 }
@@ -65,6 +65,53 @@ describe("buildRuntime safeguards", () => {
     }).catch((e) => e);
     expect(isFlmError(error, "GENERATOR_UNTRUSTED")).toBe(true);
     expect(error.message).toContain("planner: api.openai.com");
+  });
+});
+
+describe("one trust policy: names are resolved, every address must be private", () => {
+  /** A DNS stub: `*.internal` here resolves to a public address, `*.lan` to private ones. */
+  const dns = async (name: string) => {
+    if (name.endsWith(".internal")) return ["34.117.59.81"];
+    if (name.endsWith(".lan")) return ["192.168.7.10", "fd00::7"];
+    throw new Error(`getaddrinfo ENOTFOUND ${name}`);
+  };
+  const generatorAt = (host: string) => ({
+    provider: "openai-compatible",
+    model: "m",
+    baseURL: `http://${host}:8000/v1`,
+  });
+
+  it("refuses a generator whose name resolves to a public address, even under .internal", async () => {
+    const error = await build({ generator: generatorAt("gpu.internal") }, dns).catch((e) => e);
+    expect(isFlmError(error, "GENERATOR_UNTRUSTED")).toBe(true);
+    expect(error.message).toContain("gpu.internal (resolves to 34.117.59.81)");
+    await expect(build({ generator: generatorAt("gpu.lan") }, dns)).resolves.toBeDefined();
+    await expect(
+      build({ generator: generatorAt("gpu.internal"), privacy: { trustedEndpoints: ["gpu.internal"] } }, dns),
+    ).resolves.toBeDefined();
+  });
+
+  it("refuses a local planner, an MCP server and an OpenAPI service that resolve to public addresses", async () => {
+    const planner = { ...generatorAt("plan.internal"), location: "local" };
+    expect(isFlmError(await build({ planner }, dns).catch((e) => e), "GENERATOR_UNTRUSTED")).toBe(true);
+    const mcp = { kind: "mcp", name: "remote", url: "http://tools.internal/mcp" };
+    const mcpError = await build({ tools: [mcp] }, dns).catch((e) => e);
+    expect(isFlmError(mcpError, "CONFIG_INVALID")).toBe(true);
+    expect(mcpError.issues).toEqual([
+      { path: "tools[0].trusted", message: "declare the remote host tools.internal trusted" },
+    ]);
+    const spec = { openapi: "3.0.0", info: { title: "t", version: "1" }, paths: {} };
+    const openapi = { kind: "openapi", name: "orders", spec, baseUrl: "http://orders.internal/api" };
+    expect(isFlmError(await build({ tools: [openapi] }, dns).catch((e) => e), "CONFIG_INVALID")).toBe(true);
+    await expect(
+      build({ tools: [{ ...openapi, baseUrl: "http://orders.lan/api" }] }, dns),
+    ).resolves.toBeDefined();
+  });
+
+  it("refuses a name that does not resolve (fails closed)", async () => {
+    const error = await build({ generator: generatorAt("typo.example") }, dns).catch((e) => e);
+    expect(isFlmError(error, "GENERATOR_UNTRUSTED")).toBe(true);
+    expect(error.message).toContain("does not resolve");
   });
 });
 

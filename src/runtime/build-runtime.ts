@@ -9,6 +9,7 @@ import { declaredEntityTypes } from "../config/declared-entity-types.js";
 import { createPrivacy, type Privacy } from "../privacy/agent-privacy.js";
 import { resolveEntityPolicies } from "../privacy/entity-types.js";
 import type { AuditLog } from "../privacy/audit/audit-log.js";
+import { createTrustPolicy, type ResolveHost, type TrustPolicy } from "../privacy/trust-policy.js";
 import { createConfiguredSource } from "../sources/registry.js";
 import type { Caller } from "../tools/caller.js";
 import type { ToolSource } from "../tools/tool-source.js";
@@ -54,6 +55,8 @@ export interface BuildRuntimeOptions {
   fetch?: typeof fetch;
   /** The agent `runtime.agent` is (default: the top-level one). Unknown → `CONFIG_INVALID`. */
   agent?: string;
+  /** How host names are resolved for the trust policy (tests inject one; default: the system's DNS). */
+  resolveHost?: ResolveHost;
   /** Build only that agent (the CLI's ask/plan/chat), so other agents' models are not loaded. */
   only?: boolean;
 }
@@ -69,7 +72,11 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const sources = await openSources(config, closers);
+    const trust = createTrustPolicy({
+      trustedEndpoints: config.privacy?.trustedEndpoints,
+      resolve: options.resolveHost,
+    });
+    const sources = await openSources(config, closers, trust);
     const audit = await openConfiguredAudit(config);
     if (audit) closers.push(() => audit.close());
     const state = await openConfiguredState(config);
@@ -85,7 +92,7 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     }
 
     const { wanted, chosen } = chooseAgents(config, options);
-    const parts = createAgentParts({ config, env, fetch: options.fetch, privacy, closers });
+    const parts = createAgentParts({ config, env, fetch: options.fetch, privacy, trust, closers });
     const built: Record<string, BuiltAgent> = {};
     for (const entry of chosen) built[entry.name] = await buildAgent(entry, sources, parts, privacy);
     // Closing an agent closes its sources; the closers above already do that once for all.
@@ -117,10 +124,14 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
 }
 
 /** Opens every configured tool source, once, after checking that each may receive tool arguments. */
-async function openSources(config: FlmConfig, closers: Array<() => Promise<unknown>>): Promise<ToolSource[]> {
+async function openSources(
+  config: FlmConfig,
+  closers: Array<() => Promise<unknown>>,
+  trust: TrustPolicy,
+): Promise<ToolSource[]> {
   const entries = withSensitiveColumns(config);
   // Every source is checked before any is opened: a refused host must not receive a connection.
-  for (const [i, entry] of entries.entries()) assertSourceTrusted(entry, i, config);
+  for (const [i, entry] of entries.entries()) await assertSourceTrusted(entry, i, trust);
   const sources: ToolSource[] = [];
   for (const entry of entries) {
     const source = await createConfiguredSource(entry, { resolvePath: (p) => configPath(config, p) });

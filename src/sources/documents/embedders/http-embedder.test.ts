@@ -76,6 +76,20 @@ describe("HTTP embedders", () => {
     });
   });
 
+  it("refuses an embedding host whose name resolves to a public address (one trust policy)", async () => {
+    const resolveHost = async (name: string) => (name === "embed.internal" ? ["34.117.59.81"] : ["10.1.1.1"]);
+    const publicHost = createOllamaEmbedder({
+      baseUrl: "http://embed.internal:11434",
+      model: "m",
+      resolveHost,
+    });
+    await expect(publicHost.embed(["x"])).rejects.toMatchObject({
+      code: "DOC_EMBEDDER_HOST_REFUSED",
+      message: expect.stringContaining("34.117.59.81"),
+    });
+    await expect(assertLocalEndpoint("http://embed.lan:11434", false, resolveHost)).resolves.toBeUndefined();
+  });
+
   it("reports an unreachable server and a bad response with typed errors", async () => {
     const down = createOllamaEmbedder({ baseUrl: "http://127.0.0.1:9", model: "m" });
     await expect(down.embed(["x"])).rejects.toMatchObject({ code: "DOC_EMBEDDER_FAILED" });

@@ -1,5 +1,6 @@
 import { DocumentError } from "../document-errors.js";
 import type { Embedder } from "./embedder.js";
+import type { ResolveHost } from "../../../privacy/trust-policy.js";
 import { assertLocalEndpoint } from "./local-host-policy.js";
 
 export interface HttpEmbedderOptions {
@@ -14,6 +15,8 @@ export interface HttpEmbedderOptions {
   dimensions?: number;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** How the host name is resolved for the trust check (tests); default: the system's DNS. */
+  resolveHost?: ResolveHost;
 }
 
 interface Protocol {
@@ -61,7 +64,7 @@ function createHttpEmbedder(protocol: Protocol, options: HttpEmbedderOptions): E
     id: `${protocol.kind}:${options.model}`,
     dimensions: options.dimensions,
     async embed(texts, signal) {
-      checked ??= assertLocalEndpoint(url, options.trusted);
+      checked ??= assertLocalEndpoint(url, options.trusted, options.resolveHost);
       await checked.catch((error) => {
         checked = undefined;
         throw error;
