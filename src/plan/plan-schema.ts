@@ -44,19 +44,24 @@ const MAX_ARG_CHARS = 200;
 // Keywords that grammar builders reject or that only describe; validation still applies them later.
 const DROP = new Set(["$schema", "$id", "title", "examples", "default", "format", "pattern", "description"]);
 
-function stripForGrammar(schema: unknown): JSONSchema7 {
-  if (Array.isArray(schema)) return schema.map(stripForGrammar) as unknown as JSONSchema7;
-  if (typeof schema !== "object" || schema === null) return schema as JSONSchema7;
+function stripForGrammar(schema: JSONSchema7): JSONSchema7 {
+  return strip(schema) as JSONSchema7;
+}
+
+/** Drops the keywords in DROP at every depth, closes objects and bounds strings. */
+function strip(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strip);
+  if (typeof node !== "object" || node === null) return node;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
+  for (const [key, value] of Object.entries(node)) {
     if (DROP.has(key)) continue;
     if (key === "properties" && typeof value === "object" && value !== null) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripForGrammar(v)]));
-    } else out[key] = typeof value === "object" ? stripForGrammar(value) : value;
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strip(v)]));
+    } else out[key] = strip(value);
   }
   if (out.type === "object" && out.additionalProperties === undefined) out.additionalProperties = false;
   // Bounded strings keep a weak model from rambling past the token limit; arguments are short.
   if (out.type === "string" && out.maxLength === undefined && out.enum === undefined)
     out.maxLength = MAX_ARG_CHARS;
-  return out as JSONSchema7;
+  return out;
 }

@@ -4,9 +4,13 @@ import addFormatsModule from "ajv-formats";
 
 export type { JSONSchema7 };
 
-// ajv-formats is CJS; its default export arrives wrapped under ESM interop.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+// ajv-formats is CJS; depending on the loader its default export arrives as the function or
+// wrapped once more under `default`.
+type AddFormats = (ajv: Ajv) => Ajv;
+const isFunction = (f: unknown): f is AddFormats => typeof f === "function";
+const exported: unknown[] = [Reflect.get(addFormatsModule, "default"), addFormatsModule];
+const addFormats = exported.find(isFunction);
+if (!addFormats) throw new Error("ajv-formats did not load: its export is not a function.");
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true }));
 const cache = new WeakMap<object, ValidateFunction>();

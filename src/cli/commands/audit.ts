@@ -51,7 +51,7 @@ export async function auditShowCommand(
   try {
     const records = await log.show({ limit: options.limit ? Number(options.limit) : 50 });
     if (options.json) return io.print(JSON.stringify(records, null, 2));
-    for (const r of records as unknown as Record<string, unknown>[]) {
+    for (const r of records) {
       io.print([r.seq, r.at, r.decision, r.host, r.purpose, r.runId ?? "", r.reason ?? ""].join("  "));
     }
     if (records.length === 0) io.info("The audit log is empty.");

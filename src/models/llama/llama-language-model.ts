@@ -29,7 +29,6 @@ import type {
   ChatModelFunctions,
   LLamaChatGenerateResponseOptions,
   LlamaChat,
-  LlamaChatResponse,
   LlamaChatResponseChunk,
   LlamaGrammar,
   LlamaModel,
@@ -413,8 +412,8 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
         ...(grammar ? { grammar } : {}),
         ...(functions ? { functions, maxParallelFunctionCalls: 4 } : {}),
       } as never;
-      const response = (await chat
-        .generateResponse(history, generateOptions as never)
+      const response = await chat
+        .generateResponse<ChatModelFunctions | undefined>(history, generateOptions)
         .catch((error: unknown) => {
           // llama.cpp's wording for "the prompt alone overflows the context": say it plainly.
           if (/context shift|too long prompt|context size/i.test(String((error as Error)?.message))) {
@@ -422,7 +421,7 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
             throw new LlamaPromptTooLongError(promptTokens ?? 0, pool.context.contextSize, error);
           }
           throw error;
-        })) as unknown as LlamaChatResponse<ChatModelFunctions>;
+        });
       signal?.throwIfAborted();
 
       const inputTokens = tokens?.length ?? countPromptTokens(chat, model, history, functions);

@@ -186,7 +186,7 @@ export class PostgresDriver implements SqlDriver {
     // pool may be full), and only while the statement still runs on this client.
     let running = true;
     const onAbort = () => {
-      const pid = (client as unknown as { processID?: number }).processID;
+      const pid = processIdOf(client);
       if (pid) void this.cancelBackend(pid, () => running);
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -234,4 +234,10 @@ function translate(cause: unknown, sql: string, timeoutMs: number) {
 
 function stripLeadingComments(sql: string): string {
   return sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, "");
+}
+
+/** The backend pid of a pg client (`processID`, set once connected; not in @types/pg). */
+function processIdOf(client: object): number | undefined {
+  const pid: unknown = Reflect.get(client, "processID");
+  return typeof pid === "number" ? pid : undefined;
 }
