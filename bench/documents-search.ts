@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DocumentIndex } from "../src/sources/documents/document-index.js";
+import { SqliteDocumentStore } from "../src/sources/documents/sqlite-document-store.js";
 import { ingestFolder } from "../src/sources/documents/ingest-folder.js";
 import {
   benchmarkQueries,
@@ -50,7 +50,7 @@ async function main() {
     ["keyword", keywordPath, {}],
     ["hybrid", hybridPath, { embedder }],
   ] as const) {
-    const index = DocumentIndex.open(path);
+    const index = SqliteDocumentStore.open(path);
     const times = await timeQueries(index, queries, options);
     index.close();
     console.log(

@@ -4,7 +4,8 @@
  */
 import { sharedFile } from "../test/helpers/shared-dir.js";
 import { generatedTestModelPath } from "../test/helpers/gguf-writer.js";
-import { acquireLlamaModel, createLlamaModel, getLlamaRuntime } from "../src/models/llama/index.js";
+import { createLlamaModel } from "../src/models/llama/index.js";
+import { acquireLlamaModel, getLlamaRuntime } from "../src/models/llama/llama-runtime.js";
 
 const models: Array<[string, string]> = [
   ["llama-2-tiny-random", sharedFile("models", "llama-2-tiny-random.gguf") ?? ""],

@@ -1,51 +1,64 @@
-// federated-lm: a cloud model plans, local tools run, a local model answers.
-export { AgentConfigError } from "./agent/agent-errors.js";
-export { GeneratorError } from "./core/run-errors.js";
-export type { ChatTurn } from "./core/chat-turn.js";
-export type { Agent, RunOptions } from "./core/agent.js";
+/**
+ * federated-lm: a cloud model plans, local tools run, a local model answers.
+ *
+ * The root is small on purpose (the agent, tools, privacy, errors, the model resolver); every
+ * heavy part has its own entry, loaded only by who imports it:
+ *   federated-lm/sources/sql · /sources/mongo · /sources/mcp · /sources/openapi · /sources/documents
+ *   federated-lm/models/llama · /models/ollama · /models/download
+ *   federated-lm/privacy (detectors, guard, vault, indexes) · /audit · /server · /config · /testing
+ */
+
+// The agent
 export { type AgentLimits, DEFAULT_LIMITS } from "./agent/agent-limits.js";
 export { type AgentOptions, createAgent } from "./agent/create-agent.js";
-export { createEgressTap } from "./privacy/egress-tap.js";
+export type { Agent, RunOptions } from "./core/agent.js";
+export type { ChatTurn } from "./core/chat-turn.js";
+export type { EgressHit, EgressRecord } from "./core/egress-record.js";
 export type { AgentEvent } from "./core/events.js";
-export type { StepOutcome, StepStatus } from "./core/step-outcome.js";
+export type { Plan, PlanStep, StepRef } from "./core/plan.js";
 export type { AgentPrivacy, PrivacySession } from "./core/privacy-hooks.js";
 export type { RunResult } from "./core/run-result.js";
-export type { EgressRecord } from "./core/egress-record.js";
-export type { RunTrace, StepTrace, TokenUsage } from "./core/trace.js";
-export { type BuiltContext, buildContext, type ContextBudget } from "./context/build-context.js";
-export { renderStep, renderTable, renderValue } from "./context/layout.js";
-export { type ExtractedFact, mapReduceResults } from "./context/map-reduce.js";
+export type { StepOutcome, StepStatus } from "./core/step-outcome.js";
+export type { ContextTrace, RunTrace, StepTrace, TokenUsage } from "./core/trace.js";
 export {
   approximateTokenCounter,
   type TokenCounter,
   tokenizerTokenCounter,
 } from "./context/token-counter.js";
-export { FlmError, type FlmErrorOptions, isFlmError } from "./errors/flm-error.js";
-export { type ExecuteOptions, executePlan } from "./execute/scheduler.js";
-export { RunCancelledError } from "./core/run-errors.js";
-export { StepArgumentsError, StepTimeoutError } from "./execute/step-errors.js";
-export { type ModelSpecObject, parseModelSpec, resolveModel } from "./models/resolve-model.js";
+
+// Planners
 export { createLocalPlanner, type LocalPlannerOptions } from "./plan/local-planner.js";
 export { createModelPlanner, type ModelPlannerOptions } from "./plan/model-planner.js";
-export { parsePlan, type RawPlannerOutput } from "./plan/parse-plan.js";
-export type { Plan, PlanStep, StepRef } from "./core/plan.js";
-export { type PlanIssue, type PlanIssueKind, PlannerError, PlanValidationError } from "./plan/plan-errors.js";
-export { planJsonSchema } from "./plan/plan-schema.js";
 export type { Planner, PlannerReply, PlanRequest } from "./plan/planner.js";
-export { validatePlan } from "./plan/validate-plan.js";
+
+// Tools
+export { createFunctionSource } from "./sources/function/index.js";
 export * from "./tools/index.js";
-export * from "./sources/function/index.js";
-export * from "./sources/mcp/index.js";
-export * from "./sources/openapi/index.js";
-export * from "./sources/sql/index.js";
-export * from "./sources/mongo/index.js";
-export * from "./privacy/audit/index.js";
-export * from "./server/index.js";
+
+// Privacy
 export { createPrivacy, type Privacy, type PrivacyOptions } from "./privacy/agent-privacy.js";
-export * from "./privacy/index.js";
-export * from "./sources/documents/index.js";
-export * from "./models/download/index.js";
-export * from "./models/llama/index.js";
-export * from "./models/ollama/index.js";
-export * from "./config/index.js";
-export * from "./runtime/index.js";
+export { createEgressTap } from "./privacy/egress-tap.js";
+export type { EntityPolicy } from "./privacy/pseudonymizer.js";
+export type { Detector, Span } from "./privacy/span.js";
+export {
+  createTrustPolicy,
+  type ResolveHost,
+  type TrustDecision,
+  type TrustPolicy,
+} from "./privacy/trust-policy.js";
+
+// Errors
+export { AgentConfigError } from "./agent/agent-errors.js";
+export { GeneratorError, RunCancelledError } from "./core/run-errors.js";
+export * from "./errors/index.js";
+export { StepArgumentsError, StepTimeoutError } from "./execute/step-errors.js";
+export { type PlanIssue, type PlanIssueKind, PlannerError, PlanValidationError } from "./plan/plan-errors.js";
+export {
+  EgressBlockedError,
+  PolicyBlockedError,
+  PrivacySessionError,
+  UnknownPlaceholderError,
+} from "./privacy/privacy-errors.js";
+
+// Models
+export { type ModelSpecObject, parseModelSpec, resolveModel } from "./models/resolve-model.js";

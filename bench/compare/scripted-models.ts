@@ -19,7 +19,7 @@ import {
   type Reply,
   reply,
   startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+} from "../../src/testing/fake-openai-server.js";
 import { renderCompactPlan } from "../../src/plan/compact-plan.js";
 import { composeAnswer } from "./compose-answer.js";
 import { PromptSlots, renderChatPrompt } from "./prompt-slots.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { reply } from "../../test/helpers/fake-openai-server.js";
+import { reply } from "../testing/fake-openai-server.js";
 import { type FakeModels, startFakeModels } from "../../test/helpers/fake-models.js";
 import { createAgent } from "../agent/create-agent.js";
 import { defineTool } from "../tools/define-tool.js";

@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   LLAMA_MODEL_LOAD_FAILED: runtime("The GGUF model file could not be found or loaded by llama.cpp."),
   LLAMA_MODEL_DISPOSED: runtime("An in-process model was used after dispose()."),
   OLLAMA_REQUEST_FAILED: runtime("A request to Ollama failed (not running, model missing, HTTP error)."),
+  OLLAMA_HOST_REFUSED: runtime("An Ollama embedding host is neither local/private nor declared trusted."),
   MODEL_DOWNLOAD_FAILED: runtime("A model download failed (HTTP error, stalled, checksum mismatch)."),
   MODEL_DOWNLOAD_ABORTED: runtime("A model download was cancelled; nothing was kept."),
   DEMO_MODEL_UNAVAILABLE: runtime("`flm demo` could not find or download a model to run on."),

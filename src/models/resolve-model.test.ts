@@ -1,11 +1,7 @@
 import { generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ollamaReply, startFakeOllamaServer } from "../../test/helpers/fake-ollama-server.js";
-import {
-  type FakeOpenAIServer,
-  reply,
-  startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+import { ollamaReply, startFakeOllamaServer } from "../testing/fake-ollama-server.js";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { parseModelSpec, resolveModel } from "./resolve-model.js";
 
 let server: FakeOpenAIServer;

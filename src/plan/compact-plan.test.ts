@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contractTools } from "../../test/contracts/planner-contract.js";
+import { contractTools } from "../testing/planner-contract.js";
 import {
   CompactPlanReader,
   MAX_VALUE_DEPTH,

@@ -1,6 +1,6 @@
 import { wrapLanguageModel } from "ai";
 import { afterAll, describe, expect, it } from "vitest";
-import { contractTools, plannerContract } from "../../test/contracts/planner-contract.js";
+import { contractTools, plannerContract } from "../testing/planner-contract.js";
 import { testModelPath } from "../../test/helpers/gguf-writer.js";
 import { createLlamaModel } from "../models/llama/index.js";
 import { toolSpec } from "../tools/tool.js";

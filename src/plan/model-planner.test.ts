@@ -1,12 +1,8 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { describe, expect, it } from "vitest";
-import { plannerContract } from "../../test/contracts/planner-contract.js";
-import {
-  type FakeOpenAIServer,
-  reply,
-  startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+import { plannerContract } from "../testing/planner-contract.js";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { renderCompactPlan } from "./compact-plan.js";
 import { createLocalPlanner } from "./local-planner.js";
 import { createModelPlanner } from "./model-planner.js";

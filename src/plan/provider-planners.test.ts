@@ -3,23 +3,19 @@
  * packages talk to fake servers that speak each wire format and record every byte.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { contractTools, plannerContract } from "../../test/contracts/planner-contract.js";
+import { contractTools, plannerContract } from "../testing/planner-contract.js";
 import {
   anthropicReply,
   type FakeAnthropicServer,
   startFakeAnthropicServer,
-} from "../../test/helpers/fake-anthropic-server.js";
+} from "../testing/fake-anthropic-server.js";
 import {
   type FakeGoogleServer,
   googleModelOf,
   googleReply,
   startFakeGoogleServer,
-} from "../../test/helpers/fake-google-server.js";
-import {
-  type FakeOpenAIServer,
-  reply,
-  startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+} from "../testing/fake-google-server.js";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { createAgent } from "../agent/create-agent.js";
 import { isFlmError } from "../errors/flm-error.js";
 import { resolveModel } from "../models/resolve-model.js";

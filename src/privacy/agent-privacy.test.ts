@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createCrmDb } from "../../test/helpers/crm-db.js";
-import { reply } from "../../test/helpers/fake-openai-server.js";
+import { reply } from "../testing/fake-openai-server.js";
 import { type FakeModels, startFakeModels } from "../../test/helpers/fake-models.js";
 import { createAgent } from "../agent/create-agent.js";
 import { isFlmError } from "../errors/flm-error.js";

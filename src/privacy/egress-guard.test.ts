@@ -1,11 +1,7 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FakeOpenAIServer,
-  reply,
-  startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { isFlmError } from "../errors/flm-error.js";
 import { createEgressGuard, type EgressRecord } from "./egress-guard.js";
 import { EgressBlockedError } from "./privacy-errors.js";

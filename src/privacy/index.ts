@@ -1,4 +1,25 @@
-export * from "./detectors/index.js";
+/**
+ * federated-lm/privacy: the privacy firewall's parts, for custom setups (the package root has
+ * createPrivacy, which composes them): detectors, the pseudonymizer and its vault, the value and
+ * taint indexes, the egress guard and tap, and the trust policy.
+ */
+export { createPrivacy, type Privacy, type PrivacyOptions } from "./agent-privacy.js";
+export {
+  createNerDetector,
+  creditCardDetector,
+  dateTimeDetector,
+  defaultDetectors,
+  emailDetector,
+  ibanDetector,
+  ipAddressDetector,
+  type NerDetectorOptions,
+  phoneDetector,
+  secretDetector,
+  streetAddressDetector,
+  structuredDetectors,
+  urlCredentialsDetector,
+  usSsnDetector,
+} from "./detectors/index.js";
 export {
   createEgressGuard,
   type EgressGuard,
@@ -6,8 +27,6 @@ export {
   type EgressRecord,
 } from "./egress-guard.js";
 export { createEgressTap } from "./egress-tap.js";
-export { scanBody } from "./scan-body.js";
-export { normalizeValue, type Tokens, tokenize } from "./normalize.js";
 export { PlaceholderVault, type VaultEntry } from "./placeholder-vault.js";
 export {
   AnswerTaintUnavailableError,
@@ -18,6 +37,7 @@ export {
   TaintedPromptError,
   UnknownPlaceholderError,
 } from "./privacy-errors.js";
+export { isLocalHost, isPrivateAddress } from "./private-address.js";
 export {
   createPseudonymizer,
   DEFAULT_POLICIES,
@@ -25,10 +45,17 @@ export {
   type Pseudonymizer,
   type PseudonymizerOptions,
   type PseudonymizeResult,
-  resolveOverlaps,
 } from "./pseudonymizer.js";
 export type { Detector, Span } from "./span.js";
 export { type TaintIndexOptions, TaintIndex, type TaintLabel, type TaintScanner } from "./taint-index.js";
+export {
+  createTrustPolicy,
+  type ResolveHost,
+  systemResolver,
+  type TrustDecision,
+  type TrustPolicy,
+  type TrustPolicyOptions,
+} from "./trust-policy.js";
 export { entityType, ValueIndex, type ValueIndexOptions } from "./value-index.js";
 export { LiveValueIndex, type LiveValueIndexOptions, type RefreshReport } from "./live-value-index.js";
 export {

@@ -2,11 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCrmDb } from "../../test/helpers/crm-db.js";
-import {
-  type FakeOpenAIServer,
-  reply,
-  startFakeOpenAIServer,
-} from "../../test/helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { filesystemServer } from "../../test/helpers/mcp-reference-servers.js";
 import { isFlmError } from "../errors/flm-error.js";
 import { agentNames, resolveAgentConfigs } from "../config/agent-configs.js";

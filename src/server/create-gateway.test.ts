@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { reply } from "../../test/helpers/fake-openai-server.js";
+import { reply } from "../testing/fake-openai-server.js";
 import { type FakeModels, startFakeModels } from "../../test/helpers/fake-models.js";
 import { specConformance } from "../../test/helpers/openai-spec.js";
 import type { Agent } from "../core/agent.js";

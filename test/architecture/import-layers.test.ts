@@ -26,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   execute: VOCABULARY,
   context: VOCABULARY,
   privacy: [...VOCABULARY, ...INFRA],
-  models: VOCABULARY,
+  models: [...VOCABULARY, "privacy"],
   sources: [...VOCABULARY, ...INFRA, "privacy", "models"],
   // The grounding check: the answer's values looked up in the context (privacy's tokenization).
   grounding: [...VOCABULARY, "privacy"],
@@ -54,6 +54,8 @@ const ALLOWED: Record<string, string[]> = {
     "demo",
     "telemetry",
   ],
+  // federated-lm/testing: fake model servers and contract suites, for tests only.
+  testing: [...VOCABULARY, ...STAGES],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)/g;
@@ -66,7 +68,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    const isTest = /\.test\.tsx?$|contract/.test(name);
+    const isTest = /\.(test|contract)\.tsx?$/.test(name);
     return /\.tsx?$/.test(name) && !isTest ? [path] : [];
   });
 }

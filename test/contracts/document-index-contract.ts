@@ -1,5 +1,5 @@
 /**
- * Shared contract for document stores (SQLite `DocumentIndex`, `PgDocumentStore` on PGlite with
+ * Shared contract for document stores (SQLite `SqliteDocumentStore`, `PgDocumentStore` on PGlite with
  * pgvector, on PGlite with arrays, on a PostgreSQL server): everything ingest and search rely on,
  * exercised through `ingestFolder` / `searchDocuments` with a real corpus and known answers.
  */

@@ -1,7 +1,7 @@
 /** `--agent` through the real binary: one config, several agents sharing the sources. */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reply } from "../helpers/fake-openai-server.js";
+import { reply } from "../../src/testing/fake-openai-server.js";
 import {
   type CliFixture,
   crmTool,

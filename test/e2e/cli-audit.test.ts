@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateAuditKey } from "../../src/privacy/audit/index.js";
-import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../../src/testing/fake-openai-server.js";
 import {
   type CliFixture,
   crmTool,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../../src/testing/fake-openai-server.js";
 import { sharedFile } from "../helpers/shared-dir.js";
 import { type CliFixture, lastUserText, runCli, startCliFixture } from "./cli-helpers.js";
 

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, reply } from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, reply } from "../../src/testing/fake-openai-server.js";
 import { type CliFixture, runCli, startCliFixture, writeFlmConfig } from "./cli-helpers.js";
 
 const CANARY = "Wilhelmina Thistlewood";

@@ -8,7 +8,7 @@ import {
   type FakeOpenAIServer,
   type RecordedRequest,
   startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
+} from "../../src/testing/fake-openai-server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = import.meta.resolve("tsx");

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAIServer, type RecordedRequest, reply } from "../helpers/fake-openai-server.js";
+import { type FakeOpenAIServer, type RecordedRequest, reply } from "../../src/testing/fake-openai-server.js";
 import { specConformance } from "../helpers/openai-spec.js";
 import {
   type CliFixture,

@@ -13,7 +13,7 @@ import {
   type RecordedRequest,
   reply,
   startFakeOpenAIServer,
-} from "../helpers/fake-openai-server.js";
+} from "../../src/testing/fake-openai-server.js";
 import { specConformance } from "../helpers/openai-spec.js";
 
 const CANARY = "CANARY-5b7e-gateway-agents";

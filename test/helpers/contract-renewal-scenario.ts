@@ -11,7 +11,7 @@ import type { RunResult } from "../../src/core/run-result.js";
 import { createPrivacy } from "../../src/privacy/agent-privacy.js";
 import type { ToolSource } from "../../src/tools/tool-source.js";
 import type { FakeModels } from "./fake-models.js";
-import { reply } from "./fake-openai-server.js";
+import { reply } from "../../src/testing/fake-openai-server.js";
 
 export const RENEWAL_QUESTION = "When does the Keller Logistics contract renew?";
 

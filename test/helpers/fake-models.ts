@@ -1,6 +1,6 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createEgressTap } from "../../src/privacy/egress-tap.js";
-import { type FakeOpenAIServer, startFakeOpenAIServer } from "./fake-openai-server.js";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "../../src/testing/fake-openai-server.js";
 
 /**
  * A cloud planner and a local generator, each a real provider talking to its own scripted

@@ -10,7 +10,7 @@ import { isFlmError } from "../../src/errors/flm-error.js";
 import { createModelPlanner } from "../../src/plan/model-planner.js";
 import { defineTool } from "../../src/tools/define-tool.js";
 import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
-import { reply } from "../helpers/fake-openai-server.js";
+import { reply } from "../../src/testing/fake-openai-server.js";
 import { createLeakDataset, type LeakDataset } from "../helpers/leak-dataset.js";
 import { asciiEscaped, buildAgent, placeholder, promptOf } from "./leak-setup.js";
 

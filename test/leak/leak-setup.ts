@@ -12,7 +12,7 @@ import { tokenize } from "../../src/privacy/normalize.js";
 import { createSqlSource } from "../../src/sources/sql/sql-source.js";
 import { defineTool } from "../../src/tools/define-tool.js";
 import type { FakeModels } from "../helpers/fake-models.js";
-import type { RecordedRequest } from "../helpers/fake-openai-server.js";
+import type { RecordedRequest } from "../../src/testing/fake-openai-server.js";
 import type { LeakDataset } from "../helpers/leak-dataset.js";
 
 const byId = {

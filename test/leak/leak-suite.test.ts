@@ -8,7 +8,7 @@ import type { ChatTurn } from "../../src/core/chat-turn.js";
 import type { RunResult } from "../../src/core/run-result.js";
 import { tokenize } from "../../src/privacy/normalize.js";
 import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
-import { type RecordedRequest, type Reply, reply } from "../helpers/fake-openai-server.js";
+import { type RecordedRequest, type Reply, reply } from "../../src/testing/fake-openai-server.js";
 import { createLeakDataset, INJECTIONS, type LeakDataset } from "../helpers/leak-dataset.js";
 import { buildAgent, findValue, placeholder, promptOf, searchableForms } from "./leak-setup.js";
 

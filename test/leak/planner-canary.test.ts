@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createAgent } from "../../src/agent/create-agent.js";
 import { defineTool } from "../../src/tools/define-tool.js";
-import { reply } from "../helpers/fake-openai-server.js";
+import { reply } from "../../src/testing/fake-openai-server.js";
 import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
 
 const CANARY = "CANARY-7f3a9c1e-do-not-leak";

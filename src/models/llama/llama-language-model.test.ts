@@ -3,7 +3,8 @@ import { generateText, jsonSchema, Output, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testModelPath } from "../../../test/helpers/gguf-writer.js";
 import { isFlmError } from "../../errors/flm-error.js";
-import { createLlamaModel, type LlamaLanguageModel, loadedLlamaModelCount } from "./index.js";
+import { createLlamaModel, type LlamaLanguageModel } from "./index.js";
+import { loadedLlamaModelCount } from "./llama-runtime.js";
 
 const user = (text: string): LanguageModelV3CallOptions["prompt"] => [
   { role: "user", content: [{ type: "text", text }] },

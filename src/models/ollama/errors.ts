@@ -15,3 +15,13 @@ export class OllamaRequestError extends FlmError {
     this.status = status;
   }
 }
+
+/** The embedding host is not trusted to see the texts (public, or unresolvable), and not declared trusted. */
+export class OllamaHostRefusedError extends FlmError {
+  static override readonly marker: string = "federated-lm.OllamaHostRefusedError";
+  constructor(detail: string) {
+    super("OLLAMA_HOST_REFUSED", `Refusing to send texts to Ollama: ${detail}.`, {
+      hint: "Embeddings must be computed on premises: point baseURL at a local or private Ollama, or pass trusted: true if that host is yours.",
+    });
+  }
+}

@@ -7,10 +7,10 @@ import {
   type FakeOllamaServer,
   ollamaReply,
   startFakeOllamaServer,
-} from "../../../test/helpers/fake-ollama-server.js";
+} from "../../testing/fake-ollama-server.js";
 import { sharedFile } from "../../../test/helpers/shared-dir.js";
 import { isFlmError } from "../../errors/flm-error.js";
-import { createOllamaModel, ollamaEmbed } from "./index.js";
+import { createOllamaEmbedFunction, createOllamaModel, ollamaEmbed } from "./index.js";
 
 function loadSpecValidator(name: string): ValidateFunction | undefined {
   const file = sharedFile("specs", "ollama-openapi.yaml");
@@ -200,6 +200,17 @@ describe("createOllamaModel (fake Ollama on 127.0.0.1)", () => {
     expect(vectors[0]).toHaveLength(4);
     expect(server.requests.map((r) => r.json.input)).toEqual([["a", "bb"], ["ccc"]]);
     expect(server.requests[0].json.model).toBe("nomic-embed-text");
+  });
+
+  it("refuses to embed on a host that resolves to a public address, unless trusted", async () => {
+    const resolveHost = async () => ["34.117.59.81"];
+    const embed = createOllamaEmbedFunction({
+      baseURL: "http://embed.internal:11434",
+      model: "m",
+      resolveHost,
+    });
+    await expect(embed(["x"])).rejects.toMatchObject({ code: "OLLAMA_HOST_REFUSED" });
+    expect(ollamaEmbed).toBe(createOllamaEmbedFunction);
   });
 
   it.skipIf(!validateChat || !validateEmbed)("sent only requests valid per Ollama's OpenAPI spec", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashEmbedder, writeTestCorpus } from "../../../bench/documents-fixtures.js";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import { createDocumentSource, type DocumentSearchResult } from "./document-source.js";
 import { toolSpec } from "../../tools/tool.js";
 import { citationLabel } from "./passage.js";

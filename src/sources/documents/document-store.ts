@@ -38,7 +38,7 @@ export interface IndexStats {
 }
 
 /**
- * What ingest and search need from a document index. Two implementations: `DocumentIndex`
+ * What ingest and search need from a document index. Two implementations: `SqliteDocumentStore`
  * (SQLite file, synchronous) and `PgDocumentStore` (PostgreSQL, optionally pgvector). Callers
  * always `await`, so a synchronous implementation is fine. Every write of one document is
  * atomic: readers see the old version or the new one.

@@ -1,6 +1,6 @@
 export { type Chunk, type ChunkOptions, chunkDocument } from "./chunker.js";
 export { DocumentError, type DocumentErrorCode } from "./document-errors.js";
-export { DocumentIndex } from "./document-index.js";
+export { DocumentIndex, SqliteDocumentStore } from "./sqlite-document-store.js";
 export type {
   DocumentRecord,
   DocumentStore,
@@ -35,8 +35,6 @@ export {
   createOpenAICompatibleEmbedder,
   type HttpEmbedderOptions,
 } from "./embedders/http-embedder.js";
-export { assertLocalEndpoint, isPrivateAddress } from "./embedders/local-host-policy.js";
-export { toFtsQuery } from "./fts-query.js";
 export {
   DocumentIngestError,
   type IngestFailure,
@@ -48,6 +46,5 @@ export {
 export { citationLabel, type Passage } from "./passage.js";
 export type { DocumentParser, DocumentType, ParsedDocument, TextBlock } from "./parsers/parsed-document.js";
 export { defaultParsers } from "./parsers/parser-registry.js";
-export { reciprocalRankFusion } from "./rank-fusion.js";
 export { type SearchOptions, searchDocuments, searchIndex } from "./search-documents.js";
 export type { SearchFilters } from "./search-filters.js";

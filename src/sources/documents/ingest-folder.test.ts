@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashEmbedder, makePdf, writeTestCorpus } from "../../../bench/documents-fixtures.js";
-import { DocumentIndex } from "./document-index.js";
+import { SqliteDocumentStore } from "./sqlite-document-store.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { DocumentIngestError, type IngestProgress, ingestFolder } from "./ingest-folder.js";
 import { markdownParser } from "./parsers/markdown-parser.js";
@@ -21,7 +21,7 @@ function setup(name: string) {
 }
 
 function stats(indexPath: string) {
-  const index = DocumentIndex.open(indexPath);
+  const index = SqliteDocumentStore.open(indexPath);
   try {
     return { ...index.stats(), consistent: index.integrityCheck(), docs: index.documents() };
   } finally {

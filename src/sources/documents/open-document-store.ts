@@ -1,4 +1,4 @@
-import { DocumentIndex } from "./document-index.js";
+import { SqliteDocumentStore } from "./sqlite-document-store.js";
 import type { DocumentStore } from "./document-store.js";
 import { isPostgresUrl, parsePgIndexUrl } from "./postgres/pg-index-url.js";
 
@@ -17,7 +17,7 @@ export async function openDocumentStore(
   target: string,
   options: OpenStoreOptions = {},
 ): Promise<DocumentStore> {
-  if (!isPostgresUrl(target)) return DocumentIndex.open(target, { create: options.create });
+  if (!isPostgresUrl(target)) return SqliteDocumentStore.open(target, { create: options.create });
   const parsed = parsePgIndexUrl(target);
   const [{ default: pg }, { PgDocumentStore }, { pgPoolAdapter }] = await Promise.all([
     import("pg"),

@@ -8,7 +8,7 @@ import {
   THIRD_PARTY_README,
   writeTestCorpus,
 } from "../../../bench/documents-fixtures.js";
-import { DocumentIndex } from "./document-index.js";
+import { SqliteDocumentStore } from "./sqlite-document-store.js";
 import { createOllamaEmbedder } from "./embedders/http-embedder.js";
 import { ingestFolder } from "./ingest-folder.js";
 import { citationLabel } from "./passage.js";
@@ -40,7 +40,7 @@ const top3 = async (query: string, index = keywordIndex) =>
   (await searchDocuments(index, query, { limit: 3 })).map((p) => citationLabel(p));
 
 // Known-answer ranking, citations and offsets run on this index through the DocumentStore
-// contract (document-index.contract.test.ts); here: what is particular to FTS5 and the file.
+// contract (sqlite-document-store.contract.test.ts); here: what is particular to FTS5 and the file.
 describe("searchDocuments (keyword, FTS5 BM25)", () => {
   it.skipIf(!existsSync(THIRD_PARTY_README))(
     "third-party text (commander README): negatable boolean option with a no- prefix",
@@ -147,11 +147,11 @@ describe("hybrid search (BM25 + vectors, RRF)", () => {
   });
 
   it("sees writes made by another connection (vector cache invalidation)", async () => {
-    const index = DocumentIndex.open(hybridIndex);
+    const index = SqliteDocumentStore.open(hybridIndex);
     try {
       const first = await searchIndex(index, "automobile coverage", { embedder: embedder() });
       expect(first[0].source).toBe("fleet/cars.md");
-      const writer = DocumentIndex.open(hybridIndex);
+      const writer = SqliteDocumentStore.open(hybridIndex);
       writer.removeDocument("fleet/cars.md");
       writer.close();
       const second = await searchIndex(index, "automobile coverage", { embedder: embedder() });

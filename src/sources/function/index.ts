@@ -1,2 +1,1 @@
 export { createFunctionSource } from "./function-source.js";
-export { sanitizeToolName, uniqueToolNames } from "./tool-name.js";

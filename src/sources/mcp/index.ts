@@ -1,4 +1,4 @@
 export type { McpTransportConfig } from "./mcp-connection.js";
 export { type McpErrorCode, McpSourceError } from "./mcp-errors.js";
-export { type McpAttachment, type McpToolOutput, compactToolResult } from "./mcp-result.js";
+export type { McpAttachment, McpToolOutput } from "./mcp-result.js";
 export { createMcpSource, type McpSourceOptions, type McpToolSource } from "./mcp-source.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import {
   type PagedMcpServer,
   startEverythingHttp,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFlmError } from "../../errors/flm-error.js";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import { everythingServer, filesystemServer } from "../../../test/helpers/mcp-reference-servers.js";
 import type { Tool } from "../../tools/tool.js";
 import { createMcpSource, type McpToolSource } from "./mcp-source.js";

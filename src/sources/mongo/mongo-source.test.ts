@@ -8,7 +8,7 @@
  */
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import { type FakeMongoServer, startFakeMongoServer } from "../../../test/helpers/fake-mongo-server.js";
 import type { Tool, ToolRunContext } from "../../tools/tool.js";
 import { createMongoSource, type MongoResult, type MongoSourceConfig } from "./mongo-source.js";

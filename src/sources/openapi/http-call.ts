@@ -11,7 +11,7 @@ export interface IdentityBinding {
 
 export interface CallSettings {
   source: string;
-  baseUrl: string;
+  baseURL: string;
   headers: Record<string, string>;
   identity?: IdentityBinding;
   timeoutMs: number;
@@ -68,7 +68,7 @@ export function buildRequest(
     }
     return encodeURIComponent(value);
   });
-  const url = new URL(settings.baseUrl.replace(/\/+$/, "") + path);
+  const url = new URL(settings.baseURL.replace(/\/+$/, "") + path);
   for (const [name, value] of query) {
     if (name !== identity?.query) url.searchParams.append(name, value);
   }
@@ -114,7 +114,7 @@ export async function sendRequest(
       "OPENAPI_REQUEST_FAILED",
       `${where} failed: ${(error as Error).message}.`,
       { source: settings.source },
-      { cause: error, hint: `Check the service is reachable at ${settings.baseUrl}.` },
+      { cause: error, hint: `Check the service is reachable at ${settings.baseURL}.` },
     );
   }
   if (!response.ok) {

@@ -9,10 +9,11 @@ export const openapiSourceSchema = z.strictObject({
     .describe(
       "The OpenAPI 3.0/3.1 document: a file (YAML or JSON, relative to the config file), an http(s) URL, or inline.",
     ),
-  baseUrl: z
+  baseURL: z
     .string()
     .optional()
     .describe("Where requests go (default: the document's first `servers` entry)."),
+  baseUrl: z.string().optional().describe("Deprecated: the old spelling of baseURL."),
   headers: stringMap
     .optional()
     .describe("Headers on every request (e.g. `Authorization`); hidden from the planner and enforced."),
@@ -56,7 +57,7 @@ export const openapiSourceKind: SourceKind<OpenApiSourceEntry> = {
     return createOpenApiSource({ ...entry, spec });
   },
   remote: (entry) => ({
-    urls: [entry.baseUrl, typeof entry.spec === "string" ? entry.spec : undefined].filter(
+    urls: [entry.baseURL ?? entry.baseUrl, typeof entry.spec === "string" ? entry.spec : undefined].filter(
       (u): u is string => u !== undefined && isUrl(u),
     ),
     trusted: entry.trusted === true,

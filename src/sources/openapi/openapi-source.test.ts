@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import {
   type OrdersService,
   ordersDocument,

@@ -14,6 +14,8 @@ export interface OpenApiSourceOptions {
   /** A file path (YAML or JSON), an http(s) URL, or the document itself. */
   spec: OpenApiSpecInput;
   /** Overrides the document's first `servers` entry. */
+  baseURL?: string;
+  /** @deprecated Use `baseURL` (the spelling every flm option uses). */
   baseUrl?: string;
   /** Sent on every request (e.g. `Authorization`); hidden from the planner and never overridable. */
   headers?: Record<string, string>;
@@ -47,8 +49,8 @@ export function createOpenApiSource(options: OpenApiSourceOptions): OpenApiToolS
 
   async function build() {
     const spec = await loadOpenApiSpec(options.spec, { source, timeoutMs });
-    const baseUrl = resolveBaseUrl(options.baseUrl, spec, source);
-    const settings: CallSettings = { source, baseUrl, headers, identity, timeoutMs };
+    const baseURL = resolveBaseUrl(options.baseURL ?? options.baseUrl, spec, source);
+    const settings: CallSettings = { source, baseURL, headers, identity, timeoutMs };
     const { operations, names, skipped } = extractOperations(spec.document, {
       include: options.operations,
       bound: {
@@ -138,7 +140,7 @@ function resolveBaseUrl(configured: string | undefined, spec: LoadedSpec, source
       "OPENAPI_CONFIG_INVALID",
       `OpenAPI source "${source}" has no base URL: the document lists no servers.`,
       { source },
-      { hint: 'Set baseUrl, e.g. "http://127.0.0.1:8080".' },
+      { hint: 'Set baseURL, e.g. "http://127.0.0.1:8080".' },
     );
   }
   try {
@@ -149,7 +151,7 @@ function resolveBaseUrl(configured: string | undefined, spec: LoadedSpec, source
       "OPENAPI_CONFIG_INVALID",
       `OpenAPI source "${source}" has base URL "${raw}", which is not an absolute URL.`,
       { source },
-      { hint: "Set baseUrl to an absolute http(s) URL." },
+      { hint: "Set baseURL to an absolute http(s) URL." },
     );
   }
 }

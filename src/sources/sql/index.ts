@@ -1,5 +1,4 @@
 export type { DeclaredQuery } from "./declared-query.js";
-export { compileNamedParams } from "./named-params.js";
 export { PostgresDriver, type PostgresDriverOptions } from "./postgres-driver.js";
 export type { ColumnInfo, QueryOptions, QueryResult, SqlDriver, TableInfo } from "./sql-driver.js";
 export { SqlSourceError } from "./sql-error.js";

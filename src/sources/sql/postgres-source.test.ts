@@ -1,8 +1,8 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import { createSqlSource } from "./sql-source.js";
-import { ACCOUNT_ROWS, sqlSourceContract } from "./sql-source-contract.js";
+import { ACCOUNT_ROWS, sqlSourceContract } from "./sql-source.contract.js";
 
 const url = process.env.FLM_TEST_PG_URL;
 

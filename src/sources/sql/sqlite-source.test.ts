@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { toolSourceContract } from "../../../test/contracts/tool-source-contract.js";
+import { toolSourceContract } from "../../testing/tool-source-contract.js";
 import { sharedFile } from "../../../test/helpers/shared-dir.js";
 import { createSqlSource } from "./sql-source.js";
-import { ACCOUNT_ROWS, sqlSourceContract } from "./sql-source-contract.js";
+import { ACCOUNT_ROWS, sqlSourceContract } from "./sql-source.contract.js";
 
 const dirs: string[] = [];
 afterAll(() => {

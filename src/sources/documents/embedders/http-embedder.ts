@@ -5,7 +5,9 @@ import { assertLocalEndpoint } from "./local-host-policy.js";
 
 export interface HttpEmbedderOptions {
   /** Server root, e.g. `http://127.0.0.1:11434` (Ollama) or `http://127.0.0.1:8080/v1` (OpenAI-compatible). */
-  baseUrl: string;
+  baseURL?: string;
+  /** @deprecated Use `baseURL` (the spelling every flm option uses). */
+  baseUrl?: string;
   model: string;
   /** Allow a non-private host you control (e.g. a VPN address that resolves publicly). */
   trusted?: boolean;
@@ -45,7 +47,10 @@ const OPENAI: Protocol = {
 
 /** Ollama's `/api/embed` (Ollama ≥ 0.3). */
 export function createOllamaEmbedder(options: Partial<HttpEmbedderOptions> & { model: string }): Embedder {
-  return createHttpEmbedder(OLLAMA, { baseUrl: "http://127.0.0.1:11434", ...options });
+  return createHttpEmbedder(OLLAMA, {
+    ...options,
+    baseURL: options.baseURL ?? options.baseUrl ?? "http://127.0.0.1:11434",
+  });
 }
 
 /** An OpenAI-compatible `/v1/embeddings` served locally (llama.cpp server, vLLM, LM Studio, ...). */
@@ -54,7 +59,13 @@ export function createOpenAICompatibleEmbedder(options: HttpEmbedderOptions): Em
 }
 
 function createHttpEmbedder(protocol: Protocol, options: HttpEmbedderOptions): Embedder {
-  const base = options.baseUrl.replace(/\/+$/, "");
+  const root = options.baseURL ?? options.baseUrl;
+  if (!root) {
+    throw new DocumentError("DOC_EMBEDDER_FAILED", "The embedder has no baseURL.", {
+      hint: "Pass baseURL, e.g. http://127.0.0.1:8080/v1 for a llama.cpp server.",
+    });
+  }
+  const base = root.replace(/\/+$/, "");
   const url = base + protocol.path;
   const doFetch = options.fetch ?? fetch;
   const batchSize = Math.max(1, options.batchSize ?? 64);

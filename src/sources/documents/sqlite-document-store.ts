@@ -72,7 +72,7 @@ interface VectorCache extends VectorMatrix {
  * unit-length Float32 vectors. WAL mode, so searches run while an ingest writes. Each file's
  * replacement is one transaction: readers see the old version or the new one, never half.
  */
-export class DocumentIndex implements DocumentStore {
+export class SqliteDocumentStore implements DocumentStore {
   readonly path: string;
   private readonly db: Database.Database;
   private writes = 0;
@@ -84,7 +84,7 @@ export class DocumentIndex implements DocumentStore {
   }
 
   /** Opens (and with `create`, creates) an index file. */
-  static open(path: string, options: { create?: boolean; readonly?: boolean } = {}): DocumentIndex {
+  static open(path: string, options: { create?: boolean; readonly?: boolean } = {}): SqliteDocumentStore {
     if (!options.create && !existsSync(path)) {
       throw new DocumentError("DOC_INDEX_NOT_FOUND", `No document index at ${path}.`, {
         hint: "Ingest a folder first (ingestFolder / `flm docs ingest <folder>`).",
@@ -116,7 +116,7 @@ export class DocumentIndex implements DocumentStore {
         hint: `Delete it and ingest again (${(cause as Error)?.message ?? cause}).`,
       });
     }
-    return new DocumentIndex(path, db);
+    return new SqliteDocumentStore(path, db);
   }
 
   getMeta(key: string): string | undefined {
@@ -337,3 +337,8 @@ export class DocumentIndex implements DocumentStore {
     return this.vectorCache;
   }
 }
+
+/** @deprecated Renamed: use SqliteDocumentStore (beside PgDocumentStore). */
+export const DocumentIndex = SqliteDocumentStore;
+/** @deprecated Renamed: use SqliteDocumentStore. */
+export type DocumentIndex = SqliteDocumentStore;
