@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import type { createModelDownloader } from "node-llama-cpp";
 import { ModelDownloadAbortedError, ModelDownloadError } from "./errors.js";
+import { loadLlamaCpp } from "../../core/load-optional.js";
 
 export interface PullProgress {
   totalSize: number;
@@ -73,7 +74,7 @@ export async function pullModel(uri: string, options: PullModelOptions = {}): Pr
   let downloader: Awaited<ReturnType<typeof createModelDownloader>>;
   let lastProgress = Date.now();
   try {
-    const { createModelDownloader } = await import("node-llama-cpp");
+    const { createModelDownloader } = await loadLlamaCpp();
     downloader = await withTimeout(
       createModelDownloader({
         ...(isUrl(uri) ? { modelUrl: uri } : { modelUri: uri }),

@@ -44,6 +44,7 @@ import {
 import { heldPrefix, openPromptTokens, promptTokens, sequenceFit } from "./prompt-tokens.js";
 import { promptToChatHistory } from "./prompt-to-history.js";
 import { SequencePool } from "./sequence-pool.js";
+import { loadLlamaCpp } from "../../core/load-optional.js";
 
 export interface LlamaModelOptions {
   /** Path to a .gguf file. */
@@ -150,7 +151,7 @@ class LlamaLanguageModelImpl implements LlamaLanguageModel {
             sequences: this.options.sequences ?? 1,
             ...(threads !== undefined ? { threads } : {}),
           });
-          const { LlamaChat } = await import("node-llama-cpp");
+          const { LlamaChat } = await loadLlamaCpp();
           return { handle, pool: new SequencePool(context, LlamaChat) };
         } catch (error) {
           await handle.release();

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 // Types only at load time: the bindings load on first use, so importing flm stays fast.
 import type { Llama, LlamaModel } from "node-llama-cpp";
 import { LlamaModelLoadError } from "./errors.js";
+import { loadLlamaCpp } from "../../core/load-optional.js";
 
 export type LlamaGpuOption = false | "auto" | "cuda" | "vulkan" | "metal";
 
@@ -17,7 +18,7 @@ export function getLlamaRuntime(gpu: LlamaGpuOption = false): Promise<Llama> {
   const key = String(gpu);
   let runtime = runtimes.get(key);
   if (!runtime) {
-    runtime = import("node-llama-cpp").then(({ getLlama }) => getLlama({ gpu, logLevel: "error" as never }));
+    runtime = loadLlamaCpp().then(({ getLlama }) => getLlama({ gpu, logLevel: "error" as never }));
     runtimes.set(key, runtime);
     runtime.catch(() => runtimes.delete(key));
   }

@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../../core/load-optional.js";
 import { AuditConfigError, AuditStoreError } from "./audit-errors.js";
 import {
   type AuditRecord,
@@ -62,7 +63,7 @@ export class PostgresAuditStore implements AuditStore {
         'Pass { kind: "postgres", url: "postgres://user:pass@host/db" }.',
       );
     }
-    const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: 4 });
+    const pool = options.pool ?? new (await loadPg()).default.Pool({ connectionString: options.url, max: 4 });
     // An idle client dropped by the server would otherwise crash the process; the next query reports it.
     if (!options.pool) pool.on("error", () => {});
     const store = new PostgresAuditStore(pool, !options.pool, schema);

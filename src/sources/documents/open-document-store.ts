@@ -1,3 +1,4 @@
+import { loadPg } from "../../core/load-optional.js";
 import { SqliteDocumentStore } from "./sqlite-document-store.js";
 import type { DocumentStore } from "./document-store.js";
 import { isPostgresUrl, parsePgIndexUrl } from "./postgres/pg-index-url.js";
@@ -20,7 +21,7 @@ export async function openDocumentStore(
   if (!isPostgresUrl(target)) return SqliteDocumentStore.open(target, { create: options.create });
   const parsed = parsePgIndexUrl(target);
   const [{ default: pg }, { PgDocumentStore }, { pgPoolAdapter }] = await Promise.all([
-    import("pg"),
+    loadPg(),
     import("./postgres/pg-document-store.js"),
     import("./postgres/query-adapter.js"),
   ]);

@@ -1,4 +1,3 @@
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import { FlmError, type FlmErrorOptions } from "../../errors/flm-error.js";
 
 /**
@@ -33,7 +32,10 @@ export function queryFailure(
   if (FlmError.isInstance(cause)) return cause as MongoSourceError;
   if (context.aborted)
     return mongoError("MONGO_ABORTED", "The run was cancelled while the query ran.", { cause });
-  if (cause instanceof MongoServerError && cause.code === MAX_TIME_MS_EXPIRED) {
+  if (
+    isDriverError(cause, "MongoServerError") &&
+    (cause as { code?: unknown }).code === MAX_TIME_MS_EXPIRED
+  ) {
     return mongoError(
       "MONGO_TIMEOUT",
       `MongoDB stopped the query after maxTimeMS (${context.maxTimeMS} ms) for source "${context.source}".`,
@@ -43,10 +45,10 @@ export function queryFailure(
       },
     );
   }
-  if (cause instanceof MongoNetworkError || cause instanceof MongoServerSelectionError) {
+  if (isDriverError(cause, "MongoNetworkError") || isDriverError(cause, "MongoServerSelectionError")) {
     return mongoError(
       "MONGO_CONNECTION_FAILED",
-      `Lost the connection to MongoDB during the query for source "${context.source}": ${cause.message}.`,
+      `Lost the connection to MongoDB during the query for source "${context.source}": ${(cause as Error).message}.`,
       {
         cause,
         hint: "Check that the server runs and is reachable; the call only reads, so it is safe to retry.",
@@ -61,4 +63,19 @@ export function queryFailure(
       hint: "Narrow the filter; queries stop after maxTimeMS.",
     },
   );
+}
+
+/**
+ * `error instanceof <driver class>` without importing the driver (an optional dependency, loaded
+ * only by a MongoDB source): the class or one of its ancestors has that name.
+ */
+function isDriverError(error: unknown, className: string): boolean {
+  for (
+    let p = error instanceof Error ? Object.getPrototypeOf(error) : null;
+    p;
+    p = Object.getPrototypeOf(p)
+  ) {
+    if (p.constructor?.name === className) return true;
+  }
+  return false;
 }

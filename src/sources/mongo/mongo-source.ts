@@ -1,4 +1,6 @@
-import { type Document, MongoClient } from "mongodb";
+import type { Document, MongoClient } from "mongodb";
+import { loadMongodb } from "../../core/load-optional.js";
+import { FlmError } from "../../errors/flm-error.js";
 import { defineTool } from "../../tools/define-tool.js";
 import type { JSONSchema7 } from "../../tools/json-schema.js";
 import type { Tool, ToolRunContext } from "../../tools/tool.js";
@@ -84,12 +86,15 @@ export function createMongoSource(config: MongoSourceConfig): MongoSource {
 
   const db = async () => {
     if (closed) throw mongoError("MONGO_CONFIG_INVALID", `MongoDB source "${config.name}" is closed.`);
-    client ??= new MongoClient(config.url, {
-      serverSelectionTimeoutMS: config.serverSelectionTimeoutMS ?? 5_000,
-    })
-      .connect()
+    client ??= loadMongodb()
+      .then(({ MongoClient: Client }) =>
+        new Client(config.url, {
+          serverSelectionTimeoutMS: config.serverSelectionTimeoutMS ?? 5_000,
+        }).connect(),
+      )
       .catch((cause) => {
         client = undefined;
+        if (FlmError.isInstance(cause)) throw cause; // DEPENDENCY_MISSING says what to install
         throw mongoError(
           "MONGO_CONNECTION_FAILED",
           `Cannot connect to MongoDB for source "${config.name}".`,

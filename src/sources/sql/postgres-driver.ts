@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../../core/load-optional.js";
 import { FlmError } from "../../errors/flm-error.js";
 import {
   columnKind,
@@ -26,9 +27,12 @@ const DATE_OID = 1082;
  * midnight, which shifts it by a day east of UTC once serialized, and makes a sensitive date of
  * birth unmatchable in the privacy index.
  */
-function typeParser(oid: number, format?: "text" | "binary") {
-  if (oid === DATE_OID && format !== "binary") return (value: string) => value;
-  return pg.types.getTypeParser(oid, format as "text");
+function typeParserOf(types: typeof pg.types): typeof pg.types.getTypeParser {
+  const parser = (oid: number, format?: "text" | "binary") => {
+    if (oid === DATE_OID && format !== "binary") return (value: string) => value;
+    return types.getTypeParser(oid, format as "text");
+  };
+  return parser as typeof pg.types.getTypeParser;
 }
 
 /**
@@ -40,7 +44,8 @@ function typeParser(oid: number, format?: "text" | "binary") {
  */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = "postgres" as const;
-  private readonly pool: pg.Pool;
+  /** Created on first use: `pg` is an optional dependency, loaded only when PostgreSQL is used. */
+  private pool?: Promise<pg.Pool>;
   private readonly schema: string;
   private closed = false;
 
@@ -51,14 +56,24 @@ export class PostgresDriver implements SqlDriver {
         hint: "Use letters, digits and '_'.",
       });
     }
-    this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.maxConnections ?? 5,
-      options: `-c default_transaction_read_only=on -c search_path=${this.schema}`,
-      types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  }
+
+  private getPool(): Promise<pg.Pool> {
+    this.pool ??= loadPg().then(({ default: pgModule }) => {
+      const pool = new pgModule.Pool({
+        connectionString: this.options.url,
+        max: this.options.maxConnections ?? 5,
+        options: `-c default_transaction_read_only=on -c search_path=${this.schema}`,
+        types: { getTypeParser: typeParserOf(pgModule.types) },
+      });
+      // An idle client losing its connection must not crash the process; the pool replaces it.
+      pool.on("error", () => {});
+      return pool;
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
-    this.pool.on("error", () => {});
+    this.pool.catch(() => {
+      this.pool = undefined; // a later call says again what is missing
+    });
+    return this.pool;
   }
 
   placeholder(index: number): string {
@@ -123,7 +138,8 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async introspect(): Promise<TableInfo[]> {
-    const result = await this.pool.query<{ table_name: string; column_name: string; data_type: string }>(
+    const pool = await this.getPool();
+    const result = await pool.query<{ table_name: string; column_name: string; data_type: string }>(
       // pg_catalog rather than information_schema: several times faster on wide schemas.
       `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type
        FROM pg_class c
@@ -149,11 +165,13 @@ export class PostgresDriver implements SqlDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    const pool = await this.pool?.catch(() => undefined);
+    await pool?.end();
   }
 
   private async cancelBackend(pid: number, stillRunning: () => boolean): Promise<void> {
-    const admin = new pg.Client({ connectionString: this.options.url });
+    const { default: pgModule } = await loadPg();
+    const admin = new pgModule.Client({ connectionString: this.options.url });
     try {
       await admin.connect();
       if (stillRunning()) await admin.query("SELECT pg_cancel_backend($1)", [pid]);
@@ -166,8 +184,9 @@ export class PostgresDriver implements SqlDriver {
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      return await (await this.getPool()).connect();
     } catch (cause) {
+      if (FlmError.isInstance(cause)) throw cause; // DEPENDENCY_MISSING says what to install
       throw sqlError("SQL_CONNECTION_FAILED", `Cannot connect to PostgreSQL (${this.describe()}).`, {
         cause,
         hint: "Check the URL, that the server runs, and the credentials.",
