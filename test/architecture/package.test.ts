@@ -88,6 +88,17 @@ describe("package", () => {
     expect(undeclared).toEqual([]);
   });
 
+  it("loads optional dependencies only on first use (no static import; core/load-optional.ts)", () => {
+    const optional = new Set(Object.keys(pkg.optionalDependencies));
+    const eager = files(dist, ".js").flatMap((file) =>
+      imports(file, [STATIC])
+        .filter((spec) => optional.has(packageOf(spec)))
+        .map((spec) => `${relative(dist, file)}: ${spec}`),
+    );
+    expect(optional.size).toBeGreaterThan(0);
+    expect(eager).toEqual([]);
+  });
+
   it("keeps heavy and optional parts out of the root's static import graph", () => {
     const seen = new Set<string>();
     const packages = new Set<string>();
