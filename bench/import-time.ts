@@ -5,8 +5,9 @@
  *
  *   npx tsx bench/import-time.ts [--samples 15] [entry ...]
  *
- * Entries are package subpaths (".", "./sources/sql", ...) or files under dist/; default: every
- * export in package.json.
+ * Entries are package subpaths (".", "./sources/sql", ...), files under dist/, or absolute paths
+ * (e.g. an older build, for before/after); default: every export in package.json. Samples are
+ * taken round-robin across the entries, so machine load falls on all of them alike.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -24,6 +25,7 @@ const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--sa
 const entries = named.length ? named : Object.keys(pkg.exports).filter((e) => !e.endsWith(".json"));
 
 function fileOf(entry: string): string {
+  if (entry.startsWith("/")) return entry;
   if (entry.startsWith("dist/")) return join(root, entry);
   const target = pkg.exports[entry];
   if (!target) throw new Error(`no export "${entry}" in package.json`);
@@ -39,14 +41,18 @@ const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 console.log(`import time, ${samples} fresh processes each (node ${process.version}); ms`);
-console.log("entry".padEnd(28), "median".padStart(8), "p90".padStart(8));
-for (const entry of entries) {
-  const file = fileOf(entry);
-  once(file); // warm the file-system cache
-  const times = Array.from({ length: samples }, () => once(file)).sort((a, b) => a - b);
-  console.log(
-    entry.padEnd(28),
-    quantile(times, 0.5).toFixed(1).padStart(8),
-    quantile(times, 0.9).toFixed(1).padStart(8),
-  );
+console.log("entry".padEnd(40), "median".padStart(8), "p90".padStart(8));
+const files = entries.map(fileOf);
+for (const file of files) once(file); // warm the file-system cache
+const times = files.map(() => [] as number[]);
+for (let i = 0; i < samples; i++) {
+  for (const [k, file] of files.entries()) times[k]!.push(once(file));
 }
+entries.forEach((entry, k) => {
+  const sorted = times[k]!.sort((a, b) => a - b);
+  console.log(
+    entry.padEnd(40),
+    quantile(sorted, 0.5).toFixed(1).padStart(8),
+    quantile(sorted, 0.9).toFixed(1).padStart(8),
+  );
+});
