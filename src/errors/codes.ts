@@ -34,7 +34,9 @@ export const ERROR_CODES = {
     499,
   ),
   RUN_INCOMPLETE: runtime("The run ended without a result (an internal fault)."),
-  DEPENDENCY_MISSING: runtime("A feature needs an optional package that is not installed; the message names it."),
+  DEPENDENCY_MISSING: runtime(
+    "A feature needs an optional package that is not installed; the message names it.",
+  ),
   USAGE: {
     http: 400,
     exit: EXIT.usage,
