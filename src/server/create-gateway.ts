@@ -1,6 +1,3 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
@@ -13,9 +10,13 @@ import { chatCompletionsHandler } from "./chat-completions-route.js";
 import { errorResponse } from "./chat-run.js";
 import { GatewayConfigError, GatewayError, gatewayErrorFor } from "./gateway-errors.js";
 import { createGatewayMetrics, type GatewayMetrics, routeLabel } from "./gateway-metrics.js";
+import { modelsHandler, traceHandler } from "./info-routes.js";
+import { type ListeningGateway, listenGateway } from "./listen-gateway.js";
 import { logRequest, type RequestRecord, requestIdFrom } from "./request-log.js";
+
+export type { ListeningGateway };
 import { createRunRegistry } from "./run-registry.js";
-import { createTokenAuth, type GatewayUser } from "./token-auth.js";
+import { bearerAuth, createTokenAuth, type GatewayUser } from "./token-auth.js";
 import { createMemoryTraceStore, type TraceStore } from "./trace-store.js";
 
 export interface GatewayLimits {
@@ -63,13 +64,6 @@ export interface GatewayOptions {
   admin?: GatewayAdmin;
 }
 
-export interface ListeningGateway {
-  url: string;
-  port: number;
-  /** Stops accepting, lets running requests finish until the drain deadline, aborts the rest, closes the agents. */
-  close(options?: { drainTimeoutMs?: number }): Promise<void>;
-}
-
 export interface Gateway {
   app: Hono<Env>;
   metrics: GatewayMetrics;
@@ -87,21 +81,8 @@ type Env = { Variables: { caller: Caller; request: RequestRecord } };
  * here, its handler in a file of its own.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const modelNames = Object.keys(options.agents ?? {});
-  if (modelNames.length === 0) {
-    throw new GatewayConfigError(
-      "The gateway has no agents.",
-      'Pass agents: { "model-name": agent } with at least one entry.',
-    );
-  }
-  if (!Array.isArray(options.users) || options.users.length === 0) {
-    throw new GatewayConfigError(
-      "The gateway has no users, so every request would be refused.",
-      "Add users: [{ token, id, roles }].",
-    );
-  }
+  const modelNames = checkedModelNames(options);
   const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
-  const authenticate = createTokenAuth(options.users);
   const traces = options.traceStore ?? createMemoryTraceStore({ max: limits.maxTraces });
   const metrics = createGatewayMetrics();
   const logger = options.logger;
@@ -152,61 +133,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     return c.body(await metrics.render(), 200, { "content-type": metrics.contentType });
   });
 
+  app.use("/v1/*", bearerAuth(createTokenAuth(options.users)));
   app.use("/v1/*", async (c, next) => {
-    const caller = authenticate(c.req.header("authorization"));
-    if (!caller) {
-      return errorResponse(
-        c,
-        new GatewayError(401, "invalid_api_key", "Missing or unknown bearer token.", {
-          hint: "Send `Authorization: Bearer <token>` with a token configured for a gateway user.",
-          headers: { "www-authenticate": 'Bearer realm="flm"' },
-        }),
-      );
-    }
-    c.set("caller", caller);
-    c.get("request").userId = caller.id;
+    c.get("request").userId = c.get("caller").id;
     await next();
   });
 
-  app.get("/v1/models", (c) =>
-    c.json({
-      object: "list",
-      data: modelNames.map((id) => ({
-        id,
-        object: "model",
-        created: startedAt,
-        owned_by: "flm",
-        ...(options.descriptions?.[id] ? { description: options.descriptions[id] } : {}),
-      })),
-    }),
-  );
-
-  app.get("/v1/traces/:id", async (c) => {
-    const trace = await traces.get(c.req.param("id"), c.get("caller").id);
-    if (!trace)
-      throw new GatewayError(404, "trace_not_found", `No trace ${c.req.param("id")} for this caller.`, {
-        hint: "Traces are kept for the most recent runs only, and only for the user who made them.",
-      });
-    return c.json(trace);
-  });
-
+  app.get("/v1/models", modelsHandler(modelNames, options.descriptions, startedAt));
+  app.get("/v1/traces/:id", traceHandler(traces));
   app.post("/v1/admin/index/refresh", refreshIndexHandler(options.admin));
 
   app.post(
     "/v1/chat/completions",
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: (c) =>
-        errorResponse(
-          c,
-          new GatewayError(
-            413,
-            "request_too_large",
-            `The request body is larger than ${limits.maxBodyBytes} bytes.`,
-            { hint: "Send a shorter conversation." },
-          ),
-        ),
-    }),
+    bodyLimitOf(limits.maxBodyBytes),
     chatCompletionsHandler({
       agents: options.agents,
       modelNames,
@@ -224,27 +163,43 @@ export function createGateway(options: GatewayOptions): Gateway {
     app,
     metrics,
     inFlight: () => runs.size,
-    async listen({ port = 8080, host = "127.0.0.1" } = {}) {
-      const server = await new Promise<Server>((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
-        s.once("error", reject);
-      });
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      let closing: Promise<void> | undefined;
-      const shutdown = async (drainTimeoutMs: number) => {
+    listen: (at) =>
+      listenGateway(app.fetch, at, limits.drainTimeoutMs, async (server, drainTimeoutMs) => {
         draining = true;
         await runs.drain(server, drainTimeoutMs);
         await Promise.allSettled(Object.values(options.agents).map((a) => a.close()));
-      };
-      return {
-        url: `http://${shownHost}:${address.port}`,
-        port: address.port,
-        close: (o = {}) => {
-          closing ??= shutdown(o.drainTimeoutMs ?? limits.drainTimeoutMs);
-          return closing;
-        },
-      };
-    },
+      }),
   };
+}
+
+/** The model names clients may send; a gateway without agents or users is refused up front. */
+function checkedModelNames(options: GatewayOptions): string[] {
+  const modelNames = Object.keys(options.agents ?? {});
+  if (modelNames.length === 0) {
+    throw new GatewayConfigError(
+      "The gateway has no agents.",
+      'Pass agents: { "model-name": agent } with at least one entry.',
+    );
+  }
+  if (!Array.isArray(options.users) || options.users.length === 0) {
+    throw new GatewayConfigError(
+      "The gateway has no users, so every request would be refused.",
+      "Add users: [{ token, id, roles }].",
+    );
+  }
+  return modelNames;
+}
+
+/** 413 with an OpenAI error body above `maxBytes`. */
+function bodyLimitOf(maxBytes: number) {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) =>
+      errorResponse(
+        c,
+        new GatewayError(413, "request_too_large", `The request body is larger than ${maxBytes} bytes.`, {
+          hint: "Send a shorter conversation.",
+        }),
+      ),
+  });
 }

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Caller } from "../tools/caller.js";
-import { GatewayConfigError } from "./gateway-errors.js";
+import type { MiddlewareHandler } from "hono";
+import { errorResponse } from "./chat-run.js";
+import { GatewayConfigError, GatewayError } from "./gateway-errors.js";
 
 export interface GatewayUser {
   /** The bearer token clients send (`Authorization: Bearer <token>`). */
@@ -56,4 +58,24 @@ export function createTokenAuth(
 
 function sha256(value: string): Buffer {
   return createHash("sha256").update(value).digest();
+}
+
+/** Hono middleware: a known bearer token sets `caller`; anything else is 401 with `www-authenticate`. */
+export function bearerAuth(
+  authenticate: (authorization: string | undefined) => Caller | undefined,
+): MiddlewareHandler<{ Variables: { caller: Caller } }> {
+  return async (c, next) => {
+    const caller = authenticate(c.req.header("authorization"));
+    if (!caller) {
+      return errorResponse(
+        c,
+        new GatewayError(401, "invalid_api_key", "Missing or unknown bearer token.", {
+          hint: "Send `Authorization: Bearer <token>` with a token configured for a gateway user.",
+          headers: { "www-authenticate": 'Bearer realm="flm"' },
+        }),
+      );
+    }
+    c.set("caller", caller);
+    await next();
+  };
 }
