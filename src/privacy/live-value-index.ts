@@ -70,15 +70,17 @@ export class LiveValueIndex {
       this.queued.full ||= full;
       return this.queued.promise;
     }
-    const queued = { full, promise: undefined as unknown as Promise<RefreshReport> };
-    queued.promise = this.running
+    // The same object is queued and read when the wait ends: a later full request sets `full` on it.
+    let queued!: { full: boolean; promise: Promise<RefreshReport> };
+    const promise = this.running
       .catch(() => undefined)
       .then(() => {
         this.queued = undefined;
         return this.begin(queued.full);
       });
+    queued = { full, promise };
     this.queued = queued;
-    return queued.promise;
+    return promise;
   }
 
   /** Refreshes every `intervalMs` (timer does not keep the process alive). */

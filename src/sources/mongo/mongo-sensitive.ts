@@ -1,4 +1,5 @@
-import { type Db, ObjectId } from "mongodb";
+import type { Db, ObjectId } from "mongodb";
+import { loadMongodb } from "../../core/load-optional.js";
 import type { SensitiveChanges, SensitiveValue } from "../../tools/tool-source.js";
 
 export interface SensitiveField {
@@ -29,12 +30,17 @@ async function* distinct(
 }
 
 /** The highest `_id` of a collection when ids are ObjectIds (insertion ordered), else undefined. */
-async function highestId(db: Db, collection: string, maxTimeMS: number): Promise<ObjectId | undefined> {
+async function highestId(
+  db: Db,
+  collection: string,
+  maxTimeMS: number,
+  ObjectIdClass: typeof ObjectId,
+): Promise<ObjectId | undefined> {
   const [doc] = await db
     .collection(collection)
     .find({}, { projection: { _id: 1 }, sort: { _id: -1 }, limit: 1, maxTimeMS })
     .toArray();
-  return doc?._id instanceof ObjectId ? doc._id : undefined;
+  return doc?._id instanceof ObjectIdClass ? doc._id : undefined;
 }
 
 /**
@@ -53,11 +59,13 @@ export function mongoSensitiveChanges(
   const state: { mark: string | undefined; full: boolean } = { mark: undefined, full: true };
   async function* generate(): AsyncGenerator<SensitiveValue> {
     const d = await db();
+    // The driver is an optional dependency: loaded with the source, never at import time.
+    const { ObjectId: ObjectIdClass } = await loadMongodb();
     const next: Mark = {};
     let complete = true;
     let full = previous === undefined;
     for (const name of new Set(fields.map((f) => f.collection))) {
-      const high = await highestId(d, name, maxTimeMS);
+      const high = await highestId(d, name, maxTimeMS, ObjectIdClass);
       if (high) next[name] = high.toHexString();
       else complete = false;
     }
@@ -66,7 +74,7 @@ export function mongoSensitiveChanges(
       const to = next[f.collection];
       if (from && to && from === to) continue;
       if (!from || !to) full = true;
-      yield* distinct(d, f, from && to ? new ObjectId(from) : undefined, maxTimeMS);
+      yield* distinct(d, f, from && to ? new ObjectIdClass(from) : undefined, maxTimeMS);
     }
     state.full = full;
     state.mark = complete ? JSON.stringify(next) : undefined;
