@@ -10,7 +10,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith(".ts") && !/\.(test|contract)\.ts$/.test(name) ? [path] : [];
+    return /\.tsx?$/.test(name) && !/\.(test|contract)\.tsx?$/.test(name) ? [path] : [];
   });
 }
 

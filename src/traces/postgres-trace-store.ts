@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../core/load-optional.js";
 import {
   runsTableDdl,
   type SqlConnection,
@@ -37,7 +38,7 @@ export async function openPostgresTraceStore(options: PostgresTraceStoreOptions)
       "Set traces.url (or audit.url) to postgres://user:pass@host/db.",
     );
   }
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: 4 });
+  const pool = options.pool ?? new (await loadPg()).default.Pool({ connectionString: options.url, max: 4 });
   // An idle client dropped by the server would otherwise crash the process; the next query reports it.
   if (!options.pool) pool.on("error", () => {});
   const table = `"${schema}".runs`;
