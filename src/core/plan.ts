@@ -27,14 +27,25 @@ export function isStepRef(value: unknown): value is StepRef {
   return typeof ref === "string";
 }
 
-/** Every reference inside a step's arguments, with the argument path it sits at. */
+/**
+ * Every reference inside a step's arguments, with the argument path it sits at, in document
+ * order. Iterative: arguments of any depth are walked without growing the call stack.
+ */
 export function collectRefs(args: unknown, at = ""): Array<{ ref: StepRef; at: string }> {
-  if (isStepRef(args)) return [{ ref: args, at: at || "/" }];
-  if (Array.isArray(args)) return args.flatMap((item, i) => collectRefs(item, `${at}/${i}`));
-  if (typeof args === "object" && args !== null) {
-    return Object.entries(args).flatMap(([key, value]) => collectRefs(value, `${at}/${key}`));
+  const found: Array<{ ref: StepRef; at: string }> = [];
+  const stack: Array<{ value: unknown; at: string }> = [{ value: args, at }];
+  while (stack.length > 0) {
+    const { value, at: where } = stack.pop()!;
+    if (isStepRef(value)) found.push({ ref: value, at: where || "/" });
+    else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: `${where}/${i}` });
+    } else if (typeof value === "object" && value !== null) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push({ value: entries[i][1], at: `${where}/${entries[i][0]}` });
+    }
   }
-  return [];
+  return found;
 }
 
 /** Step ids a step depends on (deduplicated, in order of first mention). */

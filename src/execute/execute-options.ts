@@ -7,7 +7,7 @@ export interface ExecuteOptions {
   tools: ReadonlyMap<string, Tool>;
   /** Steps in flight at once. */
   concurrency?: number;
-  /** Timeout for a step whose tool sets none. */
+  /** Most time any step may take; a tool's own `timeoutMs` can only shorten it. */
   stepTimeoutMs?: number;
   /** Results larger than this (JSON characters) are cut with a visible marker. */
   maxResultChars?: number;

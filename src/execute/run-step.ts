@@ -1,3 +1,10 @@
+import {
+  cutDeeperThan,
+  describeShapeProblem,
+  jsonShapeProblem,
+  PLAN_ARGS_BOUNDS,
+  TOOL_OUTPUT_MAX_DEPTH,
+} from "../core/json-shape.js";
 import { isStepRef, type PlanStep } from "../core/plan.js";
 import { RunCancelledError } from "../core/run-errors.js";
 import type { StepOutcome } from "../core/step-outcome.js";
@@ -30,6 +37,12 @@ export async function runStep(
       durationMs: 0,
       error: { code: "UNKNOWN_TOOL", message: `unknown tool ${step.tool}` },
     };
+  }
+  // Library callers may run plans nobody validated: nothing walks arguments deeper than the bound.
+  const shape = jsonShapeProblem(step.args, PLAN_ARGS_BOUNDS);
+  if (shape) {
+    const error = new StepArgumentsError(`arguments ${describeShapeProblem(shape)} are refused`);
+    return { step, status: "failed", startedAt, durationMs: elapsed(), error: errorInfo(error) };
   }
   let args: Record<string, unknown>;
   try {
@@ -64,7 +77,11 @@ export async function runStep(
     };
   }
 
-  const timeoutMs = tool.timeoutMs ?? options.stepTimeoutMs ?? EXECUTE_DEFAULTS.stepTimeoutMs;
+  // The step timeout caps every tool; a tool's own timeout can only shorten it.
+  const timeoutMs = Math.min(
+    tool.timeoutMs ?? Number.POSITIVE_INFINITY,
+    options.stepTimeoutMs ?? EXECUTE_DEFAULTS.stepTimeoutMs,
+  );
   const controller = new AbortController();
   // Errors are created only when they happen: capturing a stack trace per step is not free.
   const timer = setTimeout(() => controller.abort(new StepTimeoutError(tool.name, timeoutMs)), timeoutMs);
@@ -78,10 +95,12 @@ export async function runStep(
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });
     const output = await Promise.race([
-      tool.run(value, { signal: controller.signal, caller: options.caller, stepId: step.id }),
+      tool.run(value, { signal: controller.signal, caller: options.caller, stepId: step.id, timeoutMs }),
       aborted,
     ]);
-    const capped = truncateOutput(output, options.maxResultChars ?? EXECUTE_DEFAULTS.maxResultChars);
+    // Before anything walks it (size cap, taint index, context): parts nested too deep are cut.
+    const bounded = cutDeeperThan(output, TOOL_OUTPUT_MAX_DEPTH);
+    const capped = truncateOutput(bounded.value, options.maxResultChars ?? EXECUTE_DEFAULTS.maxResultChars);
     return {
       step,
       status: "ok",
@@ -89,7 +108,7 @@ export async function runStep(
       durationMs: elapsed(),
       args,
       output: capped.output,
-      truncated: capped.truncated || undefined,
+      truncated: capped.truncated || bounded.cut > 0 || undefined,
     };
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;

@@ -339,3 +339,34 @@ describe("executePlan callbacks", () => {
     }
   });
 });
+
+describe("executePlan bounds what it walks", () => {
+  it("cuts a tool result nested 100,000 levels deep with a marker; refuses unvalidated deep arguments", async () => {
+    let deepOutput: unknown = "bottom";
+    for (let i = 0; i < 100_000; i++) deepOutput = { next: deepOutput };
+    const deepTool: Tool = {
+      name: "deep",
+      description: "d",
+      inputSchema: { type: "object" },
+      validate: (input) => ({ value: input, issues: [] }),
+      run: async () => deepOutput,
+    };
+    let deepArgs: unknown = 1;
+    for (let i = 0; i < 50_000; i++) deepArgs = [deepArgs];
+    const outcomes = await executePlan(
+      {
+        mode: "json",
+        steps: [
+          { id: "s1", tool: "deep", args: {} },
+          { id: "s2", tool: "deep", args: { a: deepArgs } },
+        ],
+      },
+      { tools: new Map([["deep", deepTool]]) },
+    );
+    expect(outcomes[0].status).toBe("ok");
+    expect(outcomes[0].truncated).toBe(true);
+    expect(JSON.stringify(outcomes[0].output)).toContain("[cut: nested more than 64 levels deep]");
+    expect(outcomes[1]).toMatchObject({ status: "failed", error: { code: "STEP_ARGS_INVALID" } });
+    expect(outcomes[1].error?.message).toMatch(/nested more than 32 levels deep/);
+  });
+});

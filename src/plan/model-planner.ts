@@ -9,8 +9,10 @@ import {
   type ToolSet,
   tool,
 } from "ai";
+import { describeShapeProblem, jsonShapeProblem, PLAN_ARGS_BOUNDS } from "../core/json-shape.js";
 import { FlmError } from "../errors/flm-error.js";
 import { PlannerError } from "./plan-errors.js";
+import type { RawPlannerOutput } from "./parse-plan.js";
 import { planJsonSchema } from "./plan-schema.js";
 import type { PlanOptions, Planner, PlannerReply, PlannerUsage, PlanRequest } from "./planner.js";
 import {
@@ -94,7 +96,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
           return {
             raw: {
               kind: "tool-calls",
-              calls: result.toolCalls.map((c) => ({ toolName: c.toolName, input: c.input })),
+              calls: result.toolCalls.map((c) => ({ toolName: c.toolName, input: boundedInput(c.input) })),
             },
             usage: usageOf(result.usage),
             toolsShown,
@@ -130,10 +132,23 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
           toolsShown,
         };
       } catch (error) {
+        // The AI SDK copies a reply with structuredClone: arguments nested thousands of levels
+        // deep overflow the stack there. That is a malformed plan (the repair loop says so), not
+        // an unreachable planner.
+        if (isStackOverflow(error)) return { raw: UNREADABLE_REPLY, usage: usageOf({}), toolsShown };
         throw toPlannerError(error, signal);
       }
     },
   };
+}
+
+const UNREADABLE_REPLY: RawPlannerOutput = {
+  kind: "tool-calls",
+  calls: [{ toolName: "(unreadable)", input: "(arguments nested too deeply to be read at all)" }],
+};
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** Anthropic caches the prefix up to a marked block (tools and system); others ignore the mark. */
@@ -154,6 +169,16 @@ function withCacheKey(
     ...providerOptions,
     openai: { ...openai, promptCacheKey: key },
   } as ModelPlannerOptions["providerOptions"];
+}
+
+/**
+ * A tool call's arguments as the model sent them, unless they exceed `PLAN_ARGS_BOUNDS`: then a
+ * short string saying so (the plan parser refuses it as "not a JSON object"), so nothing later
+ * stringifies or walks 5,000 levels of nesting.
+ */
+function boundedInput(input: unknown): unknown {
+  const problem = jsonShapeProblem(input, PLAN_ARGS_BOUNDS);
+  return problem ? `(arguments ${describeShapeProblem(problem)}: not kept)` : input;
 }
 
 function usageOf(usage: {

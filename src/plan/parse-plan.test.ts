@@ -45,3 +45,38 @@ describe("parsePlan", () => {
     }
   });
 });
+
+describe("parsePlan bounds the arguments' shape before anything walks them", () => {
+  const nested = (depth: number) => `${"[".repeat(depth)}"x"${"]".repeat(depth)}`;
+
+  it.each([
+    ["json", 5_500],
+    ["json", 60_000],
+    ["compact", 5_500],
+  ] as const)("%s plan nested %i levels deep: a malformed issue, no RangeError", (format, depth) => {
+    const text =
+      format === "json"
+        ? `{"steps":[{"id":"s1","tool":"find","args":{"city":${nested(depth)}}}]}`
+        : `s1 = find(city=${nested(depth)})`;
+    const parsed = parsePlan({ kind: "text", text, format });
+    expect(parsed.plan).toBeUndefined();
+    expect(parsed.issues[0]).toMatchObject({
+      kind: "malformed",
+      message: expect.stringMatching(/nested more than 32 levels/),
+    });
+  });
+
+  it("tool calls with deep arguments, and a plan with more than 10,000 values in all", () => {
+    let input: unknown = "x";
+    for (let i = 0; i < 5_000; i++) input = { k: input };
+    expect(parsePlan({ kind: "tool-calls", calls: [{ toolName: "find", input }] }).issues[0].message).toMatch(
+      /step 1 has arguments nested more than 32 levels deep/,
+    );
+    const wide = JSON.stringify({
+      steps: [1, 2].map((i) => ({ id: `s${i}`, tool: "find", args: { v: Array(6_000).fill(0) } })),
+    });
+    expect(parsePlan({ kind: "text", text: wide }).issues[0].message).toMatch(
+      /more than 10000 values in all/,
+    );
+  });
+});

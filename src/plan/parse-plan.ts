@@ -1,4 +1,5 @@
 import type { Plan, PlanStep } from "../core/plan.js";
+import { describeShapeProblem, jsonShapeProblem, PLAN_ARGS_BOUNDS } from "../core/json-shape.js";
 import { parseCompactPlan } from "./compact-plan.js";
 import type { PlanIssue } from "./plan-errors.js";
 
@@ -22,6 +23,28 @@ const MAX_PLAN_CHARS = 200_000;
  * step (compact-plan.ts); tool-call mode numbers the calls s1..sN.
  */
 export function parsePlan(raw: RawPlannerOutput): ParseResult {
+  const parsed = parseAnyFormat(raw);
+  return parsed.plan ? withinBounds(parsed.plan) : parsed;
+}
+
+/**
+ * Arguments deeper or larger than `PLAN_ARGS_BOUNDS` are refused here, before anything walks
+ * them (validation, reference resolution, placeholder restoring, traces).
+ */
+function withinBounds(plan: Plan): ParseResult {
+  const counter = { nodes: 0 };
+  for (let i = 0; i < plan.steps.length; i++) {
+    const problem = jsonShapeProblem(plan.steps[i].args, PLAN_ARGS_BOUNDS, counter);
+    if (problem) {
+      return problem.kind === "nodes"
+        ? fail(`the plan's arguments have more than ${problem.limit} values in all; keep arguments short`)
+        : fail(`step ${i + 1} has arguments ${describeShapeProblem(problem)}; keep arguments flat`);
+    }
+  }
+  return { plan, issues: [] };
+}
+
+function parseAnyFormat(raw: RawPlannerOutput): ParseResult {
   if (raw.kind === "tool-calls") {
     const steps = raw.calls.map((call, i) => ({
       id: `s${i + 1}`,
@@ -31,7 +54,11 @@ export function parsePlan(raw: RawPlannerOutput): ParseResult {
     const bad = raw.calls.findIndex((c) => !isObject(c.input));
     if (bad >= 0)
       return fail(
-        `tool call ${bad + 1} (${raw.calls[bad].toolName}) has arguments that are not a JSON object`,
+        `tool call ${bad + 1} (${String(raw.calls[bad].toolName).slice(0, 80)}) has arguments that are not a JSON object${
+          typeof raw.calls[bad].input === "string"
+            ? `: ${(raw.calls[bad].input as string).slice(0, 120)}`
+            : ""
+        }`,
       );
     return { plan: { steps, mode: "tool-calls" }, issues: [] };
   }

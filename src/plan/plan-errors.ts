@@ -28,7 +28,7 @@ export class PlanValidationError extends FlmError {
   constructor(issues: PlanIssue[], attempts: number) {
     super(
       "PLAN_INVALID",
-      `The planner's plan was still invalid after ${attempts} attempt(s): ${issues.map((i) => i.message).join("; ")}.`,
+      `The planner's plan was still invalid after ${attempts} attempt(s): ${summarize(issues)}.`,
       { hint: "Check that the tool descriptions and schemas are clear, or raise maxRepairs." },
     );
     this.issues = issues;
@@ -79,4 +79,10 @@ export function plannerFailure(error: unknown): PlannerFailure {
     return { code: error.code, message: bareMessage(error), endpoint: error.endpoint, status: error.status };
   if (FlmError.isInstance(error)) return { code: error.code, message: bareMessage(error) };
   return { code: "PLANNER_FAILED", message: bareMessage(error) };
+}
+
+/** The issues for an error message: at most ~2,000 characters, however many there were. */
+function summarize(issues: PlanIssue[]): string {
+  const text = issues.map((i) => i.message).join("; ");
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}… (${issues.length} problems)` : text;
 }

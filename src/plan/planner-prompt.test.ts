@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { approximateTokenCounter } from "../context/token-counter.js";
 import type { PlanRequest } from "./planner.js";
 import {
+  MAX_REPAIR_ECHO_CHARS,
   plannerMessages,
   plannerSystemPrompt,
   plannerTemplateText,
@@ -117,7 +118,30 @@ describe("planner prompts", () => {
     });
     expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(String(messages[1].content).startsWith('s1 = weather(town="x")')).toBe(true);
-    expect(String(messages[1].content).length).toBe(20_000);
+    expect(String(messages[1].content).length).toBeLessThan(MAX_REPAIR_ECHO_CHARS + 60);
+    expect(String(messages[1].content)).toMatch(/\[… the rest of that reply is not repeated\]$/);
     expect(String(messages[2].content)).toContain("argument /city: required");
+  });
+});
+
+describe("repair requests are bounded", () => {
+  it("echo and problem list are capped with fixed notes, however big the previous reply", () => {
+    const previous = { kind: "text" as const, text: "x".repeat(130_000) };
+    const issues = Array.from({ length: 10_000 }, (_, i) => ({
+      kind: "unknown-tool" as const,
+      message: `step s${i} calls unknown tool "nope"`,
+    }));
+    const messages = plannerMessages({
+      prompt: "q",
+      tools: [],
+      date: "2026-01-01",
+      maxSteps: 5,
+      repair: { previous, issues },
+    });
+    const size = JSON.stringify(messages).length;
+    expect(size).toBeLessThan(17_000);
+    const text = JSON.stringify(messages);
+    expect(text).toContain("the rest of that reply is not repeated");
+    expect(text).toContain("more problems not listed");
   });
 });

@@ -95,8 +95,15 @@ const EARLIER = "Earlier questions in this conversation (for reference only):";
 const NOTED = "Noted.";
 const REJECTED = "That plan was rejected:";
 const CORRECT = "Return a corrected plan in the same format.";
-/** Most characters of its own previous reply a repair request echoes back to the planner. */
-export const MAX_REPAIR_ECHO_CHARS = 20_000;
+/** Fixed notes (no counts: a number in a cloud request could look like a tool value to the egress guard). */
+const REPLY_CUT = "[… the rest of that reply is not repeated]";
+const PROBLEMS_CUT = "[… more problems not listed]";
+/**
+ * Most characters of its own previous reply a repair request echoes back to the planner (a real
+ * plan is a few KB; a runaway reply is not sent back whole), and of the problem list after it.
+ */
+export const MAX_REPAIR_ECHO_CHARS = 8_000;
+export const MAX_REPAIR_PROBLEMS_CHARS = 8_000;
 
 /**
  * The fixed parts of what the planner is sent (instructions, date, tool list, framing) in every
@@ -116,6 +123,8 @@ export function plannerTemplateText(request: PlanRequest): string[] {
     NOTED,
     REJECTED,
     CORRECT,
+    REPLY_CUT,
+    PROBLEMS_CUT,
   ];
 }
 
@@ -135,14 +144,23 @@ export function plannerMessages(request: PlanRequest): ModelMessage[] {
       request.repair.previous.kind === "text"
         ? request.repair.previous.text
         : JSON.stringify(request.repair.previous.calls.map((c) => ({ tool: c.toolName, args: c.input })));
-    messages.push({ role: "assistant", content: previous.slice(0, MAX_REPAIR_ECHO_CHARS) });
-    const problems = request.repair.issues.map((i) => `- ${i.message}`).join("\n");
+    messages.push({ role: "assistant", content: clipped(previous, MAX_REPAIR_ECHO_CHARS, REPLY_CUT) });
+    const problems = clipped(
+      request.repair.issues.map((i) => `- ${i.message}`).join("\n"),
+      MAX_REPAIR_PROBLEMS_CHARS,
+      PROBLEMS_CUT,
+    );
     messages.push({
       role: "user",
       content: `${REJECTED}\n${problems}\n${CORRECT}`,
     });
   }
   return messages;
+}
+
+/** `text` cut at `max` characters with a visible note of how much was left out. */
+function clipped(text: string, max: number, note: string): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n${note}`;
 }
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();

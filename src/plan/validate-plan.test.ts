@@ -110,3 +110,57 @@ describe("validatePlan", () => {
     expect(kinds(p)).toEqual(["invalid-args"]);
   });
 });
+
+/** `{"k": [{"k": …"x"…}]}` `depth` levels deep, built without recursion. */
+function deep(depth: number, leaf: unknown = "x"): unknown {
+  let v = leaf;
+  for (let i = 0; i < depth; i++) v = i % 2 ? { k: v } : [v];
+  return v;
+}
+
+describe("validatePlan on hostile plans (bounded whatever the plan)", () => {
+  it("refuses arguments nested 100,000 levels deep with an issue, without walking them", () => {
+    const issues = validatePlan(plan([{ id: "s1", tool: "find", args: { city: deep(100_000) } }]), tools, {
+      maxSteps: 10,
+      checkString: () => undefined,
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        kind: "malformed",
+        message: expect.stringMatching(/nested more than 32 levels deep/),
+      }),
+    ]);
+  });
+
+  it("finds a reference 30 levels down and a cycle through a 5,000-step chain", () => {
+    const p = plan([
+      { id: "s1", tool: "find", args: { city: "Berlin" } },
+      { id: "s2", tool: "json_schema_tool", args: { ids: deep(30, { $ref: "s9" }) as never } },
+    ]);
+    expect(kinds(p)).toContain("missing-ref");
+    const chain = plan(
+      Array.from({ length: 5_000 }, (_, i) => ({
+        id: `s${i + 1}`,
+        tool: "invoices",
+        args: { customer_id: { $ref: `s${i === 4_999 ? 1 : i + 2}`, path: "id" } },
+      })),
+    );
+    const issues = validatePlan(chain, tools, { maxSteps: 5_000 });
+    expect(issues.at(-1)?.kind).toBe("cycle");
+  });
+
+  it("10,000 unknown-tool steps: only the first maxSteps are checked, a bounded list of short issues", () => {
+    const steps = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `s${i + 1}`,
+      tool: `nope_${"x".repeat(500)}`,
+      args: {},
+    }));
+    const issues = validatePlan(plan(steps), tools, { maxSteps: 20 });
+    expect(issues[0].kind).toBe("too-many-steps");
+    expect(issues.length).toBeLessThanOrEqual(21);
+    expect(issues.at(-1)?.message).toMatch(/^and \d+ more problems not listed \(\d+ unknown-tool\)/);
+    // The tool list appears once, and the 500-character tool name is clipped.
+    expect(issues.filter((i) => i.message.includes("available:")).length).toBe(1);
+    expect(JSON.stringify(issues).length).toBeLessThan(6_000);
+  });
+});

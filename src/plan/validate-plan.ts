@@ -1,6 +1,7 @@
 import type { SchemaIssue } from "../tools/json-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { collectRefs, dependenciesOf, type Plan, type PlanStep } from "../core/plan.js";
+import { describeShapeProblem, jsonShapeProblem, PLAN_ARGS_BOUNDS } from "../core/json-shape.js";
 import type { PlanIssue } from "./plan-errors.js";
 import { parseRefPath } from "../core/ref-path.js";
 
@@ -11,61 +12,83 @@ export interface ValidatePlanOptions {
 }
 
 const STEP_ID = /^[A-Za-z][\w-]{0,31}$/;
+/** Issues reported per plan; the rest are summed up in one line (a repair round needs a few, not 10,000). */
+export const MAX_PLAN_ISSUES = 20;
 
 /**
- * Checks a plan against the tools before anything runs. Returns every issue found (not just
- * the first), so one repair round can fix them all.
+ * Checks a plan against the tools before anything runs. Returns the issues found (all of them up
+ * to `MAX_PLAN_ISSUES`, then one line saying how many more), so one repair round can fix them.
+ * Bounded whatever the plan: a plan with more than `maxSteps` steps has only its first `maxSteps`
+ * checked in detail, arguments deeper or larger than `PLAN_ARGS_BOUNDS` are refused before any
+ * walk, and text copied from the plan into messages is clipped.
  */
 export function validatePlan(
   plan: Plan,
   tools: ReadonlyMap<string, Tool>,
   options: ValidatePlanOptions,
 ): PlanIssue[] {
-  const issues: PlanIssue[] = [];
+  const issues = new IssueList();
   if (plan.steps.length > options.maxSteps) {
     issues.push({
       kind: "too-many-steps",
       message: `the plan has ${plan.steps.length} steps but at most ${options.maxSteps} are allowed; combine lookups or drop unneeded ones`,
     });
   }
-  const ids = new Set<string>();
-  for (const step of plan.steps) {
-    if (!STEP_ID.test(step.id)) {
+  const steps = plan.steps.slice(0, options.maxSteps);
+  const ids = new Set<string>(plan.steps.map((s) => s.id));
+  const seen = new Set<string>();
+  for (const step of steps) {
+    if (typeof step.id !== "string" || !STEP_ID.test(step.id)) {
       issues.push({
         kind: "malformed",
-        stepId: step.id,
-        message: `step id "${step.id}" must be short and alphanumeric, like "s1"`,
+        stepId: clip(step.id),
+        message: `step id "${clip(step.id)}" must be short and alphanumeric, like "s1"`,
       });
     }
-    if (ids.has(step.id))
+    if (seen.has(step.id))
       issues.push({ kind: "duplicate-id", stepId: step.id, message: `step id "${step.id}" is used twice` });
-    ids.add(step.id);
+    seen.add(step.id);
   }
-  for (const step of plan.steps) {
+  const counter = { nodes: 0 };
+  let toolsListed = false;
+  for (const step of steps) {
+    const id = clip(step.id);
+    const shape = jsonShapeProblem(step.args, PLAN_ARGS_BOUNDS, counter);
+    if (shape) {
+      issues.push({
+        kind: "malformed",
+        stepId: id,
+        message: `step ${id} has arguments ${describeShapeProblem(shape)}`,
+      });
+      if (shape.kind === "nodes") break; // the budget is shared: every later step is over it too
+      continue; // nothing walks arguments that are too deep
+    }
     const tool = tools.get(step.tool);
     if (!tool) {
-      const known = [...tools.keys()].slice(0, 50).join(", ");
+      // The list of tools once: repeated per step it would make a repair request huge.
+      const known = toolsListed ? "" : ` (available: ${[...tools.keys()].slice(0, 50).join(", ")})`;
+      toolsListed = true;
       issues.push({
         kind: "unknown-tool",
-        stepId: step.id,
-        message: `step ${step.id} calls unknown tool "${step.tool}" (available: ${known})`,
+        stepId: id,
+        message: `step ${id} calls unknown tool "${clip(step.tool)}"${known}`,
       });
     }
     for (const { ref, at } of collectRefs(step.args)) {
       if (!ids.has(ref.$ref)) {
         issues.push({
           kind: "missing-ref",
-          stepId: step.id,
-          message: `step ${step.id} argument ${at} refers to step "${ref.$ref}", which does not exist`,
+          stepId: id,
+          message: `step ${id} argument ${clip(at)} refers to step "${clip(ref.$ref)}", which does not exist`,
         });
       } else if (ref.$ref === step.id) {
-        issues.push({ kind: "cycle", stepId: step.id, message: `step ${step.id} refers to its own output` });
+        issues.push({ kind: "cycle", stepId: id, message: `step ${id} refers to its own output` });
       }
       if (ref.path !== undefined && (typeof ref.path !== "string" || !parseRefPath(ref.path))) {
         issues.push({
           kind: "bad-path",
-          stepId: step.id,
-          message: `step ${step.id} argument ${at} has an unreadable path "${String(ref.path)}"; use forms like rows[0].id or items[*].id`,
+          stepId: id,
+          message: `step ${id} argument ${clip(at)} has an unreadable path "${clip(String(ref.path))}"; use forms like rows[0].id or items[*].id`,
         });
       }
     }
@@ -75,8 +98,8 @@ export function validatePlan(
         if (problem)
           issues.push({
             kind: "unknown-placeholder",
-            stepId: step.id,
-            message: `step ${step.id} argument ${at}: ${problem}`,
+            stepId: id,
+            message: `step ${id} argument ${clip(at)}: ${clip(problem, 300)}`,
           });
       }
     }
@@ -84,16 +107,42 @@ export function validatePlan(
       for (const issue of argumentIssues(step, tool)) {
         issues.push({
           kind: "invalid-args",
-          stepId: step.id,
-          message: `step ${step.id} (${step.tool}) argument ${issue.path}: ${issue.message}`,
+          stepId: id,
+          message: `step ${id} (${step.tool}) argument ${clip(issue.path)}: ${clip(issue.message, 300)}`,
         });
       }
     }
   }
-  const cycle = findCycle(plan.steps, ids);
+  const cycle = findCycle(steps, ids);
   if (cycle)
-    issues.push({ kind: "cycle", message: `steps ${cycle.join(" -> ")} depend on each other in a cycle` });
-  return issues;
+    issues.push({
+      kind: "cycle",
+      message: `steps ${cycle.map((c) => clip(c)).join(" -> ")} depend on each other in a cycle`,
+    });
+  return issues.done();
+}
+
+/** Issues up to `MAX_PLAN_ISSUES`, then a count of the rest by kind. */
+class IssueList {
+  private readonly kept: PlanIssue[] = [];
+  private readonly more = new Map<string, number>();
+  push(issue: PlanIssue): void {
+    if (this.kept.length < MAX_PLAN_ISSUES) this.kept.push(issue);
+    else this.more.set(issue.kind, (this.more.get(issue.kind) ?? 0) + 1);
+  }
+  done(): PlanIssue[] {
+    if (this.more.size === 0) return this.kept;
+    const total = [...this.more.values()].reduce((a, b) => a + b, 0);
+    const kinds = [...this.more.entries()].map(([kind, n]) => `${n} ${kind}`).join(", ");
+    const kind = this.more.keys().next().value as PlanIssue["kind"];
+    return [...this.kept, { kind, message: `and ${total} more problems not listed (${kinds})` }];
+  }
+}
+
+/** Plan text quoted in a message: a hostile plan's 100 KB tool name is not echoed back. */
+function clip(text: unknown, max = 80): string {
+  const s = String(text);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 /**
@@ -119,35 +168,50 @@ function replaceRefs(value: unknown): unknown {
   return value;
 }
 
-function* strings(value: unknown, at = ""): Generator<{ value: string; at: string }> {
-  if (typeof value === "string") yield { value, at: at || "/" };
-  else if (Array.isArray(value))
-    for (let i = 0; i < value.length; i++) yield* strings(value[i], `${at}/${i}`);
-  else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) if (k !== "$ref") yield* strings(v, `${at}/${k}`);
+/** Every string in the arguments (except `$ref` targets), with its path; iterative. */
+function strings(value: unknown): Array<{ value: string; at: string }> {
+  const out: Array<{ value: string; at: string }> = [];
+  const stack: Array<{ value: unknown; at: string }> = [{ value, at: "" }];
+  while (stack.length > 0) {
+    const { value: v, at } = stack.pop()!;
+    if (typeof v === "string") out.push({ value: v, at: at || "/" });
+    else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], at: `${at}/${i}` });
+    } else if (typeof v === "object" && v !== null) {
+      const entries = Object.entries(v).filter(([k]) => k !== "$ref");
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push({ value: entries[i][1], at: `${at}/${entries[i][0]}` });
+    }
   }
+  return out;
 }
 
+/** A dependency cycle among `steps`, as ids from the first repeated one; iterative depth-first search. */
 function findCycle(steps: PlanStep[], ids: Set<string>): string[] | undefined {
   const deps = new Map(steps.map((s) => [s.id, dependenciesOf(s).filter((d) => ids.has(d) && d !== s.id)]));
   const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === "done") return undefined;
-    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, "visiting");
-    stack.push(id);
-    for (const dep of deps.get(id) ?? []) {
-      const found = visit(dep);
-      if (found) return found;
+  for (const start of steps) {
+    if (state.has(start.id)) continue;
+    const path: string[] = [start.id];
+    const next: number[] = [0];
+    state.set(start.id, "visiting");
+    while (path.length > 0) {
+      const id = path[path.length - 1];
+      const children = deps.get(id) ?? [];
+      const i = next[next.length - 1]++;
+      if (i >= children.length) {
+        state.set(id, "done");
+        path.pop();
+        next.pop();
+        continue;
+      }
+      const child = children[i];
+      if (state.get(child) === "visiting") return [...path.slice(path.indexOf(child)), child];
+      if (state.get(child) === "done" || !deps.has(child)) continue;
+      state.set(child, "visiting");
+      path.push(child);
+      next.push(0);
     }
-    stack.pop();
-    state.set(id, "done");
-    return undefined;
-  };
-  for (const step of steps) {
-    const found = visit(step.id);
-    if (found) return found;
   }
   return undefined;
 }
