@@ -370,3 +370,43 @@ describe("executePlan bounds what it walks", () => {
     expect(outcomes[1].error?.message).toMatch(/nested more than 32 levels deep/);
   });
 });
+
+describe("executePlan step timeouts", () => {
+  it("the step timeout caps every tool, also one with a longer timeout of its own", async () => {
+    let seen: number | undefined;
+    const slow: Tool = {
+      name: "slow",
+      description: "d",
+      inputSchema: { type: "object" },
+      timeoutMs: 60_000,
+      validate: (input) => ({ value: input, issues: [] }),
+      run: (_input, ctx) => {
+        seen = ctx.timeoutMs;
+        return new Promise((resolve) => setTimeout(resolve, 5_000, "late"));
+      },
+    };
+    const quick: Tool = { ...slow, name: "quick", timeoutMs: 100 };
+    const t0 = performance.now();
+    const outcomes = await executePlan(
+      {
+        mode: "json",
+        steps: [
+          { id: "s1", tool: "slow", args: {} },
+          { id: "s2", tool: "quick", args: {} },
+        ],
+      },
+      {
+        tools: new Map([
+          ["slow", slow],
+          ["quick", quick],
+        ]),
+        stepTimeoutMs: 250,
+      },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(["timeout", "timeout"]);
+    expect(outcomes[0].error?.message).toMatch(/within 250 ms/);
+    expect(outcomes[1].error?.message).toMatch(/within 100 ms/);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(seen).toBe(100); // the last call seen: the tool's own, shorter, timeout
+  });
+});

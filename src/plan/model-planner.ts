@@ -14,6 +14,7 @@ import { FlmError } from "../errors/flm-error.js";
 import { PlannerError } from "./plan-errors.js";
 import type { RawPlannerOutput } from "./parse-plan.js";
 import { planJsonSchema } from "./plan-schema.js";
+import { withRateLimitRetry } from "./rate-limit-retry.js";
 import type { PlanOptions, Planner, PlannerReply, PlannerUsage, PlanRequest } from "./planner.js";
 import {
   type PlannerMode,
@@ -26,6 +27,11 @@ import { streamPlanReply } from "./stream-plan-reply.js";
 
 export interface ModelPlannerOptions {
   model: LanguageModel;
+  /**
+   * Retries when the provider answers 429 (honouring Retry-After, within the planner timeout)
+   * before failing with `PLANNER_RATE_LIMITED`. Default 3.
+   */
+  rateLimitRetries?: number;
   /**
    * `compact`: the model writes one `s1 = tool(arg=value)` line per step (fewest output tokens,
    * dependent steps possible). `json`: a JSON plan (same power, about twice the tokens).
@@ -57,7 +63,23 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   return {
     name: `${location}:${modelId}${mode === "json" ? "" : ` (${mode === "tool-calls" ? "tool calls" : mode})`}`,
     location,
-    async plan(fullRequest: PlanRequest, { signal, onStep }: PlanOptions): Promise<PlannerReply> {
+    async plan(fullRequest: PlanRequest, { signal, onStep, deadline }: PlanOptions): Promise<PlannerReply> {
+      // A 429 is waited out (Retry-After) when the planner timeout leaves room, then typed. A
+      // streamed reply is retried only while none of its steps has been reported yet.
+      let stepsReported = false;
+      const reportStep = onStep
+        ? (step: Parameters<typeof onStep>[0]) => {
+            stepsReported = true;
+            onStep(step);
+          }
+        : undefined;
+      const retrying = <T>(call: () => Promise<T>) =>
+        withRateLimitRetry(call, {
+          signal,
+          deadline,
+          retries: options.rateLimitRetries,
+          canRetry: () => !stepsReported,
+        });
       const shown = selectTools(fullRequest, location === "local" ? false : options.toolSelection);
       const request = shown === fullRequest.tools ? fullRequest : { ...fullRequest, tools: shown };
       const toolsShown = shown.length < fullRequest.tools.length ? shown.length : undefined;
@@ -87,12 +109,14 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
               tool({ description: t.description, inputSchema: jsonSchema(t.inputSchema) }),
             ]),
           );
-          if (onStep)
+          if (reportStep)
             return {
-              ...(await streamPlanReply({ call: common, tools, format: "json", onStep })),
+              ...(await retrying(() =>
+                streamPlanReply({ call: common, tools, format: "json", onStep: reportStep }),
+              )),
               toolsShown,
             };
-          const result = await generateText({ ...common, tools, toolChoice: "auto" });
+          const result = await retrying(() => generateText({ ...common, tools, toolChoice: "auto" }));
           return {
             raw: {
               kind: "tool-calls",
@@ -105,7 +129,9 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
         if (options.structuredOutput) {
           const schema = jsonSchema(planJsonSchema(request.tools, request.maxSteps));
           try {
-            const result = await generateText({ ...common, output: Output.object({ schema }) });
+            const result = await retrying(() =>
+              generateText({ ...common, output: Output.object({ schema }) }),
+            );
             return { raw: { kind: "text", text: result.text }, usage: usageOf(result.usage), toolsShown };
           } catch (error) {
             // Our own parser and validator explain what is wrong, and the repair loop asks again.
@@ -120,12 +146,14 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
           }
         }
         const format = mode === "compact" ? ("compact" as const) : undefined;
-        if (onStep)
+        if (reportStep)
           return {
-            ...(await streamPlanReply({ call: common, format: format ?? "json", onStep })),
+            ...(await retrying(() =>
+              streamPlanReply({ call: common, format: format ?? "json", onStep: reportStep }),
+            )),
             toolsShown,
           };
-        const result = await generateText(common);
+        const result = await retrying(() => generateText(common));
         return {
           raw: format ? { kind: "text", text: result.text, format } : { kind: "text", text: result.text },
           usage: usageOf(result.usage),

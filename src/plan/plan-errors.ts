@@ -37,6 +37,37 @@ export class PlanValidationError extends FlmError {
 
 export type { PlannerFailure };
 
+/**
+ * The planner's provider kept answering 429 (rate limited) past the retries that fit in the
+ * planner timeout. `retryAfterMs` is what the provider last asked for, when it said.
+ */
+export class PlannerRateLimitedError extends FlmError {
+  static override readonly marker: string = "federated-lm.PlannerRateLimitedError";
+  readonly retryAfterMs?: number;
+  constructor(info: {
+    status: number;
+    retryAfterMs?: number;
+    attempts: number;
+    tooLong: boolean;
+    cause?: unknown;
+  }) {
+    const asked =
+      info.retryAfterMs !== undefined ? ` and asked to wait ${Math.ceil(info.retryAfterMs / 1000)} s` : "";
+    const why = info.tooLong
+      ? "longer than the planner timeout leaves"
+      : `after ${info.attempts} attempt${info.attempts === 1 ? "" : "s"}`;
+    super(
+      "PLANNER_RATE_LIMITED",
+      `The planner's provider is rate limiting requests (HTTP ${info.status})${asked}; gave up ${why}.`,
+      {
+        cause: info.cause,
+        hint: "Retry later (retry-after says when), lower the request rate, or raise the provider's rate limit or plannerTimeoutMs.",
+      },
+    );
+    this.retryAfterMs = info.retryAfterMs;
+  }
+}
+
 /** The planner model could not be reached or failed (network, HTTP error, timeout). */
 export class PlannerError extends FlmError {
   static override readonly marker: string = "federated-lm.PlannerError";

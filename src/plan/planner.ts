@@ -18,7 +18,10 @@ export interface PlanRequest {
 }
 
 export interface PlanOptions {
+  /** Aborted on the planner timeout and on run cancellation. */
   signal: AbortSignal;
+  /** Epoch ms of the planner timeout, so waits (a provider's Retry-After) can tell whether they fit. */
+  deadline?: number;
   /**
    * Asks for the reply as a stream: each step is reported as soon as it is complete, before the
    * rest of the plan has arrived (so it can start running). A planner that cannot stream never

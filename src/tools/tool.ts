@@ -8,6 +8,11 @@ export interface ToolRunContext {
   signal: AbortSignal;
   /** The plan step this call belongs to (for logs and citations). */
   stepId: string;
+  /**
+   * The time this call has (the step timeout, at most `limits.stepTimeoutMs`); `signal` aborts when
+   * it is up. Sources hand it to client libraries that keep their own timeouts.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -22,7 +27,10 @@ export interface Tool<Input = any, Output = unknown> {
   /** Validates (and may normalise, e.g. defaults) the arguments. Empty issues means valid. */
   validate(input: unknown): { value: Input; issues: SchemaIssue[] };
   run(input: Input, context: ToolRunContext): Promise<Output>;
-  /** Per-call timeout; the executor's default applies when absent. */
+  /**
+   * A per-call timeout of the tool's own. It can only shorten the agent's step timeout
+   * (`limits.stepTimeoutMs`), which every tool obeys.
+   */
   readonly timeoutMs?: number;
   /** Name of the source the tool came from (`sql:crm`, `mcp:files`), for traces. */
   readonly source?: string;

@@ -6,6 +6,7 @@ import {
   startPagedMcpServer,
 } from "../../../test/helpers/mcp-reference-servers.js";
 import { isFlmError } from "../../errors/flm-error.js";
+import { executePlan } from "../../execute/scheduler.js";
 import { createMcpSource } from "./mcp-source.js";
 
 const ctx = () => ({ signal: new AbortController().signal, stepId: "s1" });
@@ -122,6 +123,26 @@ describe("MCP source over Streamable HTTP: server-everything", () => {
       await server.stop();
       server = await startEverythingHttp(Number(port));
       expect(await echo.run({ message: "again" }, ctx())).toEqual({ text: "Echo: again" });
+    } finally {
+      await source.close();
+      await server.stop();
+    }
+  });
+});
+
+describe("MCP source and the agent's step timeout", () => {
+  it("obeys the agent's step timeout, not its own 30 s default", async () => {
+    const server = await startPagedMcpServer({ count: 1, pageSize: 5 });
+    const source = createMcpSource({ name: "paged", transport: { kind: "http", url: server.url } });
+    try {
+      const tools = new Map((await source.tools()).map((t) => [t.name, t]));
+      const t0 = performance.now();
+      const [outcome] = await executePlan(
+        { mode: "json", steps: [{ id: "s1", tool: "slow", args: { text: "3000" } }] },
+        { tools, stepTimeoutMs: 300 },
+      );
+      expect(outcome).toMatchObject({ status: "timeout", error: { code: "STEP_TIMEOUT" } });
+      expect(performance.now() - t0).toBeLessThan(2_000);
     } finally {
       await source.close();
       await server.stop();

@@ -49,6 +49,7 @@ const ERROR_TEXT_MAX = 1_000;
 export function createMcpSource(options: McpSourceOptions): McpToolSource {
   validateOptions(options);
   const server = options.name;
+  /** For connecting and listing, and for calls run without a step timeout (outside an agent). */
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const connection = new McpConnection(server, options.transport, timeoutMs);
   const prefix = options.prefix === true ? server : options.prefix || undefined;
@@ -62,6 +63,7 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
     fn: (client: Client) => Promise<T>,
     tool?: string,
     signal?: AbortSignal,
+    callTimeoutMs = timeoutMs,
   ): Promise<T> {
     // A connection that dropped since the last call is re-opened now; that is the one reconnect.
     let reconnected = connection.isDropped;
@@ -75,7 +77,7 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
         if (isTimeout(error)) {
           throw new McpSourceError(
             "MCP_TIMEOUT",
-            `MCP ${tool ? `tool "${tool}"` : "request"} on server "${server}" did not answer within ${timeoutMs} ms.`,
+            `MCP ${tool ? `tool "${tool}"` : "request"} on server "${server}" did not answer within ${callTimeoutMs} ms.`,
             { server, tool },
             { cause: error, hint: "Raise timeoutMs for this source if the tool is legitimately slow." },
           );
@@ -130,8 +132,9 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
     const inputSchema = plannerSchema(mcpTool.inputSchema);
     const run = async (
       input: Record<string, unknown>,
-      context: { signal: AbortSignal },
+      context: { signal: AbortSignal; timeoutMs?: number },
     ): Promise<McpToolOutput> => {
+      const callTimeoutMs = context.timeoutMs ?? timeoutMs;
       context.signal.throwIfAborted();
       // The SDK leaves its abort listener on the signal it is given; a per-call child signal
       // keeps a run-wide signal shared by many calls from collecting listeners.
@@ -142,10 +145,11 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
         (client) =>
           client.callTool({ name: original, arguments: input ?? {} }, undefined, {
             signal: local.signal,
-            timeout: timeoutMs,
+            timeout: callTimeoutMs,
           }),
         original,
         local.signal,
+        callTimeoutMs,
       ).finally(() => context.signal.removeEventListener("abort", forward))) as {
         content?: unknown;
         structuredContent?: unknown;
@@ -163,7 +167,15 @@ export function createMcpSource(options: McpSourceOptions): McpToolSource {
     };
     // MCP tools may act on the world; only those that declare `readOnlyHint` start before the plan is validated.
     const sideEffects = mcpTool.annotations?.readOnlyHint !== true;
-    const common = { name, description, run, timeoutMs, source: `mcp:${server}`, sideEffects };
+    // Only a configured timeout shortens the agent's step timeout; the default does not.
+    const common = {
+      name,
+      description,
+      run,
+      timeoutMs: options.timeoutMs,
+      source: `mcp:${server}`,
+      sideEffects,
+    };
     try {
       return defineTool<Record<string, unknown>, McpToolOutput>({ ...common, input: inputSchema });
     } catch {

@@ -91,9 +91,10 @@ export async function sendRequest(
   request: { url: URL; init: RequestInit },
   settings: CallSettings,
   signal: AbortSignal,
+  timeoutMs = settings.timeoutMs,
 ): Promise<unknown> {
   signal.throwIfAborted();
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
   const where = `${operation.method} ${operation.path} on "${settings.source}"`;
   let response: Response;
   let text: string;
@@ -105,7 +106,7 @@ export async function sendRequest(
     if (timeout.aborted) {
       throw new OpenApiSourceError(
         "OPENAPI_TIMEOUT",
-        `${where} did not answer within ${settings.timeoutMs} ms.`,
+        `${where} did not answer within ${timeoutMs} ms.`,
         { source: settings.source },
         { cause: error, hint: "Raise timeoutMs for this source if the service is legitimately slow." },
       );

@@ -10,6 +10,7 @@ import {
   startOrdersService,
 } from "../../../test/helpers/openapi-orders-service.js";
 import { isFlmError } from "../../errors/flm-error.js";
+import { executePlan } from "../../execute/scheduler.js";
 import type { Caller } from "../../tools/caller.js";
 import type { Tool } from "../../tools/tool.js";
 import { createOpenApiSource, type OpenApiToolSource } from "./openapi-source.js";
@@ -146,6 +147,17 @@ describe("OpenAPI source: tools from the document", () => {
     });
     const error: any = await call(await quick.tools(), "slow", {}).catch((e: any) => e);
     expect(isFlmError(error, "OPENAPI_TIMEOUT")).toBe(true);
+  });
+
+  it("obeys the agent's step timeout, not its own 30 s default", async () => {
+    const tools = new Map((await source.tools()).map((t) => [t.name, t]));
+    const t0 = performance.now();
+    const [outcome] = await executePlan(
+      { mode: "json", steps: [{ id: "s1", tool: "slow", args: {} }] },
+      { tools, stepTimeoutMs: 300, caller: alice },
+    );
+    expect(outcome).toMatchObject({ status: "timeout", error: { code: "STEP_TIMEOUT" } });
+    expect(performance.now() - t0).toBeLessThan(1_500);
   });
 
   it("reports title, version and counts in check()", async () => {

@@ -41,6 +41,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function createOpenApiSource(options: OpenApiSourceOptions): OpenApiToolSource {
   validateOptions(options);
   const source = options.name;
+  /** For loading the spec, and for calls run without a step timeout (outside an agent). */
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const identity = options.identity;
   const headers = { ...(options.headers ?? {}) };
@@ -81,14 +82,15 @@ export function createOpenApiSource(options: OpenApiSourceOptions): OpenApiToolS
     const common = {
       name: operation.toolName,
       description: operation.description,
-      timeoutMs,
+      // Only a configured timeout shortens the agent's step timeout; the default does not.
+      timeoutMs: options.timeoutMs,
       source: `openapi:${source}`,
       // GET, HEAD and OPTIONS read; anything else may change something on the service.
       sideEffects: !["GET", "HEAD", "OPTIONS"].includes(operation.method.toUpperCase()),
       run: async (input: Record<string, unknown>, context: ToolRunContext) => {
         context.signal.throwIfAborted();
         const request = buildRequest(operation, input ?? {}, settings, context.caller);
-        return sendRequest(operation, request, settings, context.signal);
+        return sendRequest(operation, request, settings, context.signal, context.timeoutMs);
       },
     };
     try {
