@@ -69,6 +69,10 @@ export const ERROR_CODES = {
   PLANNER_FAILED: runtime("The planner model could not be reached or failed.", 502),
   PLANNER_TIMEOUT: runtime("The planner did not answer within plannerTimeoutMs.", 504),
   PLAN_INVALID: runtime("The planner's plan was still invalid after every repair round.", 502),
+  PLANNER_RATE_LIMITED: runtime(
+    "The planner's provider kept answering 429 (rate limited) past the retries that fit in plannerTimeoutMs.",
+    503,
+  ),
 
   // Execution (step outcomes in traces; a step failure does not fail the run)
   STEP_TIMEOUT: runtime("A tool did not finish within its timeout."),
