@@ -1,5 +1,6 @@
 import { generateText, type LanguageModel } from "ai";
 import type { ChatTurn } from "../core/chat-turn.js";
+import { recentTurns } from "../core/history-window.js";
 import type { EmitEvent } from "../core/events.js";
 import { GeneratorError, localModelError, RunCancelledError } from "../core/run-errors.js";
 import type { StepOutcome } from "../core/step-outcome.js";
@@ -36,6 +37,23 @@ export interface AnswerStageOutput {
   text: string;
   citations: string[];
   usage: TokenUsage;
+}
+
+/**
+ * The earlier turns the local model gets: the most recent ones within the turn and character
+ * limits and `maxTokens` (a share of its window, so results still fit), oldest first.
+ */
+export function answerHistory(
+  history: readonly ChatTurn[],
+  limits: { maxTurns: number; maxChars: number },
+  maxTokens: number,
+  counter: TokenCounter,
+): ChatTurn[] {
+  const { turns } = recentTurns(history, { ...limits, maxTurnChars: limits.maxChars });
+  let tokens = turns.reduce((n, t) => n + counter.count(t.content), 0);
+  let first = 0;
+  while (first < turns.length && tokens > maxTokens) tokens -= counter.count(turns[first++].content);
+  return turns.slice(first);
 }
 
 /**

@@ -23,7 +23,7 @@ import { toolSpec } from "../tools/tool.js";
 import { type AgentLimits, DEFAULT_LIMITS } from "./agent-limits.js";
 import type { OnUngrounded } from "../core/grounding.js";
 import { startAnswerPrefill } from "./answer-prefill.js";
-import { answerFixedTokens, answerLocally } from "./answer-stage.js";
+import { answerFixedTokens, answerHistory, answerLocally } from "./answer-stage.js";
 import { groundedAnswer } from "./grounded-answer.js";
 import { planAndExecute } from "./plan-and-execute.js";
 import { streamRun } from "./run-stream.js";
@@ -177,16 +177,23 @@ async function prepareStage(setup: AgentSetup, state: RunState) {
     run.user?.id,
     run.conversation,
   );
-  const request = await timed(trace, "pseudonymize", () =>
+  const built = await timed(trace, "pseudonymize", () =>
     buildPlanRequest({
       prompt,
       history: run.history,
+      historyLimits: {
+        maxTurns: limits.maxHistoryTurns,
+        maxChars: limits.maxHistoryChars,
+        maxTurnChars: Math.min(2_000, limits.maxHistoryChars),
+      },
       tools: specs,
       date: options.now?.() ?? new Date(),
       maxSteps: limits.maxSteps,
       privacy,
     }),
   );
+  const request = built.request;
+  trace.history = { received: run.history?.length ?? 0, planner: built.historySent, generator: 0 };
   return { tools, privacy, request };
 }
 
@@ -222,7 +229,14 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
   const t0 = performance.now();
   return withRunScope(scopeOf(trace, run), async () => {
     const { tools, privacy, request } = await prepareStage(setup, state);
-    const history = run.history ?? [];
+    // The earlier turns the local model reads: the most recent within the limits and a third of its window.
+    const history = answerHistory(
+      run.history ?? [],
+      { maxTurns: limits.maxHistoryTurns, maxChars: limits.maxHistoryChars },
+      Math.floor((setup.contextWindow - setup.answerReserve) / 3),
+      counter,
+    );
+    if (trace.history) trace.history.generator = history.length;
     const budget = {
       contextWindow: setup.contextWindow,
       answerReserve: setup.answerReserve,

@@ -268,7 +268,8 @@ const limitsSchema = z
     }),
     concurrency: positiveInt.optional().meta({ description: "Tool calls in flight at once.", default: 8 }),
     stepTimeoutMs: positiveInt.optional().meta({
-      description: "One tool call (a tool's own timeout wins).",
+      description:
+        "Most time one tool call may take; a source's own `timeoutMs` can only shorten it (`STEP_TIMEOUT`).",
       default: 30_000,
     }),
     plannerTimeoutMs: positiveInt.optional().meta({
@@ -282,6 +283,16 @@ const limitsSchema = z
     maxResultChars: positiveInt.optional().meta({
       description: "Longer tool results (JSON characters) are cut with a visible marker.",
       default: 50_000,
+    }),
+    maxHistoryTurns: z.number().int().min(0).optional().meta({
+      description:
+        "Earlier turns of a conversation a run takes along, the most recent ones; older ones are dropped.",
+      default: 40,
+    }),
+    maxHistoryChars: z.number().int().min(0).optional().meta({
+      description:
+        "Characters of those earlier turns, in all; each turn is cut at 2,000 characters for the planner.",
+      default: 16_000,
     }),
   })
   .describe("Agent limits.");

@@ -76,6 +76,11 @@ export interface RunTrace {
   steps: StepTrace[];
   usage: { cloud: TokenUsage; local: TokenUsage };
   egress: EgressRecord[];
+  /**
+   * Earlier turns of the conversation: received with the request, sent to the planner (user
+   * turns), given to the local model; the rest were dropped as the oldest.
+   */
+  history?: { received: number; planner: number; generator: number };
   /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
   stages: Partial<Record<StageName, number>>;
   /** When each timed stage started (epoch milliseconds): span start times. */

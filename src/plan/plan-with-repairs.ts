@@ -149,7 +149,11 @@ function fallbackFailed(fallback: PlannerFallback, error: unknown): PlannerError
   );
 }
 
-/** One planner call under the planner timeout, labelled for the egress record. */
+/**
+ * One planner call under the planner timeout, labelled for the egress record. A planner that is
+ * rate limited (PLANNER_RATE_LIMITED) has already waited what fits in the timeout: it does not
+ * fall back to the local planner, the caller gets the typed error and its retry-after.
+ */
 async function callPlanner(
   planner: Planner,
   request: PlanRequest,
@@ -158,10 +162,11 @@ async function callPlanner(
   timeoutMs: number,
   onStep?: (step: PlanStep) => void,
 ): Promise<PlannerReply> {
+  const deadline = Date.now() + timeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = AbortSignal.any([signal, timeout]);
   try {
-    return await withPurpose(purpose, () => planner.plan(request, { signal: combined, onStep }));
+    return await withPurpose(purpose, () => planner.plan(request, { signal: combined, onStep, deadline }));
   } catch (error) {
     if (timeout.aborted && !signal.aborted) {
       throw new PlannerError(`The planner ${planner.name} did not answer within ${timeoutMs} ms.`, {
