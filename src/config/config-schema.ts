@@ -213,6 +213,21 @@ const serverSchema = z
       description: "A run still going after this is cancelled (504, or an error chunk).",
       default: 300_000,
     }),
+    headersTimeoutMs: positiveInt.optional().meta({
+      description:
+        "A client must send the request line and headers within this, else 408 and the connection is closed (slowloris).",
+      default: 10_000,
+    }),
+    receiveTimeoutMs: positiveInt.optional().meta({
+      description:
+        "A client must send the whole request, headers and body, within this, else 408 and close (at least `headersTimeoutMs`).",
+      default: 30_000,
+    }),
+    keepAliveTimeoutMs: positiveInt.optional().meta({
+      description:
+        "An idle keep-alive connection is closed after this; behind a load balancer, make it longer than the balancer's idle timeout.",
+      default: 5_000,
+    }),
   })
   .describe("The gateway (`flm serve`).");
 

@@ -15,11 +15,12 @@ import { type ListeningGateway, listenGateway } from "./listen-gateway.js";
 import { logRequest, type RequestRecord, requestIdFrom } from "./request-log.js";
 
 export type { ListeningGateway };
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, httpServerOptions } from "./http-server-options.js";
 import { createRunRegistry } from "./run-registry.js";
 import { bearerAuth, createTokenAuth, type GatewayUser } from "./token-auth.js";
 import { createMemoryTraceStore, type TraceStore } from "./trace-store.js";
 
-export interface GatewayLimits {
+export interface GatewayLimits extends HttpTimeouts {
   /** Largest request body accepted (413 above). */
   maxBodyBytes: number;
   /** Longest prompt (the last user turn) in characters (400 above). */
@@ -41,6 +42,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   requestTimeoutMs: 300_000,
   drainTimeoutMs: 10_000,
   maxTraces: 1000,
+  ...DEFAULT_HTTP_TIMEOUTS,
 };
 
 export interface GatewayOptions {
@@ -83,6 +85,7 @@ type Env = { Variables: { caller: Caller; request: RequestRecord } };
 export function createGateway(options: GatewayOptions): Gateway {
   const modelNames = checkedModelNames(options);
   const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
+  httpServerOptions(limits); // a bad timeout is a configuration error now, not at listen()
   const traces = options.traceStore ?? createMemoryTraceStore({ max: limits.maxTraces });
   const metrics = createGatewayMetrics();
   const logger = options.logger;
@@ -164,7 +167,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     inFlight: () => runs.size,
     listen: (at) =>
-      listenGateway(app.fetch, at, limits.drainTimeoutMs, async (server, drainTimeoutMs) => {
+      listenGateway(app.fetch, at, limits, async (server, drainTimeoutMs) => {
         draining = true;
         await runs.drain(server, drainTimeoutMs);
         await Promise.allSettled(Object.values(options.agents).map((a) => a.close()));
@@ -199,6 +202,9 @@ function bodyLimitOf(maxBytes: number) {
         c,
         new GatewayError(413, "request_too_large", `The request body is larger than ${maxBytes} bytes.`, {
           hint: "Send a shorter conversation.",
+          // The unread rest of the body must not be taken for the next request on a kept-alive
+          // connection (Node's fetch and the openai client reuse connections).
+          headers: { connection: "close" },
         }),
       ),
   });

@@ -102,8 +102,12 @@ export function gatewayErrorFor(
   }
   // The status comes from the code registry; the FlmError message already carries its hint.
   const info = errorCodeInfo(error.code);
+  // An error may know when to come back (an upstream's Retry-After); else the registry's default.
+  const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  const retryAfter =
+    typeof asked === "number" && asked >= 0 ? Math.ceil(asked / 1000) : info?.retryAfterSeconds;
   return new GatewayError(info?.http ?? 500, error.code, error.message, {
     cause: error,
-    headers: info?.retryAfterSeconds ? { "retry-after": String(info.retryAfterSeconds) } : undefined,
+    headers: retryAfter ? { "retry-after": String(retryAfter) } : undefined,
   });
 }
