@@ -80,16 +80,40 @@ function startProbe(base: string): Probe {
   };
 }
 
-function chat(base: string, body: unknown): Promise<{ status: number; text: string; ms: number }> {
+interface ChatResult {
+  status: number;
+  text: string;
+  ms: number;
+  traceId?: string;
+}
+
+function chat(base: string, body: unknown): Promise<ChatResult> {
   const t0 = performance.now();
   return fetch(`${base}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   }).then(
-    async (res) => ({ status: res.status, text: await res.text(), ms: performance.now() - t0 }),
+    async (res) => ({
+      status: res.status,
+      text: await res.text(),
+      ms: performance.now() - t0,
+      traceId: res.headers.get("x-flm-trace-id") ?? undefined,
+    }),
     (error: Error) => ({ status: 0, text: String(error.cause ?? error.message), ms: performance.now() - t0 }),
   );
+}
+
+/** The first step's status and error code, from the run's trace. */
+async function stepOf(base: string, r: ChatResult): Promise<string> {
+  if (!r.traceId) return "?";
+  const res = await fetch(`${base}/v1/traces/${r.traceId}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  if (!res.ok) return "?";
+  const trace = (await res.json()) as { steps?: { status: string; error?: { code: string } }[] };
+  const step = trace.steps?.[0];
+  return step ? `${step.status}${step.error ? ` ${step.error.code}` : ""}` : "no step";
 }
 
 const ask = (prompt: string) => ({ model: "flm", messages: [{ role: "user", content: prompt }] });
@@ -135,7 +159,7 @@ const attacks: Record<string, Attack> = {
     const locker = await lockDatabase(join(fixture.dir, "crm.sqlite"), HOLD_MS);
     const results = await Promise.all([1, 2, 3].map(() => chat(base, ask("tool: who is Maria Keller?"))));
     await locker.released;
-    const steps = results.map((r) => r.text.match(/"status":"(\w+)"/)?.[1] ?? "?");
+    const steps = await Promise.all(results.map((r) => stepOf(base, r)));
     return `${results.map(codeOf).join(", ")}; slowest ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms; steps ${steps.join(",")}`;
   },
   async "locked-audit-db"({ base, fixture }) {
@@ -152,14 +176,23 @@ const attacks: Record<string, Attack> = {
     }));
     messages.push({ role: "user", content: "tool: who is Maria Keller?" });
     const body = JSON.stringify({ model: "flm", messages });
-    const results: { status: number; text: string; ms: number }[] = [];
+    const results: ChatResult[] = [];
     for (let i = 0; i < 3; i++) results.push(await chat(base, body));
     const sent = fixture.cloud.requests.slice(before).map((r) => r.body.length);
     return `body ${(body.length / 1024).toFixed(0)} KB; ${results.map(codeOf).join(", ")}; slowest ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms; largest planner request ${((Math.max(0, ...sent) || 0) / 1024).toFixed(0)} KB`;
   },
+  async "long-prompt"({ base }) {
+    // The longest prompt the default limits accept: its pseudonymization is CPU in the gateway.
+    const words = ["Maria", "Keller", "asked", "about", "invoices", "from", "Berlin", "on", "2024-03-01"];
+    const prompt = Array.from({ length: 2_300 }, (_, i) => words[i % words.length])
+      .join(" ")
+      .slice(0, 19_900);
+    const r = await chat(base, ask(`tool: ${prompt}`));
+    return `${(prompt.length / 1000).toFixed(1)}k chars: ${codeOf(r)} in ${r.ms.toFixed(0)} ms`;
+  },
   async "deep-plan"({ base }) {
     const results = await Promise.all([1, 2].map(() => chat(base, ask("deep: who is Maria Keller?"))));
-    return results.map(codeOf).join(", ");
+    return `${results.map(codeOf).join(", ")}${process.env.FLM_STALL_VERBOSE ? ` ${results[0].text.slice(0, 600)}` : ""}`;
   },
   async "huge-repair"({ base, fixture }) {
     const before = fixture.cloud.requests.length;
@@ -228,21 +261,22 @@ const attacks: Record<string, Attack> = {
   },
 };
 
-/** `[[[…"Maria Keller"…]]]`, written as text (JSON.stringify itself overflows the stack on it). */
+/** `[[[…"x"…]]]`, written as text (JSON.stringify itself overflows the stack on it). */
 function nested(depth: number): string {
-  return `${"[".repeat(depth)}"Maria Keller"${"]".repeat(depth)}`;
+  return `${"[".repeat(depth)}"x"${"]".repeat(depth)}`;
 }
 
 let rateLimited = 0;
 function plannerReply(req: RecordedRequest) {
-  const text = lastUserText(req);
+  // The markers are in the question, which repair requests repeat: a hostile planner stays hostile.
+  const text = req.body;
   if (text.includes("deep:"))
     return reply.text(`{"steps":[{"id":"s1","tool":"find_customer","args":{"name":${nested(5_500)}}}]}`);
   if (text.includes("unknown:"))
     return reply.text(JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ tool: `nope${i % 10}` }))));
   if (text.includes("ratelimit:") && rateLimited++ % 2 === 0)
     return reply.error(429, "Rate limit reached for requests", { headers: { "retry-after": "1" } });
-  const name = text.match(/<PERSON_\d+>/)?.[0] ?? "Maria Keller";
+  const name = lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? text.match(/<PERSON_\d+>/)?.[0] ?? "Maria Keller";
   return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name } }] });
 }
 
@@ -322,6 +356,11 @@ async function main() {
   console.log("|---|---:|---:|---:|---:|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   console.log(`\ngateway RSS after the attacks: ${await rssOf(flm)} MB`);
+  if (flm.child.exitCode !== null || flm.child.signalCode !== null) {
+    console.log(
+      `\nthe gateway DIED (${flm.child.exitCode ?? flm.child.signalCode}):\n${flm.stderr.slice(-3_000)}`,
+    );
+  }
 
   flm.child.kill("SIGTERM");
   await Promise.race([flm.exited, sleep(15_000)]);
