@@ -276,7 +276,8 @@ function plannerReply(req: RecordedRequest) {
     return reply.text(JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ tool: `nope${i % 10}` }))));
   if (text.includes("ratelimit:") && rateLimited++ % 2 === 0)
     return reply.error(429, "Rate limit reached for requests", { headers: { "retry-after": "1" } });
-  const name = lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? text.match(/<PERSON_\d+>/)?.[0] ?? "Maria Keller";
+  const name =
+    lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? text.match(/<PERSON_\d+>/)?.[0] ?? "Maria Keller";
   return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name } }] });
 }
 
