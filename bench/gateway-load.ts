@@ -129,7 +129,7 @@ async function serveChild(): Promise<void> {
   const gateway = createGateway({
     agents: { "flm-bench": makeAgent(), "flm-latency": makeAgent(REALISTIC) },
     users: [{ token: TOKEN, id: "bench", roles: ["analyst"] }],
-    limits: { maxConcurrentRuns: 10_000, maxTraces: 1000 },
+    limits: { maxConcurrentRuns: 10_000 },
   });
   const listening = await gateway.listen({ port: 0, host: "127.0.0.1" });
   const canned = JSON.stringify({

@@ -7,6 +7,8 @@ import { createModelPlanner } from "../plan/model-planner.js";
 import { defineTool } from "../tools/define-tool.js";
 import { createAgent } from "./create-agent.js";
 import type { AgentEvent } from "../core/events.js";
+import type { RunTrace } from "../core/trace.js";
+import { createPrivacy } from "../privacy/agent-privacy.js";
 
 let models: FakeModels;
 beforeEach(async () => {
@@ -248,6 +250,38 @@ describe("createAgent", () => {
     expect(result.trace.planner).toBe(fallbackPlanner.name);
     expect(result.trace.planner.startsWith("local:")).toBe(true);
     expect(result.citations).toEqual(["s1"]);
+  });
+
+  it("hands the live trace to onTrace, so a failed run's stages and egress can be kept", async () => {
+    models.cloud.enqueue(reply.error(500, "upstream broke"));
+    let live: RunTrace | undefined;
+    const error = await agent()
+      .run("Where is Hannah?", { runId: "r-failed", onTrace: (t) => (live = t) })
+      .catch((e) => e);
+    expect(isFlmError(error, "PLANNER_FAILED")).toBe(true);
+    expect(live?.id).toBe("r-failed");
+    expect(live?.plannerPrompt).toBe("Where is Hannah?");
+    expect(live?.egress.length).toBeGreaterThan(0);
+    expect(live?.egress[0]).toMatchObject({ purpose: "plan", decision: "allowed" });
+    expect(live?.stages.plan).toBeGreaterThan(0);
+  });
+
+  it("records the prompt as the planner saw it: pseudonymized when privacy is on", async () => {
+    const privacy = createPrivacy({
+      ner: false,
+      sensitiveValues: [{ type: "PERSON", value: "Hannah Schneider", origin: "crm.customers.name" }],
+    });
+    const { createOpenAI } = await import("@ai-sdk/openai");
+    const planner = createOpenAI({
+      baseURL: models.cloud.url,
+      apiKey: "k",
+      fetch: privacy.cloudFetch(),
+    }).chat("p");
+    models.cloud.enqueue(reply.json({ steps: [] }));
+    models.local.enqueue(reply.text("No idea."));
+    const result = await agent({ planner, privacy }).run("What did Hannah Schneider buy?");
+    expect(result.trace.plannerPrompt).toBe("What did <PERSON_1> buy?");
+    expect(models.cloud.allBodies()).toContain("What did <PERSON_1> buy?");
   });
 
   it("fails with GENERATOR_FAILED when the local model breaks mid-stream", async () => {

@@ -122,7 +122,11 @@ export function createAgent(options: AgentOptions): Agent {
     contextWindow,
     answerReserve: options.answerReserve ?? Math.min(1024, Math.floor(contextWindow / 4)),
   };
-  const newTrace = (run: RunOptions) => newRunTrace(run.runId ?? randomUUID(), setup.planner.name);
+  const newTrace = (run: RunOptions) => {
+    const trace = newRunTrace(run.runId ?? randomUUID(), setup.planner.name);
+    run.onTrace?.(trace);
+    return trace;
+  };
   const stream = (prompt: string, run: RunOptions = {}) =>
     streamRun(
       (emit, signal) => executeRun(setup, { prompt, run, trace: newTrace(run), signal, emit }),
@@ -202,6 +206,7 @@ async function planStage(setup: AgentSetup, state: RunState) {
   const { options, limits, planner } = setup;
   const { trace, signal, emit } = state;
   const { tools, privacy, request } = await prepareStage(setup, state);
+  trace.plannerPrompt = request.prompt;
   const planned = await timed(trace, "plan", () =>
     planWithRepairs({
       planner,

@@ -189,6 +189,70 @@ const stateSchema = z
     "Shared state for several `flm serve` replicas behind a load balancer. Without it, state stays in the process (one replica).",
   );
 
+const tracesSchema = z
+  .strictObject({
+    path: z
+      .string()
+      .optional()
+      .describe(
+        "SQLite trace store (a file, relative to the config file; `:memory:` keeps traces until restart). Default: `flm-traces.sqlite` beside the audit log, else `.flm/traces.sqlite` beside the config.",
+      ),
+    url: z
+      .string()
+      .optional()
+      .describe(
+        "PostgreSQL trace store (`postgres://…`), shared by several gateway replicas. Default: `audit.url` when the audit log is in PostgreSQL.",
+      ),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and underscores")
+      .optional()
+      .meta({ description: "PostgreSQL schema holding the `runs` table.", default: "flm_traces" }),
+    retentionDays: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: "Runs older than this are deleted (in SQL).", default: 30 }),
+    maxTraceBytes: z.number().int().min(4096).optional().meta({
+      description:
+        "A run's record larger than this is cut to fit: long texts (egress bodies, prompts, the answer) end with a marker; sizes and hashes stay.",
+      default: 262_144,
+    }),
+    maxStoreBytes: z.number().int().min(65_536).optional().meta({
+      description: "The oldest runs are deleted while the store's records add up to more than this.",
+      default: 268_435_456,
+    }),
+  })
+  .describe(
+    "Where `flm serve` keeps each run (plan, steps, timings, the bytes sent, the prompt as typed and the answer) for `GET /v1/traces/:id` and the console.",
+  )
+  .refine((t) => !(t.path && t.url), { message: "at most one of path (SQLite) or url (PostgreSQL)" });
+
+const consoleSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .meta({ description: "Serve the operator console at `/console`.", default: true }),
+    role: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The role a user needs to sign in to the console.", default: "admin" }),
+    sessionTtlMinutes: positiveInt
+      .optional()
+      .meta({ description: "A console session ends this long after sign-in.", default: 480 }),
+    secureCookies: z
+      .union([z.boolean(), z.literal("auto")])
+      .optional()
+      .meta({
+        description:
+          "Mark the session cookie `Secure`: `auto` when the request came over https (or `X-Forwarded-Proto: https`).",
+        default: "auto",
+      }),
+  })
+  .describe("The operator console (`flm serve` → `/console`), for users with the admin role.");
+
 const serverSchema = z
   .strictObject({
     port: z
@@ -372,6 +436,9 @@ export const configSchema = z
     privacy: privacySchema.optional().describe("The privacy firewall, shared by every agent."),
     audit: auditSchema.optional(),
     state: stateSchema.optional(),
+
+    traces: tracesSchema.optional(),
+    console: consoleSchema.optional(),
     server: serverSchema.optional(),
     telemetry: telemetrySchema.optional(),
     users: z.array(userSchema).optional().describe("Gateway users (`flm serve` needs at least one)."),

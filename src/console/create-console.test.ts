@@ -43,7 +43,6 @@ beforeAll(async () => {
       userId: "alice",
       agent: "sales",
       prompt: `Send ${CANARY} out`,
-      cloudPrompt: `Send ${CANARY} out`,
       answer: CANARY,
       error: {
         code: "EGRESS_BLOCKED",

@@ -22,6 +22,11 @@ export interface RunOptions {
    */
   conversation?: string;
   runId?: string;
+  /**
+   * Called once as the run starts, with the trace its stages fill in. A caller keeps it to record
+   * what a run that fails did (its stages, its egress, a blocked request), not only a finished one.
+   */
+  onTrace?: (trace: RunTrace) => void;
 }
 
 export interface LocalAnswerOptions {

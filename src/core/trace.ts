@@ -71,6 +71,11 @@ export interface RunTrace {
   id: string;
   startedAt: string;
   planner: string;
+  /**
+   * The last user turn as the planner was given it: pseudonymized when privacy is on, so for a
+   * cloud planner exactly what the cloud saw of the prompt (the egress bodies hold the rest).
+   */
+  plannerPrompt?: string;
   plan?: Plan;
   repairs: number;
   steps: StepTrace[];

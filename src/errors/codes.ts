@@ -233,6 +233,13 @@ export const ERROR_CODES = {
   STATE_STORE_FAILED: runtime(
     "The shared state store refused a statement (permissions, a schema from a newer flm).",
   ),
+
+  // Readiness (GET /readyz names each failed check by one of these)
+  MODEL_UNAVAILABLE: runtime("A local model did not answer the readiness probe.", 503),
+  SOURCE_UNAVAILABLE: runtime("A tool source did not open for the readiness probe.", 503),
+  CHECK_TIMEOUT: runtime("A readiness check got no answer within its timeout.", 503),
+  CHECK_FAILED: runtime("The readiness check itself failed.", 503),
+
   // Trace store
   TRACE_CONFIG_INVALID: config("The trace store is configured wrongly (schema name, limits)."),
   TRACE_QUERY_INVALID: runtime("A runs query is malformed (page cursor, date, status).", 400),

@@ -26,6 +26,8 @@ export interface GeneratorParts {
 export interface PlannerParts {
   planner: Planner;
   fallbackPlanner?: Planner;
+  /** The planner's own model when it runs here (a `location: local` spec), for readiness probes. */
+  localModel?: LanguageModel;
 }
 
 export interface AgentPartsContext {
@@ -112,7 +114,11 @@ export function createAgentParts(context: AgentPartsContext): AgentParts {
     });
     // When the cloud is unreachable or slow, the local model plans (nothing leaves).
     const fallback = location === "cloud" && !(typeof spec === "object" && spec.fallback === false);
-    return { planner, fallbackPlanner: fallback ? createLocalPlanner({ model: generator }) : undefined };
+    return {
+      planner,
+      fallbackPlanner: fallback ? createLocalPlanner({ model: generator }) : undefined,
+      localModel: location === "local" ? model : undefined,
+    };
   };
 
   return {

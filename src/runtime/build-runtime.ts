@@ -16,6 +16,7 @@ import type { ToolSource } from "../tools/tool-source.js";
 import { type AgentParts, createAgentParts } from "./agent-parts.js";
 import { openConfiguredAudit } from "./open-configured-audit.js";
 import { type ConfiguredState, openConfiguredState } from "./open-configured-state.js";
+import type { ProbedModel } from "./probe-runtime.js";
 import { withSensitiveColumns } from "./sensitive-columns.js";
 import { assertSourceTrusted } from "./trust-checks.js";
 
@@ -39,6 +40,8 @@ export interface Runtime {
   /** The PostgreSQL shared state (`state.url`), when configured. */
   state?: ConfiguredState;
   privacy?: Privacy;
+  /** The models that run here (generators, local planners), each once: what `/readyz` probes. */
+  localModels: ProbedModel[];
   /** Placeholders a conversation used (what stayed local), when privacy is on. */
   placeholders(session: PrivacySession | undefined): { placeholder: string; type: string }[];
   /** Where an agent's planner runs, for humans (`cloud:openai.chat/gpt-4o`); default: the chosen agent. */
@@ -109,6 +112,7 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       audit,
       state,
       privacy,
+      localModels: localModelsOf(Object.values(built)),
       placeholders: (session) => (session && privacy ? privacy.placeholders(session) : []),
       describe: (name = wanted) => {
         const b = built[name];
@@ -177,6 +181,8 @@ function chooseAgents(config: FlmConfig, options: BuildRuntimeOptions) {
 
 interface BuiltAgent {
   agent: Agent;
+  /** The models this agent runs locally. */
+  local: ProbedModel[];
   description?: string;
   described: { planner: string; generator: string; tools: string[] };
 }
@@ -188,7 +194,7 @@ async function buildAgent(
   privacy: Privacy | undefined,
 ): Promise<BuiltAgent> {
   const generator = await parts.generator(entry.generator, `${entry.at}generator`);
-  const { planner, fallbackPlanner } = await parts.planner(
+  const { planner, fallbackPlanner, localModel } = await parts.planner(
     entry.planner,
     `${entry.at}planner`,
     entry.generator,
@@ -209,8 +215,12 @@ async function buildAgent(
     answer: entry.answer,
     latency: { prefill: generator.prefill },
   });
+  const local: ProbedModel[] = [{ name: `generator:${modelLabel(generator.model)}`, model: generator.model }];
+  if (localModel && localModel !== generator.model)
+    local.push({ name: `planner:${modelLabel(localModel)}`, model: localModel });
   return {
     agent,
+    local,
     description: entry.description,
     described: {
       planner: planner.name,
@@ -218,6 +228,12 @@ async function buildAgent(
       tools: agentSources.map((s) => s.name),
     },
   };
+}
+
+/** Each local model once, though several agents share it. */
+function localModelsOf(built: BuiltAgent[]): ProbedModel[] {
+  const seen = new Set<LanguageModel>();
+  return built.flatMap((b) => b.local).filter((m) => !seen.has(m.model) && seen.add(m.model));
 }
 
 /** `provider/modelId` of a model, for humans. */

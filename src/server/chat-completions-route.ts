@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import type { Agent } from "../core/agent.js";
 import type { RunTelemetry } from "../core/run-telemetry.js";
+import type { RunTrace } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
 import { admitChatRequest } from "./admission.js";
@@ -15,7 +16,8 @@ import { respondJson } from "./respond-json.js";
 import { respondSse } from "./respond-sse.js";
 import type { RequestRecord } from "./request-log.js";
 import type { RunRegistry } from "./run-registry.js";
-import type { TraceStore } from "./trace-store.js";
+import type { TraceStore } from "../traces/trace-store.js";
+import { keepRun, type RunContext } from "./keep-run.js";
 
 export interface ChatCompletionsDeps {
   agents: Record<string, Agent>;
@@ -46,6 +48,16 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
     c.header("x-flm-trace-id", runId);
     const logged = c.get("request");
     Object.assign(logged, { agent: model, runId, runDone: run.done });
+    const kept: RunContext = {
+      traces: deps.traces,
+      userId: caller.id,
+      agent: model,
+      prompt: request.prompt,
+      historyTurns: request.history.length,
+      startedAt: performance.now(),
+      onError: deps.onError,
+    };
+    let live: RunTrace | undefined;
     const chat: ChatRun = {
       agent,
       request,
@@ -56,6 +68,9 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
         history: request.history,
         runId,
         conversation: conversationKey(caller.id, request, c.req.header(CONVERSATION_HEADER)),
+        onTrace: (trace) => {
+          live = trace;
+        },
       },
       base: {
         id: completionId(runId),
@@ -63,18 +78,29 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
         model,
         includeUsage: request.includeUsage,
       },
-      async record(trace) {
-        await deps.traces.put(trace, caller.id);
-        deps.metrics.observeTrace(trace, model);
-        deps.telemetry?.record(trace, { agent: model });
-        Object.assign(logged, { trace, outcome: "ok" });
+      async record(result) {
+        deps.metrics.observeTrace(result.trace, model);
+        deps.telemetry?.record(result.trace, { agent: model });
+        Object.assign(logged, { trace: result.trace, outcome: "ok" });
+        await keepRun(kept, { result });
       },
-      fail(error) {
+      async fail(error) {
         const cause = run.cause();
         const e = gatewayErrorFor(error, cause, deps.limits.requestTimeoutMs);
-        const code = FlmError.isInstance(error) && !cause ? error.code : e.code;
+        const flm = FlmError.isInstance(error) && !cause;
+        const code = flm ? error.code : e.code;
         Object.assign(logged, { code, outcome: deps.metrics.observeError(code, error, model) });
         if (e.status === 500 && !FlmError.isInstance(error)) deps.onError(error);
+        if (live) {
+          const reason = flm
+            ? { code: error.code, message: error.message }
+            : { code: e.code, message: e.message };
+          await keepRun(kept, {
+            trace: live,
+            error: reason,
+            cancelled: cause === "client" || cause === "shutdown",
+          });
+        }
         return e;
       },
     };

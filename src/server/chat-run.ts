@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Agent, RunOptions } from "../core/agent.js";
-import type { RunTrace } from "../core/trace.js";
+import type { RunResult } from "../core/run-result.js";
 import type { GatewayError } from "./gateway-errors.js";
 import type { ChatRequest } from "./openai-wire.js";
 import type { RequestRecord } from "./request-log.js";
@@ -14,10 +14,13 @@ export interface ChatRun {
   runOptions: RunOptions & { runId: string };
   /** The fields every chunk and completion repeats. */
   base: { id: string; created: number; model: string; includeUsage: boolean };
-  /** Keeps the trace for its owner and counts its stages and tokens. */
-  record(trace: RunTrace): Promise<void>;
-  /** The GatewayError to send for what the run threw (counted; unexpected errors reported). */
-  fail(error: unknown): GatewayError;
+  /** Keeps the finished run in the trace store and counts its stages and tokens. */
+  record(result: RunResult): Promise<void>;
+  /**
+   * The GatewayError to send for what the run threw: counted, kept in the trace store (failed,
+   * blocked or cancelled, with what the run did until then), unexpected errors reported.
+   */
+  fail(error: unknown): Promise<GatewayError>;
 }
 
 /** Sends a GatewayError as OpenAI's error body, with its status and headers (retry-after, ...). */

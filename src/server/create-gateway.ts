@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { Agent } from "../core/agent.js";
 import type { RunTelemetry } from "../core/run-telemetry.js";
+import type { ReadinessReport } from "../core/readiness.js";
 import { FlmError } from "../errors/flm-error.js";
 import type { Caller } from "../tools/caller.js";
 import { type GatewayAdmin, refreshIndexHandler } from "./admin-routes.js";
@@ -10,15 +11,19 @@ import { chatCompletionsHandler } from "./chat-completions-route.js";
 import { errorResponse } from "./chat-run.js";
 import { GatewayConfigError, GatewayError, gatewayErrorFor } from "./gateway-errors.js";
 import { createGatewayMetrics, type GatewayMetrics, routeLabel } from "./gateway-metrics.js";
-import { modelsHandler, traceHandler } from "./info-routes.js";
-import { type ListeningGateway, listenGateway } from "./listen-gateway.js";
 import { logRequest, type RequestRecord, requestIdFrom } from "./request-log.js";
-
-export type { ListeningGateway };
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, httpServerOptions } from "./http-server-options.js";
+import { modelsHandler } from "./info-routes.js";
+import { type ListeningGateway, listenGateway } from "./listen-gateway.js";
+import { readinessHandler } from "./readiness-route.js";
 import { createRunRegistry } from "./run-registry.js";
 import { bearerAuth, createTokenAuth, type GatewayUser } from "./token-auth.js";
-import { createMemoryTraceStore, type TraceStore } from "./trace-store.js";
+import { traceHandler } from "./trace-route.js";
+import { lazyTraceStore } from "../traces/lazy-trace-store.js";
+import { openSqliteTraceStore } from "../traces/sqlite-trace-store.js";
+import { DEFAULT_TRACE_LIMITS, type TraceStore } from "../traces/trace-store.js";
+
+export type { ListeningGateway };
 
 export interface GatewayLimits extends HttpTimeouts {
   /** Largest request body accepted (413 above). */
@@ -31,8 +36,8 @@ export interface GatewayLimits extends HttpTimeouts {
   requestTimeoutMs: number;
   /** How long close() waits for running requests before aborting them. */
   drainTimeoutMs: number;
-  /** Traces kept for GET /v1/traces/:id by the default in-memory store. */
-  maxTraces: number;
+  /** How long GET /readyz reuses a readiness check's result. */
+  readinessCacheMs: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -41,7 +46,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxConcurrentRuns: 64,
   requestTimeoutMs: 300_000,
   drainTimeoutMs: 10_000,
-  maxTraces: 1000,
+  readinessCacheMs: 5000,
   ...DEFAULT_HTTP_TIMEOUTS,
 };
 
@@ -52,7 +57,18 @@ export interface GatewayOptions {
   descriptions?: Record<string, string | undefined>;
   users: GatewayUser[];
   limits?: Partial<GatewayLimits>;
+  /**
+   * Where runs are kept for GET /v1/traces/:id (and the console). Default: an in-memory SQLite
+   * store (64 MiB, 30 days) owned and closed by the gateway; `flm serve` passes the configured one.
+   */
   traceStore?: TraceStore;
+  /**
+   * What GET /readyz checks: that the models answer and the sources open (`flm serve` passes the
+   * runtime's probe). Default: every agent's tools load (its sources open).
+   */
+  readiness?: () => Promise<ReadinessReport>;
+  /** More apps under a path prefix, e.g. `{ "/console": createConsole(...) }`. */
+  mount?: Record<string, Hono<any>>;
   /**
    * One structured line per request (pino): request id, user, agent, status, durations, tokens;
    * never prompt text or values. Unexpected (non-flm) errors are logged here with their stack.
@@ -79,14 +95,21 @@ type Env = { Variables: { caller: Caller; request: RequestRecord } };
 /**
  * The OpenAI-compatible gateway: bearer-token auth, GET /v1/models, POST /v1/chat/completions
  * (admission.ts → run-registry.ts → respond-json.ts / respond-sse.ts), GET /v1/traces/:id for the
- * run's owner, POST /v1/admin/index/refresh for admins, /healthz and /metrics. A new route goes
+ * run's owner, POST /v1/admin/index/refresh for admins, /healthz, /readyz and /metrics. A new route goes
  * here, its handler in a file of its own.
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const modelNames = checkedModelNames(options);
   const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
   httpServerOptions(limits); // a bad timeout is a configuration error now, not at listen()
-  const traces = options.traceStore ?? createMemoryTraceStore({ max: limits.maxTraces });
+  const memoryLimits = { ...DEFAULT_TRACE_LIMITS, maxStoreBytes: 64 * 1024 * 1024 };
+  const traces =
+    options.traceStore ??
+    lazyTraceStore(
+      () => openSqliteTraceStore({ path: ":memory:", limits: memoryLimits }),
+      "memory",
+      memoryLimits,
+    );
   const metrics = createGatewayMetrics();
   const logger = options.logger;
   const onError =
@@ -131,6 +154,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       draining ? 503 : 200,
     ),
   );
+  app.get(
+    "/readyz",
+    readinessHandler({
+      check: options.readiness ?? (() => agentsOpen(options.agents)),
+      cacheMs: limits.readinessCacheMs,
+      draining: () => draining,
+    }),
+  );
   app.get("/metrics", async (c) => {
     metrics.inFlight.set(runs.size);
     return c.body(await metrics.render(), 200, { "content-type": metrics.contentType });
@@ -144,6 +175,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   app.get("/v1/models", modelsHandler(modelNames, options.descriptions, startedAt));
   app.get("/v1/traces/:id", traceHandler(traces));
+
+  for (const [path, sub] of Object.entries(options.mount ?? {})) app.route(path, sub);
+
   app.post("/v1/admin/index/refresh", refreshIndexHandler(options.admin));
 
   app.post(
@@ -171,6 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         draining = true;
         await runs.drain(server, drainTimeoutMs);
         await Promise.allSettled(Object.values(options.agents).map((a) => a.close()));
+        if (!options.traceStore) await traces.close();
       }),
   };
 }
@@ -208,4 +243,21 @@ function bodyLimitOf(maxBytes: number) {
         }),
       ),
   });
+}
+
+/** The default readiness check: every agent's tools load, so its sources open. */
+async function agentsOpen(agents: Record<string, Agent>): Promise<ReadinessReport> {
+  const checks = await Promise.all(
+    Object.entries(agents).map(async ([name, agent]) => {
+      const t0 = performance.now();
+      try {
+        await agent.tools();
+        return { name, kind: "source" as const, ok: true, ms: performance.now() - t0 };
+      } catch (error) {
+        const code = FlmError.isInstance(error) ? error.code : "SOURCE_UNAVAILABLE";
+        return { name, kind: "source" as const, ok: false, ms: performance.now() - t0, code };
+      }
+    }),
+  );
+  return { ready: checks.every((c) => c.ok), checks };
 }

@@ -179,6 +179,7 @@ const ROUTES = new Set([
   "/v1/models",
   "/v1/admin/index/refresh",
   "/healthz",
+  "/readyz",
   "/metrics",
 ]);
 
@@ -186,5 +187,6 @@ const ROUTES = new Set([
 export function routeLabel(path: string): string {
   if (ROUTES.has(path)) return path;
   if (path.startsWith("/v1/traces/")) return "/v1/traces/:id";
+  if (path === "/console" || path.startsWith("/console/")) return "/console";
   return "other";
 }

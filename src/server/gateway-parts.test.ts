@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunTrace } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import { gatewayErrorFor } from "./gateway-errors.js";
 import { parseChatRequest } from "./openai-wire.js";
 import { createTokenAuth } from "./token-auth.js";
-import { createMemoryTraceStore } from "./trace-store.js";
-
-const trace = (id: string) => ({ id }) as RunTrace;
-
-describe("memory trace store", () => {
-  it("keeps the last N, refreshes on read, and hides other owners' traces", () => {
-    const store = createMemoryTraceStore({ max: 2 });
-    store.put(trace("a"), "alice");
-    store.put(trace("b"), "alice");
-    expect((store.get("a", "alice") as RunTrace | undefined)?.id).toBe("a"); // a is now the most recent
-    store.put(trace("c"), "bob");
-    expect(store.get("b", "alice")).toBeUndefined();
-    expect((store.get("a", "alice") as RunTrace | undefined)?.id).toBe("a");
-    expect(store.get("c", "alice")).toBeUndefined();
-    expect((store.get("c", "bob") as RunTrace | undefined)?.id).toBe("c");
-    expect(store.size()).toBe(2);
-  });
-});
 
 describe("token auth", () => {
   const auth = createTokenAuth([

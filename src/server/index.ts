@@ -9,4 +9,4 @@ export {
 export { GatewayConfigError, GatewayError, type OpenAIErrorBody } from "./gateway-errors.js";
 export type { GatewayMetrics } from "./gateway-metrics.js";
 export type { GatewayUser } from "./token-auth.js";
-export { createMemoryTraceStore, type TraceStore } from "./trace-store.js";
+export { traceView } from "./trace-route.js";

@@ -6,7 +6,7 @@ import { chatCompletion } from "./openai-wire.js";
 export async function respondJson(c: Context, chat: ChatRun): Promise<Response> {
   try {
     const result = await chat.agent.run(chat.request.prompt, chat.runOptions);
-    await chat.record(result.trace);
+    await chat.record(result);
     const warnings = result.trace.warnings ?? [];
     if (warnings.length) c.header("x-flm-warnings", warnings.map((w) => w.kind).join(", "));
     return c.json(
@@ -25,7 +25,7 @@ export async function respondJson(c: Context, chat: ChatRun): Promise<Response> 
       }),
     );
   } catch (error) {
-    return errorResponse(c, chat.fail(error));
+    return errorResponse(c, await chat.fail(error));
   } finally {
     chat.run.end();
   }

@@ -23,8 +23,9 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
       if (!first.done && first.value.type === "warning") warnings.push(first.value.kind);
     } while (!first.done && (first.value.type === "repair" || first.value.type === "warning"));
   } catch (error) {
+    const e = await chat.fail(error);
     run.end();
-    return errorResponse(c, chat.fail(error));
+    return errorResponse(c, e);
   }
   const encoder = new TextEncoder();
   let pending: IteratorResult<AgentEvent> | undefined = first;
@@ -45,7 +46,7 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
             continue;
           }
           if (event.type === "done") {
-            await chat.record(event.result.trace);
+            await chat.record(event.result);
             send(chunk(base, {}, "stop"));
             if (base.includeUsage) send(chunk(base, undefined, null, event.result.trace.usage.local));
             send(DONE);
@@ -55,7 +56,7 @@ export async function respondSse(c: Context, chat: ChatRun): Promise<Response> {
           }
         }
       } catch (error) {
-        const e = chat.fail(error);
+        const e = await chat.fail(error);
         run.end();
         if (run.cause() === "client") return; // nobody is listening
         try {

@@ -45,9 +45,9 @@ describe("capRecord", () => {
     const r = makeRecord("d");
     const big = "x".repeat(100_000);
     r.prompt = big;
-    r.cloudPrompt = big;
+    r.trace.plannerPrompt = big;
     const back = parse(capRecord(r, 16 * 1024).json);
-    expect(back.prompt).toBe(back.cloudPrompt);
+    expect(back.prompt).toBe(back.trace.plannerPrompt);
     expect(back.prompt!.length).toBeLessThan(8000);
   });
 

@@ -116,14 +116,17 @@ function dropStructure(marked: RunRecord, maxBytes: number, originalBytes: numbe
   };
   for (const step of [...(copy.trace.plan?.steps ?? []), ...copy.trace.steps]) step.args = { "[cut]": true };
   for (const e of copy.trace.egress) e.body = `[cut: ${e.bytes} bytes, sha256 ${e.sha256}]`;
-  for (const key of ["prompt", "cloudPrompt", "answer"] as const) {
-    const v = copy[key];
-    if (v !== undefined && v.length > 1024) copy[key] = `${sliceChars(v, 1024)}…[cut by flm]`;
-  }
+  const short = (v: string | undefined) =>
+    v !== undefined && v.length > 1024 ? `${sliceChars(v, 1024)}…[cut by flm]` : v;
+  copy.prompt = short(copy.prompt);
+  copy.answer = short(copy.answer);
+  copy.trace.plannerPrompt = short(copy.trace.plannerPrompt);
   let out = measure();
   if (out.bytes <= maxBytes) return out;
   copy.trace = { ...copy.trace, plan: undefined, steps: [], context: undefined };
-  for (const key of ["prompt", "cloudPrompt", "answer"] as const) delete copy[key];
+  delete copy.prompt;
+  delete copy.answer;
+  delete copy.trace.plannerPrompt;
   out = measure();
   return out;
 }

@@ -11,7 +11,6 @@ describe("buildRunRecord", () => {
       userId: "alice",
       agent: "flm",
       prompt: "Revenue for Hannah?",
-      cloudPrompt: "Revenue for <PERSON_1>?",
       historyTurns: 2,
       answer: "42 [s2]",
       citations: ["s2"],
@@ -20,7 +19,6 @@ describe("buildRunRecord", () => {
       id: "r1",
       status: "ok",
       prompt: "Revenue for Hannah?",
-      cloudPrompt: "Revenue for <PERSON_1>?",
       historyTurns: 2,
       answer: "42 [s2]",
       citations: ["s2"],
@@ -30,7 +28,7 @@ describe("buildRunRecord", () => {
   });
 
   it("stores no content of a blocked run: no prompt, no answer, no blocked body, no step messages", () => {
-    const trace = makeTrace("r2");
+    const trace = makeTrace("r2", { plannerPrompt: `mail ${SECRET}` });
     trace.egress.push({
       ...trace.egress[0],
       decision: "blocked",
@@ -47,7 +45,6 @@ describe("buildRunRecord", () => {
       userId: "alice",
       agent: "flm",
       prompt: `mail ${SECRET}`,
-      cloudPrompt: `mail ${SECRET}`,
       answer: SECRET,
       error: {
         code: "EGRESS_BLOCKED",

@@ -20,10 +20,8 @@ export interface RunRecord {
   usage: { cloud: TokenUsage; local: TokenUsage };
   /** Why a run failed or was blocked. For a block it names entity types and origins, never a value. */
   error?: { code: string; message: string };
-  /** The last user turn as typed. Absent for blocked runs. */
+  /** The last user turn as typed (the trace's `plannerPrompt` is the same turn as the planner saw it). Absent for blocked runs. */
   prompt?: string;
-  /** The same turn as the cloud planner saw it (placeholders instead of values). Absent for blocked runs. */
-  cloudPrompt?: string;
   /** Earlier turns sent with the request (their text is in the egress bodies, pseudonymized). */
   historyTurns?: number;
   /** The local model's answer. Absent for blocked runs. */
@@ -67,7 +65,6 @@ export interface BuildRunRecordInput {
   userId: string;
   agent: string;
   prompt: string;
-  cloudPrompt?: string;
   historyTurns?: number;
   answer?: string;
   citations?: string[];
@@ -80,9 +77,9 @@ export interface BuildRunRecordInput {
 
 /**
  * Builds the stored form of a run. The one rule that matters: **a blocked run stores no
- * content**: no prompt (typed or pseudonymized), no answer, no step error messages, and no egress
- * body of a blocked request (only its size and hash). What the guard refused must not sit in a
- * table that a console renders.
+ * content**: no prompt (typed or as the planner saw it), no answer, no step error messages, and no
+ * egress body of a blocked request (only its size and hash). What the guard refused must not sit
+ * in a table that a console renders.
  */
 export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
   const { trace } = input;
@@ -108,11 +105,11 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     usage: trace.usage,
     trace: { ...trace, egress, steps },
   };
+  if (blocked) delete record.trace.plannerPrompt;
   if (input.error) record.error = { code: input.error.code, message: input.error.message };
   if (input.historyTurns) record.historyTurns = input.historyTurns;
   if (!blocked) {
     record.prompt = input.prompt;
-    if (input.cloudPrompt !== undefined) record.cloudPrompt = input.cloudPrompt;
     if (input.answer !== undefined) record.answer = input.answer;
     if (input.citations?.length) record.citations = input.citations;
   }

@@ -33,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   agent: [...VOCABULARY, ...STAGES, "grounding"],
   // config checks privacy.entities against the privacy layer's one list of entity types.
   config: [...VOCABULARY, "sources", "models", "privacy"],
-  runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config"],
+  runtime: [...VOCABULARY, ...INFRA, ...STAGES, "models", "sources", "agent", "config", "traces"],
   traces: [...VOCABULARY, ...INFRA],
   // OpenTelemetry spans from a finished run's trace (the SDK loaded only when configured).
   telemetry: VOCABULARY,

@@ -172,7 +172,7 @@ export function traceStoreContract(name: string, options: TraceStoreContractOpti
       );
       expect(back.prompt).toMatch(/^p{1000,}…\[cut by flm/);
       // Small fields are untouched.
-      expect(back.cloudPrompt).toBe("Revenue for <PERSON_1>?");
+      expect(back.trace.plannerPrompt).toBe("Revenue for <PERSON_1>?");
       expect(back.trace.plan).toEqual(record.trace.plan);
       expect(back.answer).toBe(record.answer);
       expect((await store.list()).runs[0]).toMatchObject({ id: "huge", cloudTokens: 120 });

@@ -2,6 +2,7 @@
  * `flm serve` end to end: the real binary, a config with `${ENV}` tokens, scripted model servers,
  * driven by the official `openai` npm client; then SIGTERM must drain and exit 0.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +163,24 @@ describe("flm serve end to end", { timeout: 30_000 }, () => {
     expect(body).toContain("flm_runs_in_flight 0");
     expect(body).toMatch(/flm_runs_total\{agent="crm-agent",outcome="ok"\} 2/);
     expect(body).toContain("# TYPE process_resident_memory_bytes gauge");
+  });
+
+  it("keeps runs in .flm/traces.sqlite, is ready once the model answers and the source opens, serves the console", async () => {
+    const origin = baseURL.replace(/\/v1$/, "");
+    expect(existsSync(join(fixture.dir, ".flm", "traces.sqlite"))).toBe(true);
+    const ready = await fetch(`${origin}/readyz`);
+    const body = await ready.json();
+    expect(ready.status, JSON.stringify(body)).toBe(200);
+    expect(body.status).toBe("ready");
+    expect(body.checks.map((c: { name: string; ok: boolean }) => [c.name.split(":")[0], c.ok])).toEqual([
+      ["generator", true],
+      ["source", true],
+    ]);
+    expect(local.requests.some((r) => r.body.includes("Reply with OK."))).toBe(true);
+    const console = await fetch(`${origin}/console/runs`, { redirect: "manual" });
+    expect(console.status).toBe(303);
+    expect(console.headers.get("location")).toContain("/console/login");
+    expect(flm.stderr).toContain('no user has the admin role: add "admin" to a user\'s roles');
   });
 
   it("shuts down gracefully on SIGTERM (exit 0) and nothing sensitive reached the cloud", async () => {

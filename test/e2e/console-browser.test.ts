@@ -145,6 +145,18 @@ describe.skipIf(!executable)("console in chromium", () => {
     await browser.screenshot("console-blocked-run");
   });
 
+  it("verifies the audit log with the Verify now button", async () => {
+    const { page } = browser;
+    await page.goto(`${scenario.url}/console/egress`);
+    // Both requests went through the egress guard: one allowed, one blocked, each with its record.
+    expect(await page.locator(".audit-state").textContent()).toContain("Records2");
+    expect(await page.locator("table.audit-blocked tbody tr").count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/console\/audit\/verify$/), page.click("#verify-form button")]);
+    expect(await page.locator("#verify-result strong").textContent()).toBe("Verified");
+    expect(await page.locator("#verify-result pre").textContent()).toMatch(/^Audit log OK: 2 record\(s\)/);
+    await browser.screenshot("console-egress");
+  });
+
   it("logs out, then refuses a non-admin token with 403", async () => {
     const { page } = browser;
     await page.goto(`${scenario.url}/console/runs`);

@@ -3,16 +3,15 @@
  * model on protocol-level fake servers: one answered run (two steps chained by `$ref`, a
  * customer name pseudonymized) and one run the egress guard blocks (its prompt carries a canary).
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
-import { buildRuntime, type Runtime } from "../../src/runtime/build-runtime.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { createServeGateway } from "../../src/cli/serve-gateway.js";
 import { parseConfig } from "../../src/config/load-config.js";
-import { createConsole } from "../../src/console/create-console.js";
-import { FlmError } from "../../src/errors/flm-error.js";
-import { buildRunRecord } from "../../src/traces/run-record.js";
-import { openSqliteTraceStore } from "../../src/traces/sqlite-trace-store.js";
+import { generateAuditKey } from "../../src/privacy/audit/audit-key.js";
+import { buildRuntime, type Runtime } from "../../src/runtime/build-runtime.js";
+import { openConfiguredTraces } from "../../src/runtime/open-configured-traces.js";
 import type { TraceStore } from "../../src/traces/trace-store.js";
 import { createCrmDb } from "./crm-db.js";
 import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "./fake-openai-server.js";
@@ -44,12 +43,15 @@ export async function startConsoleScenario(): Promise<ConsoleScenario> {
   });
   local.handle(() => reply.text("The customer [s1] ordered 2 items for 1,250.00 in total [s2]."));
   const { path } = createCrmDb(SCENARIO_CANARY);
+  const dir = mkdtempSync(join(tmpdir(), "flm-console-scenario-"));
+  generateAuditKey(join(dir, "audit-key.pem"));
   const config = parseConfig(
     {
       name: "crm",
       planner: `${cloud.url}#planner`,
       generator: `${local.url}#local`,
       privacy: { canaries: [SCENARIO_CANARY], ner: false },
+      audit: { path: join(dir, "audit.sqlite"), keyPath: join(dir, "audit-key.pem") },
       tools: [
         {
           kind: "sql",
@@ -85,73 +87,32 @@ export async function startConsoleScenario(): Promise<ConsoleScenario> {
     { env: {} },
   );
   const runtime: Runtime = await buildRuntime(config, { env: {} });
-  const traces = await openSqliteTraceStore({ path: ":memory:", pruneIntervalMs: 0 });
-  const agent = runtime.agents.crm;
+  const traces = await openConfiguredTraces(config);
+  const listening = await createServeGateway(config, runtime, traces).listen({ port: 0 });
 
-  // Interim until the gateway writes traces itself: run the agent as the gateway would.
-  const runOnce = async (id: string, prompt: string) => {
-    const before = cloud.requests.length;
-    try {
-      const result = await agent.run(prompt, { runId: id, user: runtime.users[1].caller });
-      const cloudPrompt = cloud.requests[before]?.json.messages.at(-1).content;
-      await traces.put(
-        buildRunRecord({
-          trace: result.trace,
-          userId: "alice",
-          agent: "crm",
-          prompt,
-          cloudPrompt,
-          answer: result.text,
-          citations: result.citations,
-        }),
-      );
-    } catch (error) {
-      if (!FlmError.isInstance(error)) throw error;
-      const startedAt = new Date().toISOString();
-      await traces.put(
-        buildRunRecord({
-          trace: {
-            id,
-            startedAt,
-            planner: "planner",
-            repairs: 0,
-            steps: [],
-            usage: { cloud: { inputTokens: 0, outputTokens: 0 }, local: { inputTokens: 0, outputTokens: 0 } },
-            egress: [],
-            stages: {},
-          },
-          userId: "alice",
-          agent: "crm",
-          prompt,
-          error: { code: error.code, message: error.message },
-        }),
-      );
-    }
+  // Runs made as a user makes them: the official OpenAI client, through the gateway.
+  const ask = async (content: string) => {
+    const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: ANALYST_TOKEN, maxRetries: 0 });
+    const { response } = await client.chat.completions
+      .create({ model: "crm", messages: [{ role: "user", content }] })
+      .withResponse()
+      .catch((error: { headers?: Headers }) => ({ response: { headers: error.headers } }));
+    return (response.headers as Headers).get("x-flm-trace-id")!;
   };
-  await runOnce("run-ok-0001", ASKED);
-  await runOnce("run-blocked-0002", `Forward ${SCENARIO_CANARY} to the planner please`);
+  const ok = await ask(ASKED);
+  const blocked = await ask(`Forward ${SCENARIO_CANARY} to the planner please`);
 
-  const app = new Hono();
-  app.route(
-    "/console",
-    createConsole({ traces, users: runtime.users.map((u) => ({ token: u.token, ...u.caller })) }),
-  );
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
-      resolve(s as Server),
-    ) as Server;
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     cloud,
-    runs: { ok: "run-ok-0001", blocked: "run-blocked-0002" },
+    runs: { ok, blocked },
     traces,
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
+      await listening.close();
       await traces.close();
       await runtime.close();
       await Promise.all([cloud.close(), local.close()]);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

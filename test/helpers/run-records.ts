@@ -10,7 +10,8 @@ export function makeTrace(id: string, overrides: Partial<RunTrace> = {}): RunTra
   return {
     id,
     startedAt: new Date(T0).toISOString(),
-    planner: "openai:planner-model",
+    planner: "cloud:openai.chat/planner-model",
+    plannerPrompt: "Revenue for <PERSON_1>?",
     repairs: 0,
     plan: {
       mode: "json",
@@ -64,7 +65,6 @@ export function makeRecord(
     userId: options.userId ?? "alice",
     agent: options.agent ?? "flm",
     prompt: options.prompt ?? "Revenue for Hannah Schneider?",
-    cloudPrompt: "Revenue for <PERSON_1>?",
     answer: status === "ok" ? "Hannah's revenue is 42 [s2]." : undefined,
     citations: status === "ok" ? ["s2"] : undefined,
     durationMs: options.durationMs ?? 90,

@@ -1,7 +1,8 @@
 import { ConfigError } from "../../config/config-error.js";
+import { openConfiguredTraces } from "../../runtime/open-configured-traces.js";
 import { createLogger, type LogFormat } from "../../server/create-logger.js";
 import { openConfiguredTelemetry } from "../configured-telemetry.js";
-import { createGateway } from "../../server/index.js";
+import { createServeGateway } from "../serve-gateway.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
 
@@ -23,25 +24,13 @@ export async function serveCommand(
       },
     );
   }
-  const { port: _p, host: _h, ...limits } = config.server ?? {};
   const logger = await createLogger({ format: options.logFormat, level: options.logLevel });
   const telemetry = await openConfiguredTelemetry(config);
-  const gateway = createGateway({
-    logger,
-    telemetry,
-    agents: runtime.agents,
-    descriptions: runtime.descriptions,
-    users: runtime.users.map((u) => ({
-      token: u.token,
-      id: u.caller.id,
-      roles: u.caller.roles,
-      attributes: u.caller.attributes,
-    })),
-    limits,
-    admin: runtime.privacy
-      ? { refreshIndex: (refresh) => runtime.privacy!.refreshIndex(refresh) }
-      : undefined,
+  const traces = await openConfiguredTraces(config).catch(async (error) => {
+    await runtime.close();
+    throw error;
   });
+  const gateway = createServeGateway(config, runtime, traces, { logger, telemetry });
   const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
   const host = options.host ?? config.server?.host ?? "127.0.0.1";
   const listening = await gateway.listen({ port, host });
@@ -63,6 +52,15 @@ export async function serveCommand(
       );
   };
   process.on("SIGHUP", onHangup);
+  if (config.console?.enabled !== false) {
+    const role = config.console?.role ?? "admin";
+    const admins = runtime.users.filter((u) => u.caller.roles.includes(role)).length;
+    io.info(
+      admins > 0
+        ? `console: ${listening.url}/console (${admins} user(s) with the ${role} role); traces: ${traces.kind}, kept ${traces.limits.retentionDays} days`
+        : `console: ${listening.url}/console, but no user has the ${role} role: add "${role}" to a user's roles to sign in`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
@@ -73,6 +71,7 @@ export async function serveCommand(
   await listening.close();
   stopCountingAppends?.();
   await telemetry?.shutdown();
+  await traces.close();
   await runtime.close();
   logger.flush();
 }

@@ -77,7 +77,7 @@ export function RunPageView(props: PageChrome & { run: RunRecord }) {
         <Timeline trace={t} />
       </section>
       <section id="egress">
-        <h2>What left the building</h2>
+        <h2>Cloud requests</h2>
         {t.egress.length === 0 ? (
           <p class="muted">Nothing was sent to a cloud model.</p>
         ) : (
@@ -113,7 +113,8 @@ function Fact(props: { name: string; value: string }) {
 }
 
 function Prompts(props: { run: RunRecord }) {
-  const { prompt, cloudPrompt } = props.run;
+  const { prompt } = props.run;
+  const cloudPrompt = props.run.trace.plannerPrompt;
   if (prompt === undefined && cloudPrompt === undefined) {
     return (
       <section id="prompt">
@@ -134,7 +135,11 @@ function Prompts(props: { run: RunRecord }) {
         </pre>
       </div>
       <div>
-        <h2>As the cloud saw it</h2>
+        <h2>
+          {props.run.trace.planner.startsWith("local")
+            ? "As the local planner saw it"
+            : "As the cloud saw it"}
+        </h2>
         <pre class="prompt cloud">
           {cloud ? <Highlighted segments={cloud} side="cloud" /> : "(not stored)"}
         </pre>
