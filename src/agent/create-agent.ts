@@ -198,6 +198,7 @@ async function prepareStage(setup: AgentSetup, state: RunState) {
   );
   const request = built.request;
   trace.history = { received: run.history?.length ?? 0, planner: built.historySent, generator: 0 };
+  trace.plannerPrompt = request.prompt;
   return { tools, privacy, request };
 }
 
@@ -206,7 +207,6 @@ async function planStage(setup: AgentSetup, state: RunState) {
   const { options, limits, planner } = setup;
   const { trace, signal, emit } = state;
   const { tools, privacy, request } = await prepareStage(setup, state);
-  trace.plannerPrompt = request.prompt;
   const planned = await timed(trace, "plan", () =>
     planWithRepairs({
       planner,

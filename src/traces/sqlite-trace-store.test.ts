@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { traceStoreContract } from "../../test/contracts/trace-store-contract.js";
 import { makeRecord } from "../../test/helpers/run-records.js";
@@ -44,6 +45,34 @@ describe("SQLite trace store", () => {
       code: "TRACE_STORE_FAILED",
       message: expect.stringContaining("traces.path"),
     });
+  });
+
+  it("waits for a locked file off the event loop, then fails the write with TRACE_STORE_FAILED", async () => {
+    const path = join(dir, "locked.db");
+    const store = await openSqliteTraceStore({ path, busyTimeoutMs: 300, pruneIntervalMs: 0 });
+    const other = new Database(path);
+    other.exec("BEGIN EXCLUSIVE");
+    try {
+      const order: string[] = [];
+      const put = store.put(makeRecord("while-locked", { at: Date.now() })).then(
+        () => order.push("put resolved"),
+        (error) => {
+          order.push("put failed");
+          return error;
+        },
+      );
+      await new Promise((r) => setTimeout(r, 0)).then(() => order.push("timer ran"));
+      const error = await put;
+      expect(order).toEqual(["timer ran", "put failed"]); // the loop kept running during the lock wait
+      expect(error).toMatchObject({ code: "TRACE_STORE_FAILED" });
+      expect((error as Error).cause).toMatchObject({ code: "SQLITE_BUSY" });
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    await store.put(makeRecord("after-unlock", { at: Date.now() }));
+    expect((await store.get("after-unlock"))?.id).toBe("after-unlock");
+    await store.close();
   });
 
   it("rejects limits that cannot work with TRACE_CONFIG_INVALID", async () => {

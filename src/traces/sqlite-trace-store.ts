@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { SqliteConnection } from "../sqlite/sqlite-connection.js";
 import {
   runsTableDdl,
   type SqlConnection,
@@ -12,50 +12,42 @@ import { TraceStoreError } from "./trace-errors.js";
 export interface SqliteTraceStoreOptions extends SqlTraceStoreOptions {
   /** A file path, or `:memory:` for a store that lives as long as the process. */
   path: string;
-  /** Milliseconds to wait for another connection holding the write lock (default 250). */
+  /** Longest wait for another connection holding the write lock (default 1000 ms). */
   busyTimeoutMs?: number;
+  /** Longest a statement may run (default 5000 ms). */
+  statementTimeoutMs?: number;
 }
 
 /**
- * The default trace store: one SQLite file (WAL), by default next to the audit log. Traces are
- * diagnostics, so commits use `synchronous = NORMAL` (a crash loses at most the last runs' traces,
- * never corrupts the file) and the busy timeout is short.
+ * The default trace store: one SQLite file (WAL), by default next to the audit log. Its
+ * connection lives in a worker thread (src/sqlite), so a locked or slow file never blocks the
+ * event loop: a write that cannot get the lock fails after `busyTimeoutMs` (the gateway reports
+ * it and answers anyway). Traces are diagnostics, so commits use `synchronous = NORMAL` (a crash
+ * loses at most the last runs' traces, never corrupts the file).
  */
 export async function openSqliteTraceStore(options: SqliteTraceStoreOptions): Promise<SqlTraceStore> {
-  const connection = openConnection(options.path, options.busyTimeoutMs ?? 250);
-  return SqlTraceStore.open(connection, "runs", options);
-}
-
-function openConnection(path: string, busyTimeoutMs: number): SqlConnection {
-  let db: Database.Database;
+  const memory = options.path === ":memory:";
+  let db: SqliteConnection;
   try {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: busyTimeoutMs });
-    if (path !== ":memory:") db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    for (const ddl of runsTableDdl("runs")) db.exec(ddl);
+    if (!memory) mkdirSync(dirname(options.path), { recursive: true });
+    db = await SqliteConnection.open({
+      path: options.path,
+      pragmas: memory ? ["synchronous = NORMAL"] : ["journal_mode = WAL", "synchronous = NORMAL"],
+      setupSql: runsTableDdl("runs").join(";\n"),
+      statementTimeoutMs: options.statementTimeoutMs ?? 5000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 1000,
+    });
   } catch (cause) {
-    throw new TraceStoreError(`Could not open the SQLite trace store at ${path}.`, {
+    throw new TraceStoreError(`Could not open the SQLite trace store at ${options.path}.`, {
       cause,
       hint: "Check that the directory is writable and the file is a SQLite database (or set traces.path).",
     });
   }
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      if (statements.size > 200) statements.clear();
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  };
-  return {
+  const connection: SqlConnection = {
     dialect: "sqlite",
-    query: async (sql, params = []) => prepare(sql).all(...params) as Record<string, unknown>[],
-    execute: async (sql, params = []) => prepare(sql).run(...params).changes,
-    close: async () => {
-      db.close();
-    },
+    query: (sql, params = []) => db.all(sql, params),
+    execute: async (sql, params = []) => (await db.run(sql, params)).changes,
+    close: () => db.close(),
   };
+  return SqlTraceStore.open(connection, "runs", options);
 }
