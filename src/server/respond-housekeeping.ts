@@ -17,8 +17,9 @@ export async function respondHousekeeping(c: Context, chat: ChatRun, task: House
       signal: run.signal,
     });
   } catch (error) {
+    const e = await chat.fail(error);
     run.end();
-    return errorResponse(c, chat.fail(error));
+    return errorResponse(c, e);
   }
   run.end();
   c.header("x-flm-housekeeping", task.kind);

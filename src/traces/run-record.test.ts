@@ -28,7 +28,10 @@ describe("buildRunRecord", () => {
   });
 
   it("stores no content of a blocked run: no prompt, no answer, no blocked body, no step messages", () => {
-    const trace = makeTrace("r2", { plannerPrompt: `mail ${SECRET}` });
+    const trace = makeTrace("r2", {
+      plannerPrompt: `mail ${SECRET}`,
+      warnings: [{ kind: "planner-fallback", message: `cloud said ${SECRET}` }],
+    });
     trace.egress.push({
       ...trace.egress[0],
       decision: "blocked",
@@ -58,6 +61,7 @@ describe("buildRunRecord", () => {
     expect(r.trace.egress[1].sha256).toBe(trace.egress[1].sha256);
     expect(r.trace.egress[0].body).toBe(trace.egress[0].body); // the allowed request did leave, as shown
     expect(r.trace.steps[0].error).toEqual({ code: "SQL_FAILED", message: "[withheld]" });
+    expect(r.trace.warnings).toEqual([{ kind: "planner-fallback", message: "[withheld]" }]);
     expect(summarize(r, 1).blocked).toBe(true);
   });
 

@@ -105,7 +105,11 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     usage: trace.usage,
     trace: { ...trace, egress, steps },
   };
-  if (blocked) delete record.trace.plannerPrompt;
+  if (blocked) {
+    delete record.trace.plannerPrompt;
+    if (trace.warnings)
+      record.trace.warnings = trace.warnings.map((w) => ({ kind: w.kind, message: "[withheld]" }));
+  }
   if (input.error) record.error = { code: input.error.code, message: input.error.message };
   if (input.historyTurns) record.historyTurns = input.historyTurns;
   if (!blocked) {

@@ -59,6 +59,15 @@ export function RunPageView(props: PageChrome & { run: RunRecord }) {
           ) : null}
         </div>
       ) : null}
+      {t.warnings?.length ? (
+        <div class="callout note warnings">
+          {t.warnings.map((w) => (
+            <p>
+              <strong>{w.kind}</strong>: {w.message}
+            </p>
+          ))}
+        </div>
+      ) : null}
       {run.truncated ? (
         <p class="callout note">
           This trace was {formatBytes(run.truncated.originalBytes)} and was cut to the store's per-trace
