@@ -50,3 +50,52 @@ export class AuditStoreError extends FlmError {
     super("AUDIT_STORE_FAILED", message, options);
   }
 }
+
+/**
+ * The audit store is locked by another process or unreachable: the egress was not recorded, so it
+ * was not sent. An outage, not a privacy decision: retry later (HTTP 503).
+ */
+export class AuditStoreUnavailableError extends FlmError {
+  constructor(message: string, options: { cause?: unknown; hint: string }) {
+    super("AUDIT_STORE_UNAVAILABLE", message, options);
+  }
+
+  static override isInstance(error: unknown): error is AuditStoreUnavailableError {
+    return hasCode(error, "AUDIT_STORE_UNAVAILABLE");
+  }
+}
+
+/** A signed note, checkpoint or cosignature is malformed or does not verify. */
+export class AuditNoteError extends FlmError {
+  constructor(
+    message: string,
+    hint = "The note was altered, or was not produced by a C2SP signed-note signer.",
+  ) {
+    super("AUDIT_NOTE_INVALID", message, { hint });
+  }
+}
+
+/** A witness refused a checkpoint, or could not be reached or understood. */
+export class AuditWitnessError extends FlmError {
+  /** HTTP status from the witness, when it answered. */
+  readonly status?: number;
+  constructor(message: string, options: { status?: number; cause?: unknown; hint: string }) {
+    super("AUDIT_WITNESS_FAILED", message, { cause: options.cause, hint: options.hint });
+    this.status = options.status;
+  }
+}
+
+/** A log that should exist does not (deleted file, dropped schema, wrong path). */
+export class AuditLogAbsentError extends FlmError {
+  constructor(message: string, options: { hint: string; cause?: unknown }) {
+    super("AUDIT_LOG_ABSENT", message, options);
+  }
+
+  static override isInstance(error: unknown): error is AuditLogAbsentError {
+    return hasCode(error, "AUDIT_LOG_ABSENT");
+  }
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  return FlmError.isInstance(error) && error.code === code;
+}

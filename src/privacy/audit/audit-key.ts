@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { AuditKeyError } from "./audit-errors.js";
-import { keyIdOf } from "./checkpoint.js";
+import { keyIdOf } from "./legacy-checkpoint.js";
 
 export interface GeneratedAuditKey {
   privateKeyPath: string;

@@ -69,7 +69,7 @@ describe("openAuditLog / AuditLog (SQLite)", () => {
     const store = new SqliteAuditStore(dbPath);
     expect(await verifyAudit(store, { publicKey: loadAuditPublicKey(`${keyPath}.pub`) })).toMatchObject({
       ok: true,
-      latestCheckpoint: { size: 2, headHash: (await store.head()).headHash },
+      latestCheckpoint: { size: 2, rootHash: cp.rootHash },
     });
     await store.close();
     await log.close();
@@ -78,8 +78,11 @@ describe("openAuditLog / AuditLog (SQLite)", () => {
   it("checkpoints every N records", async () => {
     generateAuditKey(keyPath);
     const log = await openAuditLog({ kind: "sqlite", path: dbPath }, { keyPath, checkpointEvery: 3 });
-    for (let i = 0; i < 7; i++) await log.append(entry());
-    expect((await log.store.listCheckpoints()).map((c) => c.size)).toEqual([3, 6]);
+    for (let i = 0; i < 7; i++) {
+      await log.append(entry());
+      await log.settled();
+    }
+    expect((await log.store.listTreeHeads()).map((c) => c.size)).toEqual([3, 6]);
     await log.close();
   });
 
@@ -87,7 +90,9 @@ describe("openAuditLog / AuditLog (SQLite)", () => {
     generateAuditKey(keyPath);
     const log = await openAuditLog({ kind: "sqlite", path: dbPath }, { keyPath, checkpointEvery: 4 });
     await Promise.all(Array.from({ length: 17 }, () => log.append(entry())));
-    const sizes = (await log.store.listCheckpoints()).map((c) => c.size);
+    await log.settled();
+    await log.checkpoint();
+    const sizes = (await log.store.listTreeHeads()).map((c) => c.size);
     expect(sizes.at(-1)).toBe(17);
     for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeGreaterThan(sizes[i - 1]);
     expect((await log.verify()).ok).toBe(true);
@@ -102,7 +107,8 @@ describe("openAuditLog / AuditLog (SQLite)", () => {
     );
     await log.append(entry());
     await new Promise((r) => setTimeout(r, 120));
-    const sizes = (await log.store.listCheckpoints()).map((c) => c.size);
+    await log.settled();
+    const sizes = (await log.store.listTreeHeads()).map((c) => c.size);
     expect(sizes).toEqual([1]);
     await log.close();
   });

@@ -1,5 +1,7 @@
 import type { KeyObject } from "node:crypto";
+import { hostname } from "node:os";
 import { AuditConfigError, AuditKeyError } from "./audit-errors.js";
+import { toPublicKey } from "./audit-key.js";
 import {
   type AuditDecision,
   type AuditPurpose,
@@ -7,10 +9,12 @@ import {
   type AuditRecordFields,
   sha256Hex,
 } from "./audit-record.js";
-import type { AuditStore } from "./audit-store.js";
-import { type StoredCheckpoint, signCheckpoint } from "./checkpoint.js";
-import { toPublicKey } from "./audit-key.js";
+import type { AppendTreeHeadOptions, AuditStore } from "./audit-store.js";
+import { currentFrontier } from "./store-tree.js";
+import { type StoredTreeHead, TreeHeadSigner } from "./tree-head.js";
 import { type AuditReport, verifyAudit } from "./verify-audit.js";
+import type { WitnessConfig, WitnessStatus } from "./witness/witness-submitter.js";
+import { WitnessSubmitter } from "./witness/witness-submitter.js";
 
 /** One cloud egress, as the egress guard reports it. */
 export interface AuditEntry {
@@ -32,7 +36,7 @@ export interface AuditEntry {
 }
 
 export interface CheckpointSchedule {
-  /** Sign a checkpoint once this many records were appended since the last one. */
+  /** Sign a checkpoint once this many records were appended since the last one (by any writer). */
   records?: number;
   /** Sign a checkpoint every this many milliseconds (if records were appended). */
   ms?: number;
@@ -41,12 +45,25 @@ export interface CheckpointSchedule {
 export interface AuditLogOptions {
   /** Ed25519 private key for checkpoints (see `generateAuditKey`). Required for `checkpoint()`. */
   privateKey?: KeyObject;
+  /**
+   * The log's identity in its checkpoints (the C2SP origin line and note key name), e.g.
+   * `example.com/flm-audit`. Default: derived from the key (`flm-audit/<16 hex>`).
+   */
+  origin?: string;
+  /** Recorded in every record and checkpoint this process writes (default `<hostname>/<pid>`). */
+  replicaId?: string;
   /** Store the pseudonymized request body in each record (default false: only its SHA-256). */
   storeBodies?: boolean;
-  /** Periodic checkpoints: a record count, or `{ records, ms }`. */
+  /** Periodic checkpoints: a record count, or `{ records, ms }`; shared by every writer of the log. */
   checkpointEvery?: number | CheckpointSchedule;
-  /** Called when a timer-driven checkpoint fails (default: a process warning). */
+  /** Witnesses that co-sign each checkpoint (C2SP tlog-witness), contacted in the background. */
+  witnesses?: WitnessConfig[];
+  /** For witness requests (tests); default the global fetch. */
+  fetch?: typeof fetch;
+  /** Called when a background checkpoint or witness submission fails (default: a process warning). */
   onError?: (error: unknown) => void;
+  /** How long `close()` waits for witnesses to answer (default 3000 ms). */
+  closeGraceMs?: number;
 }
 
 export interface ShowOptions {
@@ -56,36 +73,54 @@ export interface ShowOptions {
   since?: Date | string;
 }
 
-/** The audit log: appends hash-chained records to a store and signs checkpoints. */
+type Trigger = "records" | "timer" | "close" | "explicit";
+
+/**
+ * The audit log: appends hash-chained records to a store, signs C2SP checkpoints (tree heads) on a
+ * cadence shared by every writer of the store, and has witnesses co-sign them in the background.
+ */
 export class AuditLog {
   readonly store: AuditStore;
   readonly storeBodies: boolean;
+  readonly replicaId: string;
+  private readonly signer?: TreeHeadSigner;
   private readonly privateKey?: KeyObject;
   private readonly everyRecords?: number;
+  private readonly everyMs?: number;
+  private readonly witnesses?: WitnessSubmitter;
   private timer?: NodeJS.Timeout;
-  private lastCheckpointSize = -1;
+  /** The largest tree head size this process knows of (only grows; refreshed from the store). */
+  private knownSize = 0;
   /** Serialises checkpoints so an append-triggered and a timer-triggered one never interleave. */
   private checkpointChain: Promise<unknown> = Promise.resolve();
+  private pending = new Set<Promise<unknown>>();
   private closed = false;
   /** Appended since this log was opened: a short-lived process still leaves its records signed. */
   private appended = false;
   private readonly onError: (error: unknown) => void;
   private readonly appendListeners = new Set<(record: AuditRecord) => void>();
+  private readonly closeGraceMs: number;
 
   constructor(store: AuditStore, options: AuditLogOptions = {}) {
     this.store = store;
     this.storeBodies = options.storeBodies ?? false;
     this.privateKey = options.privateKey;
+    this.replicaId = options.replicaId ?? `${hostname()}/${process.pid}`;
+    this.closeGraceMs = options.closeGraceMs ?? 3000;
     this.onError =
-      options.onError ?? ((e) => process.emitWarning(`flm audit: periodic checkpoint failed: ${e}`));
+      options.onError ?? ((e) => process.emitWarning(`flm audit: background checkpoint failed: ${e}`));
     const schedule =
       typeof options.checkpointEvery === "number"
         ? { records: options.checkpointEvery }
         : options.checkpointEvery;
-    if (schedule && !this.privateKey) {
-      throw new AuditKeyError("missing", "Periodic audit checkpoints are configured but no signing key is.", {
-        hint: "Set keyPath to an Ed25519 private key (create one with generateAuditKey(path)), or drop checkpointEvery.",
-      });
+    if ((schedule || options.witnesses?.length) && !this.privateKey) {
+      throw new AuditKeyError(
+        "missing",
+        "Audit checkpoints or witnesses are configured but no signing key is.",
+        {
+          hint: "Set keyPath to an Ed25519 private key (create one with generateAuditKey(path)), or drop checkpointEvery and witnesses.",
+        },
+      );
     }
     for (const [name, v] of Object.entries(schedule ?? {})) {
       if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
@@ -95,15 +130,38 @@ export class AuditLog {
         );
       }
     }
+    if (this.privateKey) this.signer = new TreeHeadSigner(this.privateKey, options.origin);
+    if (options.witnesses?.length) {
+      this.witnesses = new WitnessSubmitter(store, options.witnesses, {
+        fetch: options.fetch,
+        onError: (e) => this.onError(e),
+      });
+    }
     this.everyRecords = schedule?.records;
+    this.everyMs = schedule?.ms;
     if (schedule?.ms) {
-      this.timer = setInterval(() => void this.signHead(true).catch(this.onError), schedule.ms);
+      this.timer = setInterval(() => this.background(this.signHead("timer")), schedule.ms);
       // Never keep a process alive just to sign checkpoints.
       this.timer.unref();
     }
+    // A process that starts (or restarts) sends the newest checkpoint to witnesses that missed it.
+    if (this.witnesses) this.witnesses.notify();
   }
 
-  /** Appends one egress record and returns it (with its seq and hash). */
+  /** The log's identity in its checkpoints (C2SP origin), when it has a signing key. */
+  get origin(): string | undefined {
+    return this.signer?.origin;
+  }
+
+  /** The log's verifier key for witnesses and auditors (`<origin>+<key ID>+<key>`). */
+  get vkey(): string | undefined {
+    return this.signer?.vkey;
+  }
+
+  /**
+   * Appends one egress record and returns it (with its seq and hash). Checkpoints and witness
+   * submissions it triggers run in the background: they never delay or fail the append.
+   */
   async append(entry: AuditEntry): Promise<AuditRecord> {
     const rec = await this.store.append(this.toFields(entry));
     this.appended = true;
@@ -114,8 +172,8 @@ export class AuditLog {
         process.emitWarning(`flm audit: an append listener failed: ${error}`);
       }
     }
-    if (this.everyRecords && rec.seq - Math.max(this.lastCheckpointSize, 0) >= this.everyRecords) {
-      await this.signHead(true);
+    if (this.everyRecords && rec.seq - this.knownSize >= this.everyRecords) {
+      this.background(this.signHead("records"));
     }
     return rec;
   }
@@ -133,15 +191,40 @@ export class AuditLog {
     return rows.reverse();
   }
 
-  /** Signs and stores a checkpoint of the current head. */
-  async checkpoint(): Promise<StoredCheckpoint> {
-    return (await this.signHead(false))!;
+  /**
+   * Signs and stores a checkpoint of the current head (or returns the newest one if it already
+   * covers the head), and sends it to the witnesses without waiting for them.
+   */
+  async checkpoint(): Promise<StoredTreeHead> {
+    const head = await this.signHead("explicit");
+    if (head) return head;
+    const latest = await this.store.latestTreeHead();
+    if (!latest)
+      throw new AuditConfigError("The audit log is empty: there is nothing to checkpoint.", "Append first.");
+    return latest;
   }
 
-  /** Runs in the checkpoint queue; with `onlyIfGrown`, skips when nothing was appended since the last one. */
-  private signHead(onlyIfGrown: boolean): Promise<StoredCheckpoint | undefined> {
-    const key = this.privateKey;
-    if (!key) {
+  /** Waits for background checkpoints and one round of witness submissions. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.checkpointChain;
+    await this.witnesses?.flush();
+  }
+
+  /** Each configured witness: the size it last co-signed and its last error. */
+  witnessStatus(): WitnessStatus[] {
+    return this.witnesses?.status() ?? [];
+  }
+
+  private background(p: Promise<unknown>): void {
+    const tracked = p.catch(this.onError).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  /** Runs in the checkpoint queue; returns the stored tree head, or undefined when none was due. */
+  private signHead(trigger: Trigger): Promise<StoredTreeHead | undefined> {
+    const signer = this.signer;
+    if (!signer) {
       return Promise.reject(
         new AuditKeyError("missing", "Cannot sign an audit checkpoint: no signing key is configured.", {
           hint: "Pass keyPath (an Ed25519 private key from generateAuditKey(path)) when opening the audit log.",
@@ -149,11 +232,23 @@ export class AuditLog {
       );
     }
     const run = this.checkpointChain.then(async () => {
-      const { size, headHash } = await this.store.head();
-      if (onlyIfGrown && (size === 0 || size <= this.lastCheckpointSize)) return undefined;
-      const cp = signCheckpoint({ size, headHash: headHash ?? "", at: new Date().toISOString() }, key);
-      const stored = await this.store.appendCheckpoint(cp);
-      this.lastCheckpointSize = Math.max(this.lastCheckpointSize, size);
+      const { frontier, latest } = await currentFrontier(this.store);
+      this.knownSize = Math.max(this.knownSize, latest?.size ?? 0);
+      const grown = frontier.size - (latest?.size ?? 0);
+      if (frontier.size === 0 || grown <= 0) return undefined;
+      const options: AppendTreeHeadOptions = { minGap: 1 };
+      if (trigger === "records") {
+        // Another writer may have signed one meanwhile: the cadence is per log, not per process.
+        if (grown < this.everyRecords!) return undefined;
+        options.minGap = this.everyRecords!;
+      } else if (trigger === "timer" && this.everyMs) {
+        options.minAgeMs = this.everyMs;
+      }
+      const stored = await this.store.appendTreeHead(signer.sign(frontier, this.replicaId), options);
+      if (stored) {
+        this.knownSize = Math.max(this.knownSize, stored.size);
+        this.witnesses?.notify();
+      }
       return stored;
     });
     this.checkpointChain = run.catch(() => {});
@@ -168,7 +263,7 @@ export class AuditLog {
         hint: "Pass the .pub file written by generateAuditKey(), or open the log with keyPath.",
       });
     }
-    return verifyAudit(this.store, { publicKey: toPublicKey(key) });
+    return verifyAudit(this.store, { publicKey: toPublicKey(key), origin: this.signer?.origin });
   }
 
   async close(): Promise<void> {
@@ -176,8 +271,16 @@ export class AuditLog {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     // Sign what this process appended (a CLI run appends a record or two, then exits).
-    if (this.privateKey && this.appended) await this.signHead(true).catch(this.onError);
-    await this.checkpointChain;
+    if (this.signer && this.appended) await this.signHead("close").catch(this.onError);
+    // Witnesses get a short grace period: a slow or unreachable one must not hold up shutdown
+    // (the next process that opens the log sends them the newest checkpoint again).
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => {
+      timer = setTimeout(r, this.closeGraceMs);
+    });
+    await Promise.race([this.settled().catch(this.onError), grace]);
+    clearTimeout(timer);
+    this.witnesses?.close();
     await this.store.close();
   }
 
@@ -238,6 +341,7 @@ export class AuditLog {
     if (entry.reason !== undefined) fields.reason = entry.reason;
     if (entry.runId !== undefined) fields.runId = entry.runId;
     if (entry.userId !== undefined) fields.userId = entry.userId;
+    fields.replica = this.replicaId;
     return fields;
   }
 }

@@ -23,6 +23,8 @@ export interface AuditRecordFields {
   reason?: string;
   runId?: string;
   userId?: string;
+  /** The replica (gateway process) that appended the record, when several write one chain. */
+  replica?: string;
 }
 
 /** One record as stored: its fields plus its place in the hash chain. */
@@ -42,10 +44,11 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /**
  * The exact object that is hashed. Every field is present (absent optionals are `null`) so
- * that "missing" and "stored as NULL" can never hash differently.
+ * that "missing" and "stored as NULL" can never hash differently. `replica` (added later) is
+ * hashed only when set, so records written before it existed keep their hashes.
  */
 export function hashedFields(seq: number, fields: AuditRecordFields): Record<string, unknown> {
-  return {
+  const out: Record<string, unknown> = {
     seq,
     at: fields.at,
     host: fields.host,
@@ -59,6 +62,8 @@ export function hashedFields(seq: number, fields: AuditRecordFields): Record<str
     runId: fields.runId ?? null,
     userId: fields.userId ?? null,
   };
+  if (fields.replica != null) out.replica = fields.replica;
+  return out;
 }
 
 /** `hash = sha256(prevHash + canonicalJson(fields incl. seq))`. */
@@ -90,13 +95,14 @@ function stripUndefined(fields: AuditRecordFields): AuditRecordFields {
   if (fields.reason != null) out.reason = fields.reason;
   if (fields.runId != null) out.runId = fields.runId;
   if (fields.userId != null) out.userId = fields.userId;
+  if (fields.replica != null) out.replica = fields.replica;
   return out;
 }
 
 /** Rebuilds a record from a database row (snake_case columns, NULL for absent optionals). */
 export function recordFromRow(row: Record<string, unknown>): AuditRecord {
   const rec: AuditRecord = {
-    seq: Number(row.seq),
+    seq: seqOf(row.seq),
     at: String(row.at),
     host: String(row.host),
     model: String(row.model),
@@ -111,6 +117,7 @@ export function recordFromRow(row: Record<string, unknown>): AuditRecord {
   if (row.reason != null) rec.reason = String(row.reason);
   if (row.run_id != null) rec.runId = String(row.run_id);
   if (row.user_id != null) rec.userId = String(row.user_id);
+  if (row.replica != null) rec.replica = String(row.replica);
   return rec;
 }
 
@@ -131,6 +138,7 @@ export function rowValues(rec: AuditRecord): (string | number | null)[] {
     rec.userId ?? null,
     rec.prevHash,
     rec.hash,
+    rec.replica ?? null,
   ];
 }
 
@@ -149,6 +157,7 @@ export const RECORD_COLUMNS = [
   "user_id",
   "prev_hash",
   "hash",
+  "replica",
 ] as const;
 
 /** Definitions of the `audit_records` columns after `seq` (whose type is dialect-specific). */
@@ -165,7 +174,8 @@ export const RECORD_COLUMNS_DDL = `
   run_id TEXT,
   user_id TEXT,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL`;
+  hash TEXT NOT NULL,
+  replica TEXT`;
 
 /** The INSERT of one record into `table`; `param(n)` writes the dialect's n-th (1-based) placeholder. */
 export function insertRecordSql(table: string, param: (n: number) => string): string {
@@ -183,4 +193,14 @@ function parseCounts(value: unknown): Record<string, number> {
   } catch {
     return { __unparseable__: -1 };
   }
+}
+
+/**
+ * A row's sequence number as stored. Anything that is not a safe integer (text, a fraction, NULL in
+ * a table rebuilt without constraints) becomes NaN, which the verifier reports as a foreign row.
+ */
+function seqOf(value: unknown): number {
+  const n =
+    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number(value ?? NaN);
+  return Number.isSafeInteger(n) && String(value).trim() !== "" ? n : Number.NaN;
 }

@@ -8,13 +8,15 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type AuditEntry, AuditLog } from "./audit-log.js";
 import { type AuditRecord, computeRecordHash, GENESIS_HASH, sha256Hex } from "./audit-record.js";
 import type { AuditStore } from "./audit-store.js";
-import { signCheckpoint } from "./checkpoint.js";
+import { signCheckpoint } from "./legacy-checkpoint.js";
+import { currentFrontier } from "./store-tree.js";
+import { TreeHeadSigner } from "./tree-head.js";
 import { verifyAudit } from "./verify-audit.js";
 
 export interface AuditStoreHarness {
   store: AuditStore;
   /** Qualified table names for raw SQL. */
-  tables: { records: string; checkpoints: string };
+  tables: { records: string; checkpoints: string; treeHeads: string; cosignatures: string };
   /** Runs raw SQL through the driver as-is (triggers in place). */
   raw(sql: string): Promise<void>;
   /** Runs `fn` with the append-only triggers disabled or dropped, as an attacker could, then restores them. */
@@ -62,6 +64,8 @@ export function auditStoreContract(name: string, makeHarness: () => Promise<Audi
       return out;
     }
     const verify = () => verifyAudit(h.store, { publicKey });
+    const legacyCheckpoint = (head: { size: number; headHash: string | undefined }) =>
+      signCheckpoint({ size: head.size, headHash: head.headHash!, at: new Date().toISOString() }, key);
     const str = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
     it("appends gapless, hash-chained records", async () => {
@@ -96,11 +100,14 @@ export function auditStoreContract(name: string, makeHarness: () => Promise<Audi
       expect((await log.show({ since: new Date(since), limit: 2 })).map((r) => r.seq)).toEqual([7, 8]);
     });
 
-    it("reports an empty head and verifies an empty log", async () => {
+    it("fails an empty log as `empty` unless an empty log is allowed", async () => {
       expect(await h.store.head()).toEqual({ size: 0, headHash: undefined });
-      const report = await verify();
-      expect(report).toMatchObject({ ok: true, records: 0, checkpoints: 0 });
-      expect(report.warnings.join(" ")).toMatch(/No signed checkpoint/);
+      expect(await h.store.count()).toBe(0);
+      expect(await verify()).toMatchObject({ ok: false, problem: "empty", records: 0, checkpoints: 0 });
+      expect(await verifyAudit(h.store, { publicKey, allowEmpty: true })).toMatchObject({
+        ok: true,
+        records: 0,
+      });
     });
 
     it("continues the same chain from another connection, concurrently, without forking", async () => {
@@ -119,33 +126,109 @@ export function auditStoreContract(name: string, makeHarness: () => Promise<Audi
       }
     });
 
-    it("refuses a raw UPDATE and DELETE on records and checkpoints (triggers)", async () => {
+    it("refuses a raw UPDATE and DELETE on records, checkpoints and cosignatures (triggers)", async () => {
       await fill(3);
-      await log.checkpoint();
+      const head = await log.checkpoint();
+      await h.store.appendCheckpoint(legacyCheckpoint(await h.store.head()));
+      await h.store.appendCosignature({
+        treeHeadId: head.id,
+        witness: "w",
+        keyId: "00000000",
+        line: "x",
+        at: "t",
+      });
       await expect(
         h.raw(`UPDATE ${h.tables.records} SET host = 'evil.example' WHERE seq = 2`),
       ).rejects.toThrow(/append-only/);
       await expect(h.raw(`DELETE FROM ${h.tables.records} WHERE seq = 2`)).rejects.toThrow(/append-only/);
-      await expect(h.raw(`UPDATE ${h.tables.checkpoints} SET size = 99`)).rejects.toThrow(/append-only/);
-      await expect(h.raw(`DELETE FROM ${h.tables.checkpoints}`)).rejects.toThrow(/append-only/);
+      for (const table of [h.tables.checkpoints, h.tables.treeHeads, h.tables.cosignatures]) {
+        await expect(h.raw(`UPDATE ${table} SET at = 'x'`)).rejects.toThrow(/append-only/);
+        await expect(h.raw(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
+      }
       expect((await h.store.list()).map((r) => r.host)).toEqual(Array(3).fill("api.openai.com"));
-      expect(await verify()).toMatchObject({ ok: true, records: 3, checkpoints: 1, validCheckpoints: 1 });
+      expect(await verify()).toMatchObject({ ok: true, records: 3, checkpoints: 2, validCheckpoints: 2 });
     });
 
-    it("stores signed checkpoints and verifies against them", async () => {
+    it("stores C2SP checkpoints whose Merkle roots verify, and reads them back", async () => {
       await fill(4);
       const cp1 = await log.checkpoint();
       await fill(2);
       const cp2 = await log.checkpoint();
       await log.append(entry(99));
-      expect((await h.store.listCheckpoints()).map((c) => [c.id, c.size])).toEqual([
+      expect((await h.store.listTreeHeads()).map((c) => [c.id, c.size])).toEqual([
         [cp1.id, 4],
         [cp2.id, 6],
       ]);
+      expect(cp2.note).toMatch(
+        new RegExp(`^${log.origin}\\n6\\n[A-Za-z0-9+/]{43}=\\n\\n\u2014 ${log.origin} `),
+      );
+      expect(await h.store.treeHeadAt(4)).toEqual(cp1);
+      expect(await h.store.latestTreeHead()).toEqual(cp2);
       const report = await verify();
-      expect(report).toMatchObject({ ok: true, records: 7, checkpoints: 2, validCheckpoints: 2 });
-      expect(report.latestCheckpoint).toMatchObject({ id: cp2.id, size: 6 });
+      expect(report).toMatchObject({
+        ok: true,
+        records: 7,
+        checkpoints: 2,
+        validCheckpoints: 2,
+        origin: log.origin,
+      });
+      expect(report.latestCheckpoint).toMatchObject({ id: cp2.id, size: 6, rootHash: cp2.rootHash });
       expect(report.warnings.join(" ")).toMatch(/1 record\(s\) after the latest checkpoint/);
+      // Verifiable with the log's C2SP verifier key alone, too.
+      expect(await verifyAudit(h.store, { publicKey: log.vkey! })).toMatchObject({
+        ok: true,
+        origin: log.origin,
+      });
+    });
+
+    it("still verifies a log written before tree heads (legacy checkpoints), and continues it", async () => {
+      await fill(3);
+      await h.store.appendCheckpoint(legacyCheckpoint(await h.store.head()));
+      expect(await verify()).toMatchObject({ ok: true, records: 3, checkpoints: 1, validCheckpoints: 1 });
+      await fill(2);
+      expect((await log.checkpoint()).size).toBe(5);
+      expect(await verify()).toMatchObject({ ok: true, records: 5, checkpoints: 2, validCheckpoints: 2 });
+      await h.bypassTriggers(() => h.raw(`DELETE FROM ${h.tables.records} WHERE seq >= 3`));
+      expect(await verify()).toMatchObject({ ok: false, problem: "truncated", firstBadSeq: 3 });
+    });
+
+    it("inserts a tree head only when no other writer covered it (cadence, ordering)", async () => {
+      await fill(10);
+      const other = await h.openAnother();
+      try {
+        const signer = new TreeHeadSigner(key);
+        const { frontier } = await currentFrontier(h.store);
+        const a = await h.store.appendTreeHead(signer.sign(frontier, "a"), { minGap: 5 });
+        expect(a).toMatchObject({ size: 10, replica: "a" });
+        // Same size from another connection: refused, whatever the gap.
+        expect(await other.appendTreeHead(signer.sign(frontier, "b"), { minGap: 1 })).toBeUndefined();
+        await fill(3);
+        const f13 = (await currentFrontier(other)).frontier;
+        expect(await other.appendTreeHead(signer.sign(f13, "b"), { minGap: 5 })).toBeUndefined();
+        expect(await other.appendTreeHead(signer.sign(f13, "b"), { minGap: 1 })).toMatchObject({ size: 13 });
+        // A timer-driven head is refused while a recent one exists.
+        await fill(1);
+        const f14 = (await currentFrontier(h.store)).frontier;
+        expect(
+          await h.store.appendTreeHead(signer.sign(f14, "a"), { minGap: 1, minAgeMs: 60_000 }),
+        ).toBeUndefined();
+        expect((await h.store.listTreeHeads()).map((t) => [t.size, t.replica])).toEqual([
+          [10, "a"],
+          [13, "b"],
+        ]);
+        expect((await verify()).ok).toBe(true);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("records the replica in each record (hashed), and reads rows of every seq", async () => {
+      const r = await new AuditLog(h.store, { replicaId: "gw-2" }).append(entry(1));
+      expect(r.replica).toBe("gw-2");
+      const [back] = await h.store.list();
+      expect(back.replica).toBe("gw-2");
+      expect(computeRecordHash(back.prevHash, back.seq, { ...back, replica: "gw-3" })).not.toBe(back.hash);
+      expect(await h.store.hashes(0, 10)).toEqual([{ seq: 1, hash: r.hash }]);
     });
 
     describe("tampering", () => {
@@ -253,13 +336,61 @@ export function auditStoreContract(name: string, makeHarness: () => Promise<Audi
           validCheckpoints: 1,
         });
         expect(report.firstBadSeq).toBeUndefined();
+        // A C2SP checkpoint under the log's origin but signed by another key.
+        await log.append(entry(6));
+        const { frontier } = await currentFrontier(h.store);
+        await h.store.appendTreeHead(new TreeHeadSigner(other, log.origin).sign(frontier, "x"), {
+          minGap: 1,
+        });
+        const again = await verify();
+        expect(again).toMatchObject({
+          ok: false,
+          problem: "bad-signature",
+          checkpoints: 3,
+          validCheckpoints: 1,
+        });
       });
 
       it("rejects a checkpoint whose size was edited after signing", async () => {
         await fill(5);
         await log.checkpoint();
-        await h.bypassTriggers(() => h.raw(`UPDATE ${h.tables.checkpoints} SET size = 3`));
+        await h.bypassTriggers(() => h.raw(`UPDATE ${h.tables.treeHeads} SET size = 3`));
         expect(await verify()).toMatchObject({ ok: false, problem: "bad-signature", validCheckpoints: 0 });
+      });
+
+      it("rejects a checkpoint whose signed text was edited, and a legacy checkpoint with an edited size", async () => {
+        await fill(5);
+        const cp = await log.checkpoint();
+        const forged = cp.note.replace(`\n5\n`, "\n4\n");
+        await h.bypassTriggers(() =>
+          h.raw(`UPDATE ${h.tables.treeHeads} SET size = 4, note = ${str(forged)}`),
+        );
+        expect(await verify()).toMatchObject({ ok: false, problem: "bad-signature" });
+        expect((await verify()).detail).toMatch(/altered after signing|not signed/);
+      });
+
+      it("detects rows inserted by hand with seq <= 0, and any row outside the chain", async () => {
+        const recs = await fill(3);
+        await log.checkpoint();
+        const cols =
+          "seq, at, host, model, purpose, body_sha256, placeholder_counts, decision, prev_hash, hash";
+        const row = (seq: number) =>
+          `(${seq}, '2026-01-01T00:00:00.000Z', 'hidden.example', 'm', 'plan', '${"0".repeat(64)}', '{}', 'allowed', '${GENESIS_HASH}', '${recs[0].hash}')`;
+        await h.raw(`INSERT INTO ${h.tables.records} (${cols}) VALUES ${row(0)}, ${row(-5)}`);
+        expect(await h.store.count()).toBe(5);
+        const report = await verify();
+        expect(report).toMatchObject({ ok: false, problem: "foreign-row" });
+        expect(report.detail).toMatch(/sequence number -5/);
+      });
+
+      it("detects a log deleted together with its checkpoints as empty", async () => {
+        await fill(4);
+        await log.checkpoint();
+        await h.bypassTriggers(async () => {
+          await h.raw(`DELETE FROM ${h.tables.records}`);
+          await h.raw(`DELETE FROM ${h.tables.treeHeads}`);
+        });
+        expect(await verify()).toMatchObject({ ok: false, problem: "empty" });
       });
     });
   });

@@ -1,14 +1,25 @@
 import type { AuditRecord, AuditRecordFields } from "./audit-record.js";
-import type { SignedCheckpoint, StoredCheckpoint } from "./checkpoint.js";
+import type { SignedCheckpoint, StoredCheckpoint } from "./legacy-checkpoint.js";
+import type { StoredCosignature, StoredTreeHead, TreeHead } from "./tree-head.js";
 
 export interface ListRecordsOptions {
-  /** Only records with `seq > afterSeq`. */
+  /** Only records with `seq > afterSeq` (default: every row, including any with seq ≤ 0). */
   afterSeq?: number;
   /** Only records with `at >= since` (ISO string comparison). */
   since?: string;
   limit?: number;
   /** Newest first (for "show the last N"); default oldest first. */
   newestFirst?: boolean;
+}
+
+export interface AppendTreeHeadOptions {
+  /**
+   * Insert only if no stored tree head has `size > head.size - minGap`: 1 means "only if newer than
+   * every stored one", N enforces a cadence of one per N records across every writer.
+   */
+  minGap: number;
+  /** Insert only if no stored tree head was signed less than this many ms before `head.at`. */
+  minAgeMs?: number;
 }
 
 /**
@@ -22,10 +33,25 @@ export interface AuditStore {
   append(fields: AuditRecordFields): Promise<AuditRecord>;
   /** Records ordered by `seq`. */
   list(options?: ListRecordsOptions): Promise<AuditRecord[]>;
+  /** Every row of the records table, whatever its seq. */
+  count(): Promise<number>;
   /** The last record's seq and hash (`size` 0 when empty). */
   head(): Promise<{ size: number; headHash: string | undefined }>;
+  /** Chain hashes of records `afterSeq + 1 ..`, at most `limit`, by seq. */
+  hashes(afterSeq: number, limit: number): Promise<Array<{ seq: number; hash: string }>>;
+
+  /** Tree heads (C2SP checkpoints), oldest first. */
+  listTreeHeads(): Promise<StoredTreeHead[]>;
+  latestTreeHead(): Promise<StoredTreeHead | undefined>;
+  /** The newest tree head of exactly `size`, if any. */
+  treeHeadAt(size: number): Promise<StoredTreeHead | undefined>;
+  /** Atomically inserts `head` unless `options` say another writer already covered it. */
+  appendTreeHead(head: TreeHead, options: AppendTreeHeadOptions): Promise<StoredTreeHead | undefined>;
+  appendCosignature(cosignature: StoredCosignature): Promise<void>;
+  listCosignatures(): Promise<StoredCosignature[]>;
+
+  /** Checkpoints of logs written before tree heads existed (still verified). */
   appendCheckpoint(checkpoint: SignedCheckpoint): Promise<StoredCheckpoint>;
-  /** All checkpoints, oldest first. */
   listCheckpoints(): Promise<StoredCheckpoint[]>;
   close(): Promise<void>;
 }

@@ -35,7 +35,7 @@ export {
   type SignedCheckpoint,
   type StoredCheckpoint,
   signCheckpoint,
-} from "./checkpoint.js";
+} from "./legacy-checkpoint.js";
 export { formatAuditReport } from "./format-audit-report.js";
 export {
   type AuditStoreConfig,

@@ -27,23 +27,22 @@ describe.skipIf(!url)("PostgresAuditStore (FLM_TEST_PG_URL)", () => {
     const others: PostgresAuditStore[] = [];
     const records = `"${schema}".audit_records`;
     const checkpoints = `"${schema}".audit_checkpoints`;
+    const treeHeads = `"${schema}".audit_tree_heads`;
+    const cosignatures = `"${schema}".audit_cosignatures`;
+    const all = [records, checkpoints, treeHeads, cosignatures];
     return {
       store,
-      tables: { records, checkpoints },
+      tables: { records, checkpoints, treeHeads, cosignatures },
       raw: async (sql) => {
         await store.pool.query(sql);
       },
       bypassTriggers: async (fn) => {
         // The table owner (an attacker with the app's credentials) can switch user triggers off.
-        await admin.query(
-          `ALTER TABLE ${records} DISABLE TRIGGER USER; ALTER TABLE ${checkpoints} DISABLE TRIGGER USER`,
-        );
+        await admin.query(all.map((t) => `ALTER TABLE ${t} DISABLE TRIGGER USER;`).join(" "));
         try {
           await fn();
         } finally {
-          await admin.query(
-            `ALTER TABLE ${records} ENABLE TRIGGER USER; ALTER TABLE ${checkpoints} ENABLE TRIGGER USER`,
-          );
+          await admin.query(all.map((t) => `ALTER TABLE ${t} ENABLE TRIGGER USER;`).join(" "));
         }
       },
       openAnother: async () => {

@@ -1,6 +1,12 @@
 import type pg from "pg";
 import { loadPg } from "../../core/load-optional.js";
-import { AuditConfigError, AuditStoreError } from "./audit-errors.js";
+import { FlmError } from "../../errors/flm-error.js";
+import {
+  AuditConfigError,
+  AuditLogAbsentError,
+  AuditStoreError,
+  AuditStoreUnavailableError,
+} from "./audit-errors.js";
 import {
   type AuditRecord,
   type AuditRecordFields,
@@ -10,8 +16,23 @@ import {
   rowValues,
   sealRecord,
 } from "./audit-record.js";
-import { type AuditStore, type ListRecordsOptions, listRecordsQuery } from "./audit-store.js";
-import { checkpointFromRow, type SignedCheckpoint, type StoredCheckpoint } from "./checkpoint.js";
+import {
+  type AuditTables,
+  conditionalTreeHeadInsert,
+  cosignatureFromRow,
+  cosignatureInsert,
+  treeHeadFromRow,
+  treeHeadIndexesDdl,
+  treeHeadTablesDdl,
+} from "./audit-sql.js";
+import {
+  type AppendTreeHeadOptions,
+  type AuditStore,
+  type ListRecordsOptions,
+  listRecordsQuery,
+} from "./audit-store.js";
+import { checkpointFromRow, type SignedCheckpoint, type StoredCheckpoint } from "./legacy-checkpoint.js";
+import type { StoredCosignature, StoredTreeHead, TreeHead } from "./tree-head.js";
 
 export interface PostgresAuditStoreOptions {
   /** Connection string; or pass `pool`. */
@@ -20,8 +41,16 @@ export interface PostgresAuditStoreOptions {
   pool?: pg.Pool;
   /** Schema holding the audit tables (created if missing). Default `flm_audit`. */
   schema?: string;
+  /**
+   * Open an existing log for reading only (verification, `flm audit show`): nothing is created or
+   * migrated, and a missing schema is an AUDIT_LOG_ABSENT error.
+   */
+  readonly?: boolean;
+  /** How long an append may wait for the chain lock or a connection (default 5000 ms). */
+  lockTimeoutMs?: number;
 }
 
+const APPEND_ONLY = ["audit_records", "audit_checkpoints", "audit_tree_heads", "audit_cosignatures"];
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
@@ -37,15 +66,24 @@ export class PostgresAuditStore implements AuditStore {
   private readonly ownsPool: boolean;
   private closed = false;
   private readonly lockKey: string;
-  private readonly t: { records: string; checkpoints: string };
+  private readonly lockTimeoutMs: number;
+  private readonly t: AuditTables;
+  /** Tables missing from a read-only legacy log read as empty. */
+  private readonly missing = new Set<string>();
 
-  private constructor(pool: pg.Pool, ownsPool: boolean, schema: string) {
+  private constructor(pool: pg.Pool, ownsPool: boolean, schema: string, lockTimeoutMs: number) {
     this.pool = pool;
     this.ownsPool = ownsPool;
     this.schema = schema;
     this.lockKey = `flm-audit:${schema}`;
+    this.lockTimeoutMs = lockTimeoutMs;
     const q = quoteIdent(schema);
-    this.t = { records: `${q}.audit_records`, checkpoints: `${q}.audit_checkpoints` };
+    this.t = {
+      records: `${q}.audit_records`,
+      checkpoints: `${q}.audit_checkpoints`,
+      treeHeads: `${q}.audit_tree_heads`,
+      cosignatures: `${q}.audit_cosignatures`,
+    };
   }
 
   /** Connects and creates the schema, tables and append-only triggers if missing. */
@@ -63,20 +101,44 @@ export class PostgresAuditStore implements AuditStore {
         'Pass { kind: "postgres", url: "postgres://user:pass@host/db" }.',
       );
     }
-    const pool = options.pool ?? new (await loadPg()).default.Pool({ connectionString: options.url, max: 4 });
+    const lockTimeoutMs = options.lockTimeoutMs ?? 5000;
+    const pool =
+      options.pool ??
+      new (await loadPg()).default.Pool({
+        connectionString: options.url,
+        max: 4,
+        connectionTimeoutMillis: lockTimeoutMs,
+      });
     // An idle client dropped by the server would otherwise crash the process; the next query reports it.
     if (!options.pool) pool.on("error", () => {});
-    const store = new PostgresAuditStore(pool, !options.pool, schema);
+    const store = new PostgresAuditStore(pool, !options.pool, schema, lockTimeoutMs);
     try {
-      await store.createSchema();
+      if (options.readonly) await store.checkTables();
+      else await store.createSchema();
     } catch (cause) {
       if (!options.pool) await pool.end().catch(() => {});
-      throw new AuditStoreError(`Could not open the PostgreSQL audit log (schema ${schema}).`, {
-        cause,
+      if (AuditLogAbsentError.isInstance(cause)) throw cause;
+      throw storeError(`Could not open the PostgreSQL audit log (schema ${schema}).`, cause, {
         hint: "Check the connection URL and that the user may CREATE in the database (or pre-create the schema).",
       });
     }
     return store;
+  }
+
+  private async checkTables(): Promise<void> {
+    const names = Object.entries(this.t);
+    const res = await this.pool.query(
+      `SELECT ${names.map((_, i) => `to_regclass($${i + 1}) IS NULL AS m${i}`).join(", ")}`,
+      names.map(([, table]) => table),
+    );
+    names.forEach(([key], i) => {
+      if (res.rows[0][`m${i}`]) this.missing.add(key);
+    });
+    if (this.missing.has("records")) {
+      throw new AuditLogAbsentError(`There is no audit log in schema ${this.schema} of this database.`, {
+        hint: "Check audit.url and the schema; if the tables were dropped, restore them from a backup (a witness can tell whether the restored copy is complete).",
+      });
+    }
   }
 
   private async createSchema(): Promise<void> {
@@ -87,6 +149,7 @@ export class PostgresAuditStore implements AuditStore {
         seq BIGINT PRIMARY KEY,${RECORD_COLUMNS_DDL}
       );
       CREATE INDEX IF NOT EXISTS audit_records_at ON ${this.t.records} (at);
+      ALTER TABLE ${this.t.records} ADD COLUMN IF NOT EXISTS replica TEXT;
       CREATE TABLE IF NOT EXISTS ${this.t.checkpoints} (
         id BIGSERIAL PRIMARY KEY,
         size BIGINT NOT NULL,
@@ -95,6 +158,8 @@ export class PostgresAuditStore implements AuditStore {
         key_id TEXT NOT NULL,
         signature TEXT NOT NULL
       );
+      ${treeHeadTablesDdl(this.t, "BIGSERIAL PRIMARY KEY", "BIGINT")}
+      ${treeHeadIndexesDdl(this.t)}
       CREATE OR REPLACE FUNCTION ${q}.audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
         RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
@@ -102,20 +167,16 @@ export class PostgresAuditStore implements AuditStore {
       $fn$;
       DO $do$
       BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_records_append_only'
-                       AND tgrelid = '${this.t.records}'::regclass) THEN
-          CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON ${this.t.records}
+        ${APPEND_ONLY.map(
+          (name) => `
+        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '${name}_append_only'
+                       AND tgrelid = '${q}.${name}'::regclass) THEN
+          CREATE TRIGGER ${name}_append_only BEFORE UPDATE OR DELETE ON ${q}.${name}
             FOR EACH ROW EXECUTE FUNCTION ${q}.audit_refuse_change();
-          CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON ${this.t.records}
+          CREATE TRIGGER ${name}_no_truncate BEFORE TRUNCATE ON ${q}.${name}
             FOR EACH STATEMENT EXECUTE FUNCTION ${q}.audit_refuse_change();
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_checkpoints_append_only'
-                       AND tgrelid = '${this.t.checkpoints}'::regclass) THEN
-          CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON ${this.t.checkpoints}
-            FOR EACH ROW EXECUTE FUNCTION ${q}.audit_refuse_change();
-          CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON ${this.t.checkpoints}
-            FOR EACH STATEMENT EXECUTE FUNCTION ${q}.audit_refuse_change();
-        END IF;
+        END IF;`,
+        ).join("")}
       END
       $do$;`;
     await this.inTransaction(async (client) => {
@@ -128,6 +189,8 @@ export class PostgresAuditStore implements AuditStore {
   async append(fields: AuditRecordFields): Promise<AuditRecord> {
     try {
       return await this.inTransaction(async (client) => {
+        // A writer stuck holding the chain lock must not hang every other replica's egress.
+        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
         await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.lockKey]);
         const head = await client.query(`SELECT seq, hash FROM ${this.t.records} ORDER BY seq DESC LIMIT 1`);
         const prev = head.rows[0]
@@ -138,36 +201,99 @@ export class PostgresAuditStore implements AuditStore {
         return rec;
       });
     } catch (cause) {
-      throw new AuditStoreError("Could not append to the PostgreSQL audit log.", {
-        cause,
-        hint: "Check the database connection; the egress was not recorded.",
+      throw storeError("Could not append to the PostgreSQL audit log.", cause, {
+        hint: "The egress was not recorded, so it was not sent.",
       });
     }
   }
 
   async list(options: ListRecordsOptions = {}): Promise<AuditRecord[]> {
     const { sql, params } = listRecordsQuery(this.t.records, options, pgParam);
-    const res = await this.pool.query(sql, params);
-    return res.rows.map(recordFromRow);
+    return (await this.query(sql, params)).map(recordFromRow);
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.query(`SELECT count(*) AS n FROM ${this.t.records}`))[0].n);
   }
 
   async head(): Promise<{ size: number; headHash: string | undefined }> {
-    const res = await this.pool.query(`SELECT seq, hash FROM ${this.t.records} ORDER BY seq DESC LIMIT 1`);
-    const row = res.rows[0];
-    return { size: row ? Number(row.seq) : 0, headHash: row?.hash };
+    const row = (await this.query(`SELECT seq, hash FROM ${this.t.records} ORDER BY seq DESC LIMIT 1`))[0];
+    return { size: row ? Number(row.seq) : 0, headHash: row ? String(row.hash) : undefined };
+  }
+
+  async hashes(afterSeq: number, limit: number): Promise<Array<{ seq: number; hash: string }>> {
+    const rows = await this.query(
+      `SELECT seq, hash FROM ${this.t.records} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), hash: String(r.hash) }));
+  }
+
+  async listTreeHeads(): Promise<StoredTreeHead[]> {
+    return this.treeHeads("ORDER BY id ASC");
+  }
+
+  async latestTreeHead(): Promise<StoredTreeHead | undefined> {
+    return (await this.treeHeads("ORDER BY size DESC, id DESC LIMIT 1"))[0];
+  }
+
+  async treeHeadAt(size: number): Promise<StoredTreeHead | undefined> {
+    return (await this.treeHeads("WHERE size = $1 ORDER BY id DESC LIMIT 1", [size]))[0];
+  }
+
+  private async treeHeads(tail: string, params: unknown[] = []): Promise<StoredTreeHead[]> {
+    if (this.missing.has("treeHeads")) return [];
+    return (await this.query(`SELECT * FROM ${this.t.treeHeads} ${tail}`, params)).map(treeHeadFromRow);
+  }
+
+  async appendTreeHead(head: TreeHead, options: AppendTreeHeadOptions): Promise<StoredTreeHead | undefined> {
+    const { sql, params } = conditionalTreeHeadInsert(this.t.treeHeads, head, options, pgParam);
+    try {
+      const row = await this.inTransaction(async (client) => {
+        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
+        // One checkpoint lock across replicas: the NOT EXISTS check and the insert are one step.
+        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.lockKey}:checkpoint`]);
+        return (await client.query(sql, params)).rows[0];
+      });
+      return row ? { ...head, id: Number(row.id) } : undefined;
+    } catch (cause) {
+      throw storeError("Could not write a checkpoint to the PostgreSQL audit log.", cause, {
+        hint: "Check the database connection; the next checkpoint will cover these records.",
+      });
+    }
+  }
+
+  async appendCosignature(c: StoredCosignature): Promise<void> {
+    const { sql, params } = cosignatureInsert(this.t.cosignatures, c, pgParam);
+    await this.query(sql, params);
+  }
+
+  async listCosignatures(): Promise<StoredCosignature[]> {
+    if (this.missing.has("cosignatures")) return [];
+    return (await this.query(`SELECT * FROM ${this.t.cosignatures} ORDER BY id`)).map(cosignatureFromRow);
   }
 
   async appendCheckpoint(cp: SignedCheckpoint): Promise<StoredCheckpoint> {
-    const res = await this.pool.query(
+    const rows = await this.query(
       `INSERT INTO ${this.t.checkpoints} (size, head_hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [cp.size, cp.headHash, cp.at, cp.keyId, cp.signature],
     );
-    return { ...cp, id: Number(res.rows[0].id) };
+    return { ...cp, id: Number(rows[0].id) };
   }
 
   async listCheckpoints(): Promise<StoredCheckpoint[]> {
-    const res = await this.pool.query(`SELECT * FROM ${this.t.checkpoints} ORDER BY id ASC`);
-    return res.rows.map(checkpointFromRow);
+    if (this.missing.has("checkpoints")) return [];
+    return (await this.query(`SELECT * FROM ${this.t.checkpoints} ORDER BY id ASC`)).map(checkpointFromRow);
+  }
+
+  private async query(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    try {
+      return (await this.pool.query(sql, params)).rows;
+    } catch (cause) {
+      throw storeError("A PostgreSQL audit log query failed.", cause, {
+        hint: "Check the database connection and the audit schema.",
+      });
+    }
   }
 
   async close(): Promise<void> {
@@ -193,6 +319,45 @@ export class PostgresAuditStore implements AuditStore {
 }
 
 const pgParam = (n: number) => `$${n}`;
+
+/** SQLSTATE classes and driver errors that mean "the database is not reachable or busy right now". */
+const UNAVAILABLE_STATES = /^(08|53|57P0[1-3]|55P03|57014|40P01)/;
+const UNAVAILABLE_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "EPIPE",
+]);
+
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === "string" ? e.code : "";
+  const message = typeof e?.message === "string" ? e.message : "";
+  return (
+    UNAVAILABLE_STATES.test(code) ||
+    UNAVAILABLE_ERRNOS.has(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
+}
+
+/** AUDIT_STORE_UNAVAILABLE (503, retry) for an outage or a held lock; AUDIT_STORE_FAILED otherwise. */
+function storeError(message: string, cause: unknown, options: { hint: string }): Error {
+  if (FlmError.isInstance(cause)) return cause;
+  if (isUnavailable(cause)) {
+    return new AuditStoreUnavailableError(
+      `${message} The database is unreachable or the chain lock is held.`,
+      {
+        cause,
+        hint: `${options.hint} Retry shortly; PostgreSQL connections recover by themselves.`,
+      },
+    );
+  }
+  return new AuditStoreError(message, { cause, hint: options.hint });
+}
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

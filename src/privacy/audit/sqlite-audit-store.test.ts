@@ -5,12 +5,9 @@ import { describe, expect, it } from "vitest";
 import { auditStoreContract } from "./audit-store.contract.js";
 import { SqliteAuditStore } from "./sqlite-audit-store.js";
 
-const TRIGGERS = [
-  "audit_records_no_update",
-  "audit_records_no_delete",
-  "audit_checkpoints_no_update",
-  "audit_checkpoints_no_delete",
-];
+const TRIGGERS = ["audit_records", "audit_checkpoints", "audit_tree_heads", "audit_cosignatures"].flatMap(
+  (t) => [`${t}_no_update`, `${t}_no_delete`],
+);
 
 auditStoreContract("SQLite", async () => {
   const dir = mkdtempSync(join(tmpdir(), "flm-audit-sqlite-"));
@@ -19,7 +16,12 @@ auditStoreContract("SQLite", async () => {
   const others: SqliteAuditStore[] = [];
   return {
     store,
-    tables: { records: "audit_records", checkpoints: "audit_checkpoints" },
+    tables: {
+      records: "audit_records",
+      checkpoints: "audit_checkpoints",
+      treeHeads: "audit_tree_heads",
+      cosignatures: "audit_cosignatures",
+    },
     raw: async (sql) => {
       store.db.exec(sql);
     },
