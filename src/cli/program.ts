@@ -45,6 +45,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const toolsCmd = () => import("./commands/tools.js");
   const serve = () => import("./commands/serve.js");
   const auditCmd = () => import("./commands/audit.js");
+  const witnessCmd = () => import("./commands/witness.js");
   const pull = () => import("./commands/pull.js");
   const docsCmd = () => import("./commands/docs.js");
   const demo = () => import("./commands/demo.js");
@@ -119,8 +120,21 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const audit = program.command("audit").description("inspect the tamper-evident audit log of cloud egress");
   audit
     .command("verify")
-    .description("verify the hash chain and signed checkpoints (exit 1 if tampered)")
-    .option("--key <file>", "public key (PEM); default: the configured audit.keyPath")
+    .description(
+      "verify every record, the hash chain, the signed checkpoints and what witnesses co-signed (exit 1 if anything is wrong, or the log is absent or empty)",
+    )
+    .option(
+      "--key <file|vkey>",
+      "the log's public key (PEM file) or verifier key; default: the configured audit.keyPath",
+    )
+    .option(
+      "--witness <url|vkey>",
+      "hold the log against a witness: its URL (optionally url#vkey to pin its key), or its verifier key to check the cosignatures stored in the log (repeatable)",
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option("--no-configured-witnesses", "ignore audit.witnesses from the configuration")
+    .option("--allow-empty", "an absent or empty log is not a failure")
+    .option("--json", "print the report as JSON")
     .action(async (opts, cmd: Command) => {
       state.exitCode = await (await auditCmd()).auditVerifyCommand(opts, g(cmd), io);
     });
@@ -130,6 +144,53 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .option("-n, --limit <n>", "how many records", "50")
     .option("--json", "print as JSON")
     .action(async (opts, cmd: Command) => (await auditCmd()).auditShowCommand(opts, g(cmd), io));
+  audit
+    .command("keygen")
+    .description(
+      "create the Ed25519 checkpoint key (default: audit.keyPath) and print the log's verifier key",
+    )
+    .argument("[path]", "where to write the private key (the public key goes to <path>.pub)")
+    .option("--origin <origin>", "the log's identity in its checkpoints (default: derived from the key)")
+    .option("--force", "overwrite an existing key")
+    .action(async (path: string | undefined, opts, cmd: Command) =>
+      (await auditCmd()).auditKeygenCommand(path, opts, g(cmd), io),
+    );
+  audit
+    .command("vkey")
+    .description("print the log's verifier key (for flm witness serve --log and auditors' --key)")
+    .action(async (_opts, cmd: Command) => (await auditCmd()).auditVkeyCommand(g(cmd), io));
+  audit
+    .command("checkpoint")
+    .description(
+      "sign a checkpoint of the log now and wait for the configured witnesses (exit 1 if one failed)",
+    )
+    .action(async (_opts, cmd: Command) => {
+      state.exitCode = await (await auditCmd()).auditCheckpointCommand(g(cmd), io);
+    });
+
+  const witness = program
+    .command("witness")
+    .description("run a transparency-log witness for audit logs (C2SP tlog-witness)");
+  witness
+    .command("serve")
+    .description("co-sign checkpoints of the given logs after checking they only ever grow (until SIGTERM)")
+    .option("--key <file>", "the witness's signer key (flm witness keygen)")
+    .option("--db <file>", "SQLite file where the witness keeps what it co-signed")
+    .option(
+      "--log <vkey>",
+      "a log's verifier key, or origin=vkey (repeatable)",
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option("-p, --port <port>", "port (default 7380)")
+    .option("--host <host>", "interface (default 127.0.0.1)")
+    .action(async (opts) => (await witnessCmd()).witnessServeCommand(opts, io));
+  witness
+    .command("keygen")
+    .description("create the witness's own key and print its verifier key")
+    .option("--name <name>", "the witness name, e.g. witness.example.com/w1")
+    .option("--key <file>", "where to write the key (and <file>.pub)")
+    .option("--force", "overwrite an existing key")
+    .action(async (opts) => (await witnessCmd()).witnessKeygenCommand(opts, io));
 
   program
     .command("pull")

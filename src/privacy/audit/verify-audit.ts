@@ -5,6 +5,7 @@ import { type AuditRecord, computeRecordHash, GENESIS_HASH, sha256Hex } from "./
 import type { AuditStore } from "./audit-store.js";
 import { Frontier, type Hash, leafHash } from "./merkle.js";
 import { isVerifierKey, parseVerifierKey } from "./signed-note.js";
+import { defaultOrigin } from "./tree-head.js";
 import { type Evidence, type LogKey, loadEvidence } from "./verify-evidence.js";
 import { compareWithWitness, type WitnessCheck, type WitnessView, witnessViews } from "./verify-witness.js";
 
@@ -118,9 +119,12 @@ export async function verifyAudit(store: AuditStore, options: VerifyAuditOptions
   const evidence = await loadEvidence(store, key);
   const report = emptyReport(evidence);
   const warnings = report.warnings;
+  // The origin to ask witnesses about: named by the auditor or the key, else the log's own.
+  const origin =
+    options.origin ?? key?.origin ?? evidence.origin ?? (key ? defaultOrigin(key.publicKey) : undefined);
   const views = options.witnesses?.length
     ? await witnessViews(options.witnesses, {
-        origin: options.origin ?? evidence.origin,
+        origin,
         evidence,
         store,
         request: { fetch: options.fetch, timeoutMs: options.witnessTimeoutMs },
