@@ -3,6 +3,7 @@ import { generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAIServer, reply, startFakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { isFlmError } from "../errors/flm-error.js";
+import { AuditStoreUnavailableError } from "./audit/audit-errors.js";
 import { createEgressGuard, type EgressRecord } from "./egress-guard.js";
 import { EgressBlockedError } from "./privacy-errors.js";
 import { TaintIndex } from "./taint-index.js";
@@ -102,6 +103,17 @@ describe("createEgressGuard fails closed", () => {
     await expect(noAudit.fetch("http://x/v1", { method: "POST", body: "{}" })).rejects.toMatchObject({
       code: "EGRESS_BLOCKED",
     });
+    // A locked or unreachable audit store is an outage with its own code (503), not a privacy block.
+    const storeDown = createEgressGuard({
+      taint: () => [],
+      fetch: fakeFetch,
+      onEgress: () => {
+        throw new AuditStoreUnavailableError("The audit log stayed locked.", { hint: "Retry." });
+      },
+    });
+    const outage = await storeDown.fetch("http://x/v1", { method: "POST", body: "{}" }).catch((e) => e);
+    expect(AuditStoreUnavailableError.isInstance(outage)).toBe(true);
+    expect(outage).toMatchObject({ code: "AUDIT_STORE_UNAVAILABLE" });
     expect(calls).toBe(0);
   });
 

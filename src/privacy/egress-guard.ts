@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EgressRecord } from "../core/egress-record.js";
 import { currentPurpose } from "../core/run-scope.js";
+import { isFlmError } from "../errors/flm-error.js";
 import { EgressBlockedError, type EgressHit } from "./privacy-errors.js";
 import { scanBody } from "./scan-body.js";
 import type { TaintScanner } from "./taint-index.js";
@@ -86,7 +87,9 @@ export function createEgressGuard(options: EgressGuardOptions): EgressGuard {
     try {
       await options.onEgress?.(record);
     } catch (cause) {
-      // No audit record, no egress.
+      // No audit record, no egress. An audit store that is locked, down or failing is an outage,
+      // not a privacy decision: it keeps its own typed error (503, retry), and nothing is sent.
+      if (isAuditStoreError(cause)) throw cause;
       throw new EgressBlockedError(host, [], { cause, reason: "a request the audit hook failed to record" });
     }
     if (decision === "blocked") throw new EgressBlockedError(host, hits);
@@ -121,4 +124,8 @@ function makeRecord(
     hits,
     at: new Date().toISOString(),
   };
+}
+
+function isAuditStoreError(error: unknown): boolean {
+  return isFlmError(error, "AUDIT_STORE_UNAVAILABLE") || isFlmError(error, "AUDIT_STORE_FAILED");
 }
