@@ -2,7 +2,7 @@
  * `flm audit show|verify` end to end: `flm ask` writes the hash-chained audit records, the CLI
  * lists them without values, verifies them, and names the first record an attacker rewrote.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,15 +60,22 @@ beforeAll(async () => {
 afterAll(() => fixture?.close());
 
 describe("flm audit end to end", { timeout: 60_000 }, () => {
-  it("an empty log is reported, not an error; no audit store is a configuration error (exit 3)", async () => {
+  it("an empty log is shown as empty, fails verify unless allowed; no audit store is a configuration error (exit 3)", async () => {
     const cfg = join(dir, "noaudit.json");
     writeFileSync(cfg, JSON.stringify({ generator: `${local.url}#m` }));
-    const [r, none] = await Promise.all([
+    const [r, none, empty, allowed] = await Promise.all([
       runCli(["audit", "show"], { cwd: dir }),
       runCli(["--config", cfg, "audit", "verify"], { cwd: dir }),
+      runCli(["audit", "verify"], { cwd: dir }),
+      runCli(["audit", "verify", "--allow-empty"], { cwd: dir }),
     ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("The audit log is empty.");
+    // Expected but absent: a failure unless the auditor says an empty log is fine; never created.
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toMatch(/FAILED verification: empty/);
+    expect(allowed.code).toBe(0);
+    expect(existsSync(join(dir, "audit.sqlite"))).toBe(false);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain("error CONFIG_INVALID: audit: missing");
   });

@@ -148,7 +148,7 @@ export async function auditShowCommand(
   } catch (error) {
     if (!AuditLogAbsentError.isInstance(error)) throw error;
     if (options.json) io.print("[]");
-    io.info(`The audit log is empty (${error.message})`);
+    io.info(`The audit log is empty. ${error.message}`);
     return;
   }
   try {

@@ -141,7 +141,33 @@ export class PostgresAuditStore implements AuditStore {
     }
   }
 
+  /**
+   * True when the tables, the replica column and every append-only trigger are in place. Opening a
+   * complete log then runs no DDL: ALTER/CREATE take table locks that would stall other replicas'
+   * appends while a replica (re)starts.
+   */
+  private async schemaComplete(): Promise<boolean> {
+    const triggers = APPEND_ONLY.flatMap((t) => [`${t}_append_only`, `${t}_no_truncate`]);
+    const res = await this.pool.query(
+      `SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind = 'r') AS tables,
+              (SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = $1 AND table_name = 'audit_records' AND column_name = 'replica') AS replica,
+              (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND t.tgname = ANY($3::text[]) AND t.tgenabled <> 'D') AS triggers`,
+      [this.schema, APPEND_ONLY, triggers],
+    );
+    const row = res.rows[0];
+    return (
+      Number(row.tables) === APPEND_ONLY.length &&
+      Number(row.replica) === 1 &&
+      Number(row.triggers) === triggers.length
+    );
+  }
+
   private async createSchema(): Promise<void> {
+    if (await this.schemaComplete()) return;
     const q = quoteIdent(this.schema);
     const ddl = `
       CREATE SCHEMA IF NOT EXISTS ${q};

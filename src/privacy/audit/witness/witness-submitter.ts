@@ -171,27 +171,31 @@ export class WitnessSubmitter {
       return;
     }
     let old = s.size ?? 0;
-    // At most: one try, one after learning the witness's size from a 409.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (old > head.size) {
-        s.size = old;
-        throw ahead(s, head);
+    let latest = head;
+    // The witness's 409 teaches its size; other writers of the log may move it on meanwhile.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      if (old > latest.size) {
+        latest = (await this.store.latestTreeHead()) ?? latest;
+        if (old > latest.size) {
+          s.size = old;
+          throw ahead(s, latest);
+        }
       }
-      const proof = await consistencyProof(old, head.size, await proofHasher(this.store, old, head.size));
-      const res = await addCheckpoint(s.url, old, proof, head.note, s.verifier, this.options);
+      const proof = await consistencyProof(old, latest.size, await proofHasher(this.store, old, latest.size));
+      const res = await addCheckpoint(s.url, old, proof, latest.note, s.verifier, this.options);
       if (res.status === "cosigned") {
         await this.keep(
           s,
-          head,
+          latest,
           res.signatures.map((sig) => sig.line),
         );
         return;
       }
       old = res.size;
     }
-    throw new AuditWitnessError(`Witness ${s.verifier.name} keeps answering 409 for size ${head.size}.`, {
+    throw new AuditWitnessError(`Witness ${s.verifier.name} keeps answering 409 for size ${latest.size}.`, {
       status: 409,
-      hint: "Another process may be submitting concurrently; it is retried later.",
+      hint: "Other writers of this log are submitting concurrently; it is retried later.",
     });
   }
 
