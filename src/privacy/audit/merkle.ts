@@ -4,23 +4,32 @@
  * chain hash of record `i + 1` (which commits to the record's content and to every record before
  * it), so a tree head commits to the whole chain.
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 export type Hash = Buffer;
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+/** `crypto.hash` (Node ≥ 20.12) is a one-shot digest, about twice as fast for small inputs. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer }).hash;
+const sha256 = (data: Buffer): Hash =>
+  oneShot ? oneShot("sha256", data, "buffer") : crypto.createHash("sha256").update(data).digest();
 
 export function leafHash(data: Uint8Array): Hash {
-  return createHash("sha256").update(LEAF).update(data).digest();
+  const buf = Buffer.allocUnsafe(1 + data.length);
+  buf[0] = 0;
+  buf.set(data, 1);
+  return sha256(buf);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
-  return createHash("sha256").update(NODE).update(left).update(right).digest();
+  const buf = Buffer.allocUnsafe(1 + left.length + right.length);
+  buf[0] = 1;
+  buf.set(left, 1);
+  buf.set(right, 1 + left.length);
+  return sha256(buf);
 }
 
 /** MTH({}) = SHA-256 of the empty string. */
-export const EMPTY_ROOT: Hash = createHash("sha256").digest();
+export const EMPTY_ROOT: Hash = crypto.createHash("sha256").digest();
 
 /** The largest power of two strictly smaller than `n` (n > 1). */
 export function splitPoint(n: number): number {
