@@ -9,7 +9,8 @@ import * as crypto from "node:crypto";
 export type Hash = Buffer;
 
 /** `crypto.hash` (Node ≥ 20.12) is a one-shot digest, about twice as fast for small inputs. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer })
+  .hash;
 const sha256 = (data: Buffer): Hash =>
   oneShot ? oneShot("sha256", data, "buffer") : crypto.createHash("sha256").update(data).digest();
 
