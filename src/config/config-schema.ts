@@ -3,6 +3,7 @@ import { resolveEntityPolicies } from "../privacy/entity-types.js";
 import { toolSourceSchema } from "../sources/registry.js";
 import { declaredEntityTypes } from "./declared-entity-types.js";
 import { NAME_PATTERN, positiveInt, sourceName as name } from "../sources/source-kind.js";
+import { isValidKeyName, isVerifierKey } from "../privacy/audit/signed-note.js";
 
 export { NAME_PATTERN, toolSourceSchema };
 export type { ToolSourceConfig } from "../sources/registry.js";
@@ -152,12 +153,49 @@ const auditSchema = z
         description: "With `keyPath`: sign a checkpoint every N records and/or every T ms (and on close).",
         default: { records: 100, ms: 60_000 },
       }),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and underscores")
+      .optional()
+      .describe("PostgreSQL schema holding the audit tables (default flm_audit)."),
+    origin: z
+      .string()
+      .refine(isValidKeyName, "a name without spaces or '+', e.g. example.com/flm-audit")
+      .optional()
+      .describe(
+        "The log's identity in its C2SP checkpoints (origin line and key name); default flm-audit/<16 hex of the key>. Witnesses and auditors know the log by it.",
+      ),
+    replicaId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("This process's id in the records and checkpoints it writes (default <hostname>/<pid>)."),
+    witnesses: z
+      .array(
+        z.strictObject({
+          url: z
+            .url({ protocol: /^https?$/, error: "an http(s) URL" })
+            .describe("The witness's URL (the prefix of its /add-checkpoint)."),
+          key: z
+            .string()
+            .refine(isVerifierKey, "a C2SP verifier key <name>+<key ID>+<key> (flm witness keygen prints it)")
+            .describe("The witness's cosignature verifier key."),
+        }),
+      )
+      .optional()
+      .describe(
+        "Witnesses (C2SP tlog-witness) that co-sign each checkpoint, contacted in the background; needs keyPath.",
+      ),
   })
   .describe(
     "The tamper-evident log of every cloud request: exactly one of `path` (SQLite) or `url` (PostgreSQL).",
   )
   .refine((a) => Boolean(a.path) !== Boolean(a.url), {
     message: "exactly one of path (SQLite) or url (PostgreSQL)",
+  })
+  .refine((a) => !a.witnesses?.length || Boolean(a.keyPath), {
+    message: "witnesses need keyPath (the key that signs the checkpoints they co-sign)",
+    path: ["witnesses"],
   });
 
 const stateSchema = z

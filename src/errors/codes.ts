@@ -221,6 +221,14 @@ export const ERROR_CODES = {
     ...runtime("The audit store is locked or unreachable for now; nothing was sent without its record.", 503),
     retryAfterSeconds: 1,
   },
+  AUDIT_LOG_ABSENT: runtime(
+    "An audit log that should exist does not (deleted file, dropped schema, wrong path).",
+  ),
+  AUDIT_NOTE_INVALID: runtime("A signed checkpoint, cosignature or note is malformed or does not verify."),
+  AUDIT_WITNESS_FAILED: runtime(
+    "A witness could not be reached or refused a checkpoint; appends continue and it is retried.",
+    502,
+  ),
 
   // Shared state (state.url: PostgreSQL for several replicas)
   STATE_STORE_UNAVAILABLE: {

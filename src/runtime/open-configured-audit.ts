@@ -9,9 +9,12 @@ export async function openConfiguredAudit(config: FlmConfig): Promise<AuditLog |
   return openAuditLog(
     audit.path
       ? { kind: "sqlite", path: configPath(config, audit.path) }
-      : { kind: "postgres", url: audit.url! },
+      : { kind: "postgres", url: audit.url!, schema: audit.schema },
     {
       keyPath: audit.keyPath ? configPath(config, audit.keyPath) : undefined,
+      origin: audit.origin,
+      replicaId: audit.replicaId,
+      witnesses: audit.witnesses,
       storeBodies: audit.storeBodies,
       checkpointEvery: audit.keyPath ? (audit.checkpointEvery ?? { records: 100, ms: 60_000 }) : undefined,
     },

@@ -6,7 +6,13 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateAuditKey } from "../../src/privacy/audit/index.js";
+import {
+  generateAuditKey,
+  loadAuditPrivateKey,
+  startWitnessServer,
+  TreeHeadSigner,
+} from "../../src/privacy/audit/index.js";
+import { noteSigner, SIG_COSIGNATURE_V1 } from "../../src/privacy/audit/signed-note.js";
 import { type FakeOpenAIServer, type RecordedRequest, reply } from "../../src/testing/fake-openai-server.js";
 import {
   type CliFixture,
@@ -138,5 +144,57 @@ describe("flm audit end to end", { timeout: 60_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^Audit log FAILED verification: .* at record 2\./);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it("with audit.witnesses configured, asks have their checkpoints co-signed and verify holds the log against the witness", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const signer = noteSigner(
+      "witness.test/cli",
+      SIG_COSIGNATURE_V1,
+      generateKeyPairSync("ed25519").privateKey,
+    );
+    const keyPath = join(dir, "keys", "audit-key.pem");
+    const origin = "test.example/cli-audit";
+    const witness = await startWitnessServer({
+      signer,
+      dbPath: join(dir, "witness.sqlite"),
+      logs: [{ origin, keys: [new TreeHeadSigner(loadAuditPrivateKey(keyPath), origin).vkey] }],
+      port: 0,
+    });
+    try {
+      writeFlmConfig(
+        fixture,
+        {
+          tools: [
+            crmTool([findCustomerQuery("id, name, email")], [{ column: "customers.name", type: "PERSON" }]),
+          ],
+          audit: {
+            path: "witnessed-audit.sqlite",
+            keyPath: "keys/audit-key.pem",
+            origin,
+            replicaId: "cli-test",
+            witnesses: [{ url: witness.url, key: signer.verifier.vkey }],
+          },
+        },
+        "witnessed.json",
+      );
+      const ask = await runCli(["--config", "witnessed.json", "ask", "Find Maria Keller."], { cwd: dir });
+      expect(ask.code).toBe(0);
+      const [verify, vkey] = await Promise.all([
+        runCli(["--config", "witnessed.json", "audit", "verify"], { cwd: dir }),
+        runCli(["--config", "witnessed.json", "audit", "vkey"], { cwd: dir }),
+      ]);
+      expect(vkey.stdout.trim()).toMatch(/^test\.example\/cli-audit\+[0-9a-f]{8}\+A/);
+      expect(verify.code).toBe(0);
+      expect(verify.stdout).toMatch(/^Audit log OK: 1 record\(s\)/);
+      expect(verify.stdout).toMatch(
+        /Witness witness\.test\/cli http:\/\/127\.0\.0\.1:\d+: co-signed 1 record\(s\)/,
+      );
+      const [record] = JSON.parse(
+        (await runCli(["--config", "witnessed.json", "audit", "show", "--json"], { cwd: dir })).stdout,
+      );
+      expect(record.replica).toBe("cli-test");
+    } finally {
+      await witness.close();
+    }
   });
 });

@@ -39,18 +39,11 @@ async function auditConfig(
 function storeConfig(config: FlmConfig, audit: AuditConfig): AuditStoreConfig {
   return audit.path
     ? { kind: "sqlite", path: configPath(config, audit.path) }
-    : { kind: "postgres", url: audit.url! };
+    : { kind: "postgres", url: audit.url!, schema: audit.schema };
 }
 
-/** The configured witnesses (`audit.witnesses`), when the configuration has them. */
-function configuredWitnesses(audit: AuditConfig): Array<{ url: string; key: string }> {
-  const w = (audit as { witnesses?: Array<{ url: string; key: string }> }).witnesses;
-  return Array.isArray(w) ? w : [];
-}
-
-function configuredOrigin(audit: AuditConfig): string | undefined {
-  return (audit as { origin?: string }).origin;
-}
+const configuredWitnesses = (audit: AuditConfig) => audit.witnesses ?? [];
+const configuredOrigin = (audit: AuditConfig) => audit.origin;
 
 /** `--witness <url>`, `<url>#<verifier key>`, `<verifier key>`, or a file holding a verifier key. */
 export function parseWitnessFlag(value: string): WitnessCheck {
@@ -216,6 +209,7 @@ export async function auditCheckpointCommand(globals: GlobalOptions, io: CliIO):
   const log = await openAuditLog(storeConfig(config, audit), {
     keyPath: configPath(config, audit.keyPath),
     origin: configuredOrigin(audit),
+    replicaId: audit.replicaId,
     witnesses: configuredWitnesses(audit),
     onError: (e) => errors.push(e),
   });

@@ -56,17 +56,15 @@ export class AuditStoreError extends FlmError {
  * was not sent. An outage, not a privacy decision: retry later (HTTP 503).
  */
 export class AuditStoreUnavailableError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditStoreUnavailableError";
   constructor(message: string, options: { cause?: unknown; hint: string }) {
     super("AUDIT_STORE_UNAVAILABLE", message, options);
-  }
-
-  static override isInstance(error: unknown): error is AuditStoreUnavailableError {
-    return hasCode(error, "AUDIT_STORE_UNAVAILABLE");
   }
 }
 
 /** A signed note, checkpoint or cosignature is malformed or does not verify. */
 export class AuditNoteError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditNoteError";
   constructor(
     message: string,
     hint = "The note was altered, or was not produced by a C2SP signed-note signer.",
@@ -77,6 +75,7 @@ export class AuditNoteError extends FlmError {
 
 /** A witness refused a checkpoint, or could not be reached or understood. */
 export class AuditWitnessError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditWitnessError";
   /** HTTP status from the witness, when it answered. */
   readonly status?: number;
   constructor(message: string, options: { status?: number; cause?: unknown; hint: string }) {
@@ -87,15 +86,8 @@ export class AuditWitnessError extends FlmError {
 
 /** A log that should exist does not (deleted file, dropped schema, wrong path). */
 export class AuditLogAbsentError extends FlmError {
+  static override readonly marker: string = "federated-lm.AuditLogAbsentError";
   constructor(message: string, options: { hint: string; cause?: unknown }) {
     super("AUDIT_LOG_ABSENT", message, options);
   }
-
-  static override isInstance(error: unknown): error is AuditLogAbsentError {
-    return hasCode(error, "AUDIT_LOG_ABSENT");
-  }
-}
-
-function hasCode(error: unknown, code: string): boolean {
-  return FlmError.isInstance(error) && error.code === code;
 }
