@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS ${t.cosignatures} (
 export function treeHeadIndexesDdl(t: AuditTables): string {
   return `
 CREATE INDEX IF NOT EXISTS audit_tree_heads_size ON ${t.treeHeads} (size);
-CREATE UNIQUE INDEX IF NOT EXISTS audit_cosignatures_unique ON ${t.cosignatures} (tree_head_id, witness, key_id);`;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_cosignatures_unique ON ${t.cosignatures} (tree_head_id, witness, key_id);
+CREATE INDEX IF NOT EXISTS audit_cosignatures_witness ON ${t.cosignatures} (witness, key_id);`;
 }
 
 const TREE_HEAD_COLUMNS = "size, root_hash, note, frontier, replica, at";
@@ -83,6 +84,12 @@ export function cosignatureInsert(
     sql: `INSERT INTO ${table} (tree_head_id, witness, key_id, line, at) VALUES (${[1, 2, 3, 4, 5].map(param).join(", ")}) ON CONFLICT DO NOTHING`,
     params: [c.treeHeadId, c.witness, c.keyId, c.line, c.at],
   };
+}
+
+/** The newest (largest tree) cosignature by one witness key; `$1` witness name, `$2` key ID. */
+export function latestCosignatureQuery(t: AuditTables, param: (n: number) => string): string {
+  return `SELECT c.*, h.size AS size FROM ${t.cosignatures} c JOIN ${t.treeHeads} h ON h.id = c.tree_head_id
+    WHERE c.witness = ${param(1)} AND c.key_id = ${param(2)} ORDER BY h.size DESC, c.id DESC LIMIT 1`;
 }
 
 export function treeHeadFromRow(row: Record<string, unknown>): StoredTreeHead {

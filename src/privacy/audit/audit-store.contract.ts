@@ -222,6 +222,32 @@ export function auditStoreContract(name: string, makeHarness: () => Promise<Audi
       }
     });
 
+    it("finds the cosignature on the largest tree head a witness co-signed", async () => {
+      await fill(3);
+      const a = await log.checkpoint();
+      await fill(2);
+      const b = await log.checkpoint();
+      const cosig = (id: number, witness: string, at: string) => ({
+        treeHeadId: id,
+        witness,
+        keyId: "0a0b0c0d",
+        line: `l${id}`,
+        at,
+      });
+      await h.store.appendCosignature(cosig(b.id, "w1", "t2"));
+      await h.store.appendCosignature(cosig(a.id, "w1", "t1"));
+      await h.store.appendCosignature(cosig(a.id, "w2", "t3"));
+      await h.store.appendCosignature(cosig(a.id, "w2", "t3")); // a duplicate is ignored
+      expect(await h.store.latestCosignature("w1", "0a0b0c0d")).toMatchObject({
+        treeHeadId: b.id,
+        size: 5,
+        at: "t2",
+      });
+      expect(await h.store.latestCosignature("w2", "0a0b0c0d")).toMatchObject({ treeHeadId: a.id, size: 3 });
+      expect(await h.store.latestCosignature("w2", "ffffffff")).toBeUndefined();
+      expect(await h.store.listCosignatures()).toHaveLength(3);
+    });
+
     it("records the replica in each record (hashed), and reads rows of every seq", async () => {
       const r = await new AuditLog(h.store, { replicaId: "gw-2" }).append(entry(1));
       expect(r.replica).toBe("gw-2");

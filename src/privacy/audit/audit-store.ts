@@ -49,6 +49,11 @@ export interface AuditStore {
   appendTreeHead(head: TreeHead, options: AppendTreeHeadOptions): Promise<StoredTreeHead | undefined>;
   appendCosignature(cosignature: StoredCosignature): Promise<void>;
   listCosignatures(): Promise<StoredCosignature[]>;
+  /** The cosignature by this witness key on the largest tree head it co-signed, with that size. */
+  latestCosignature(
+    witness: string,
+    keyId: string,
+  ): Promise<(StoredCosignature & { size: number }) | undefined>;
 
   /** Checkpoints of logs written before tree heads existed (still verified). */
   appendCheckpoint(checkpoint: SignedCheckpoint): Promise<StoredCheckpoint>;

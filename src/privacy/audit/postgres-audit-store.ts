@@ -21,6 +21,7 @@ import {
   conditionalTreeHeadInsert,
   cosignatureFromRow,
   cosignatureInsert,
+  latestCosignatureQuery,
   treeHeadFromRow,
   treeHeadIndexesDdl,
   treeHeadTablesDdl,
@@ -155,7 +156,9 @@ export class PostgresAuditStore implements AuditStore {
                 WHERE table_schema = $1 AND table_name = 'audit_records' AND column_name = 'replica') AS replica,
               (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = $1 AND t.tgname = ANY($3::text[]) AND t.tgenabled <> 'D') AS triggers`,
+                WHERE n.nspname = $1 AND t.tgname = ANY($3::text[]) AND t.tgenabled <> 'D') AS triggers,
+              (SELECT count(*) FROM pg_indexes
+                WHERE schemaname = $1 AND indexname = 'audit_cosignatures_witness') AS indexes`,
       [this.schema, APPEND_ONLY, triggers],
     );
     const row = res.rows[0];
@@ -297,6 +300,15 @@ export class PostgresAuditStore implements AuditStore {
   async listCosignatures(): Promise<StoredCosignature[]> {
     if (this.missing.has("cosignatures")) return [];
     return (await this.query(`SELECT * FROM ${this.t.cosignatures} ORDER BY id`)).map(cosignatureFromRow);
+  }
+
+  async latestCosignature(
+    witness: string,
+    keyId: string,
+  ): Promise<(StoredCosignature & { size: number }) | undefined> {
+    if (this.missing.has("cosignatures") || this.missing.has("treeHeads")) return undefined;
+    const row = (await this.query(latestCosignatureQuery(this.t, pgParam), [witness, keyId]))[0];
+    return row ? { ...cosignatureFromRow(row), size: Number(row.size) } : undefined;
   }
 
   async appendCheckpoint(cp: SignedCheckpoint): Promise<StoredCheckpoint> {

@@ -15,6 +15,7 @@ import {
   conditionalTreeHeadInsert,
   cosignatureFromRow,
   cosignatureInsert,
+  latestCosignatureQuery,
   treeHeadFromRow,
   treeHeadIndexesDdl,
   treeHeadTablesDdl,
@@ -267,6 +268,22 @@ export class SqliteAuditStore implements AuditStore {
       this.db.prepare(`SELECT * FROM ${T.cosignatures} ORDER BY id`).all(),
     );
     return (rows as Record<string, unknown>[]).map(cosignatureFromRow);
+  }
+
+  async latestCosignature(
+    witness: string,
+    keyId: string,
+  ): Promise<(StoredCosignature & { size: number }) | undefined> {
+    if (!this.has(T.cosignatures) || !this.has(T.treeHeads)) return undefined;
+    const row = await this.retry("read", () =>
+      this.db.prepare(latestCosignatureQuery(T, () => "?")).get(witness, keyId),
+    );
+    return row
+      ? {
+          ...cosignatureFromRow(row as Record<string, unknown>),
+          size: Number((row as { size: number }).size),
+        }
+      : undefined;
   }
 
   async appendCheckpoint(cp: SignedCheckpoint): Promise<StoredCheckpoint> {

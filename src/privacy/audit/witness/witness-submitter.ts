@@ -100,16 +100,11 @@ export class WitnessSubmitter {
   /** What each witness co-signed before this process started, from the stored cosignatures. */
   private load(): Promise<void> {
     this.loaded ??= (async () => {
-      const [heads, cosigs] = await Promise.all([this.store.listTreeHeads(), this.store.listCosignatures()]);
-      const byId = new Map(heads.map((h) => [h.id, h]));
       for (const s of this.states) {
-        for (const c of cosigs) {
-          const head = byId.get(c.treeHeadId);
-          if (!head || c.witness !== s.verifier.name || c.keyId !== hex8(s.verifier.keyId)) continue;
-          if (s.size === undefined || head.size > s.size) {
-            s.size = head.size;
-            s.cosignedAt = c.at;
-          }
+        const latest = await this.store.latestCosignature(s.verifier.name, hex8(s.verifier.keyId));
+        if (latest && (s.size === undefined || latest.size > s.size)) {
+          s.size = latest.size;
+          s.cosignedAt = latest.at;
         }
       }
     })().catch((e) => {
