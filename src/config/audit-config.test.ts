@@ -33,7 +33,7 @@ describe("audit configuration: origin, replica and witnesses", () => {
     [
       "a witness key that is not a verifier key",
       { path: "a.db", keyPath: "k", witnesses: [{ url: "http://w", key: "nope" }] },
-      /audit\.witnesses\[0\]\.key: a C2SP verifier key/,
+      /audit\.witnesses\[0\]\.key: .*C2SP verifier key/,
     ],
     [
       "a witness URL that is not http(s)",

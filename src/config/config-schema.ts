@@ -3,7 +3,6 @@ import { resolveEntityPolicies } from "../privacy/entity-types.js";
 import { toolSourceSchema } from "../sources/registry.js";
 import { declaredEntityTypes } from "./declared-entity-types.js";
 import { NAME_PATTERN, positiveInt, sourceName as name } from "../sources/source-kind.js";
-import { isValidKeyName, isVerifierKey } from "../privacy/audit/signed-note.js";
 
 export { NAME_PATTERN, toolSourceSchema };
 export type { ToolSourceConfig } from "../sources/registry.js";
@@ -160,7 +159,7 @@ const auditSchema = z
       .describe("PostgreSQL schema holding the audit tables (default flm_audit)."),
     origin: z
       .string()
-      .refine(isValidKeyName, "a name without spaces or '+', e.g. example.com/flm-audit")
+      .regex(/^[^\s+]+$/u, "a name without spaces or '+', e.g. example.com/flm-audit")
       .optional()
       .describe(
         "The log's identity in its C2SP checkpoints (origin line and key name); default flm-audit/<16 hex of the key>. Witnesses and auditors know the log by it.",
@@ -178,7 +177,11 @@ const auditSchema = z
             .describe("The witness's URL (the prefix of its /add-checkpoint)."),
           key: z
             .string()
-            .refine(isVerifierKey, "a C2SP verifier key <name>+<key ID>+<key> (flm witness keygen prints it)")
+            // The shape here; the key itself is checked when the log opens (AUDIT_KEY_INVALID).
+            .regex(
+              /^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+={0,2}$/,
+              "a C2SP verifier key <name>+<key ID>+<key> (flm witness keygen prints it)",
+            )
             .describe("The witness's cosignature verifier key."),
         }),
       )
