@@ -51,13 +51,18 @@ export function consoleAudit(log: AuditLog, options: ConsoleAuditOptions = {}): 
   const format = options.format ?? formatAuditReport;
   return {
     async state() {
-      const [head, checkpoints] = await Promise.all([log.store.head(), log.store.listCheckpoints()]);
-      const last = checkpoints.at(-1);
+      // Signed checkpoints: tree heads (C2SP), and the JSON ones of logs written before them.
+      const [head, treeHeads, legacy] = await Promise.all([
+        log.store.head(),
+        log.store.listTreeHeads(),
+        log.store.listCheckpoints(),
+      ]);
+      const last = treeHeads.at(-1) ?? legacy.at(-1);
       return {
         kind: log.store.kind,
         records: head.size,
         headHash: head.headHash,
-        checkpoints: checkpoints.length,
+        checkpoints: treeHeads.length + legacy.length,
         latestCheckpoint: last && { id: last.id, size: last.size, at: last.at },
         storeBodies: log.storeBodies,
       };
