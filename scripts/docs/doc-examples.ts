@@ -44,9 +44,9 @@ export function typecheckDocExamples(root: string, examples: DocExample[] = docE
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
   try {
-    examples.forEach((example, i) =>
-      writeFileSync(join(dir, `example-${i}.ts`), `${example.code}\nexport {};\n`),
-    );
+    for (const [i, example] of examples.entries()) {
+      writeFileSync(join(dir, `example-${i}.ts`), `${example.code}\nexport {};\n`);
+    }
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({
