@@ -4,7 +4,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_FILE, SCHEMA_URL_IN_PACKAGE } from "./config-reference.js";
 import { generatedFiles } from "./generated-files.js";
-import { checkMarkdownLinks, docsFiles, unreachablePages } from "./markdown-links.js";
+import {
+  checkMarkdownLinks,
+  docsFiles,
+  linkChecker,
+  sourceDocReferences,
+  unreachablePages,
+} from "./markdown-links.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -25,6 +31,17 @@ describe("the docs", () => {
     const problems = checkMarkdownLinks(root, files).map(
       (p) => `${p.file}:${p.line} ${p.href}: ${p.problem}`,
     );
+    expect(problems).toEqual([]);
+  });
+
+  it("exist where the code points to them (error hints: see docs/…)", () => {
+    const refs = sourceDocReferences(root);
+    expect(refs.length).toBeGreaterThan(0);
+    const check = linkChecker(root);
+    const problems = refs.flatMap((r) => {
+      const problem = check("README.md", r.href);
+      return problem ? [`${r.file}:${r.line} ${r.href}: ${problem}`] : [];
+    });
     expect(problems).toEqual([]);
   });
 

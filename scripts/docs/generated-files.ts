@@ -1,5 +1,6 @@
 import { cliReferenceMarkdown } from "./cli-reference.js";
 import { configReferenceMarkdown, configSchemaFile, SCHEMA_FILE } from "./config-reference.js";
+import { entityTypesReferenceMarkdown } from "./entity-types-reference.js";
 import { errorsReferenceMarkdown } from "./errors-reference.js";
 
 export interface GeneratedFile {
@@ -15,5 +16,6 @@ export function generatedFiles(): GeneratedFile[] {
     { path: "docs/reference/config.md", content: configReferenceMarkdown() },
     { path: "docs/reference/cli.md", content: cliReferenceMarkdown() },
     { path: "docs/reference/errors.md", content: errorsReferenceMarkdown() },
+    { path: "docs/reference/entity-types.md", content: entityTypesReferenceMarkdown() },
   ];
 }

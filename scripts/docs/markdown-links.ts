@@ -28,6 +28,27 @@ export function docsFiles(root: string): string[] {
  * explicit `<a id>`). Links with a scheme (`https:`, `mailto:`) are not followed.
  */
 export function checkMarkdownLinks(root: string, files: string[] = docsFiles(root)): LinkProblem[] {
+  const check = linkChecker(root);
+  const problems: LinkProblem[] = [];
+  for (const file of files) {
+    const source = readFileSync(resolve(root, file), "utf8");
+    let searchFrom = 0;
+    for (const href of linkTargets(source)) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) continue;
+      const at = source.indexOf(`](${href}`, searchFrom);
+      if (at !== -1) searchFrom = at + 1;
+      const problem = check(file, href);
+      if (problem) {
+        const line = at === -1 ? 0 : source.slice(0, at).split("\n").length;
+        problems.push({ file: file.split(sep).join("/"), line, href, problem });
+      }
+    }
+  }
+  return problems;
+}
+
+/** `check(from, href)`: what is wrong with a relative link written in `from` (a path from the root). */
+export function linkChecker(root: string): (from: string, href: string) => string | undefined {
   const anchorCache = new Map<string, Set<string>>();
   const anchorsOf = (file: string) => {
     let anchors = anchorCache.get(file);
@@ -37,38 +58,18 @@ export function checkMarkdownLinks(root: string, files: string[] = docsFiles(roo
     }
     return anchors;
   };
-  const problems: LinkProblem[] = [];
-  for (const file of files) {
-    const path = resolve(root, file);
-    const source = readFileSync(path, "utf8");
-    let searchFrom = 0;
-    for (const href of linkTargets(source)) {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) continue;
-      const at = source.indexOf(`](${href}`, searchFrom);
-      if (at !== -1) searchFrom = at + 1;
-      const line = at === -1 ? 0 : source.slice(0, at).split("\n").length;
-      const report = (problem: string) =>
-        problems.push({ file: file.split(sep).join("/"), line, href, problem });
-      const [target = "", fragment] = splitFragment(href);
-      const targetPath = target === "" ? path : resolve(dirname(path), decodeURIComponent(target));
-      if (!targetPath.startsWith(resolve(root))) {
-        report("points outside the repository");
-        continue;
-      }
-      if (!existsSync(targetPath)) {
-        report(`no such file: ${relative(root, targetPath).split(sep).join("/")}`);
-        continue;
-      }
-      if (fragment === undefined || !targetPath.endsWith(".md") || statSync(targetPath).isDirectory())
-        continue;
-      if (!anchorsOf(targetPath).has(decodeURIComponent(fragment))) {
-        report(
-          `no heading with the anchor #${fragment} in ${relative(root, targetPath).split(sep).join("/")}`,
-        );
-      }
+  const shown = (path: string) => relative(root, path).split(sep).join("/");
+  return (from, href) => {
+    const path = resolve(root, from);
+    const [target = "", fragment] = splitFragment(href);
+    const targetPath = target === "" ? path : resolve(dirname(path), decodeURIComponent(target));
+    if (!targetPath.startsWith(resolve(root))) return "points outside the repository";
+    if (!existsSync(targetPath)) return `no such file: ${shown(targetPath)}`;
+    if (fragment === undefined || !targetPath.endsWith(".md") || statSync(targetPath).isDirectory()) return;
+    if (!anchorsOf(targetPath).has(decodeURIComponent(fragment))) {
+      return `no heading with the anchor #${fragment} in ${shown(targetPath)}`;
     }
-  }
-  return problems;
+  };
 }
 
 /** The anchors GitHub generates for a Markdown document's headings, plus explicit `<a id|name>`. */
@@ -145,4 +146,25 @@ export function unreachablePages(root: string, files: string[] = docsFiles(root)
     }
   }
   return files.filter((f) => !reached.has(f));
+}
+
+/**
+ * Pages the code points people to (an error hint's `see docs/guides/x.md#part`): every
+ * `docs/….md` mentioned in a source file of `src/`, with its line, checked like a link from the root.
+ */
+export function sourceDocReferences(root: string): { file: string; line: number; href: string }[] {
+  const refs: { file: string; line: number; href: string }[] = [];
+  const files = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter(
+    (f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f),
+  );
+  for (const f of files) {
+    const file = `src/${f.split(sep).join("/")}`;
+    readFileSync(join(root, file), "utf8")
+      .split("\n")
+      .forEach((text, i) => {
+        for (const m of text.matchAll(/\bdocs\/[\w./-]+\.md(?:#[\w-]+)?/g))
+          refs.push({ file, line: i + 1, href: m[0] });
+      });
+  }
+  return refs;
 }

@@ -14,7 +14,7 @@ export interface TokenCounter {
  * longer words ceil(len/5); digits ~0.75 token each and punctuation one each (dense in JSON and
  * tables, where plain chars/4 undercounts by half). Tuned to
  * overestimate slightly, since an underestimate overflows the window. Error measured against the
- * llama tokenizer is in docs/guides/models.md (Token counting).
+ * llama tokenizer is in docs/guides/models.md#token-counting.
  */
 export const approximateTokenCounter: TokenCounter = {
   exact: false,
