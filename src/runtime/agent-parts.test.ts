@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load-config.js";
 import { canPrefill } from "../models/prompt-prefill.js";
+import { createTrustPolicy } from "../privacy/trust-policy.js";
 import { createAgentParts } from "./agent-parts.js";
 
 const config = parseConfig({ planner: "local", generator: "http://127.0.0.1:9/v1#local" });
-const parts = () => createAgentParts({ config, env: {}, closers: [] });
+const parts = () => createAgentParts({ config, env: {}, closers: [], trust: createTrustPolicy() });
 
 describe("generators read their answer prompt ahead where that helps", () => {
   it("on by default for local servers (warm-up requests), off for cloud-provider models", async () => {
