@@ -13,11 +13,14 @@ import {
   tool,
 } from "ai";
 import { createAgent } from "../../src/agent/create-agent.js";
+import { withPromptWarmUp } from "../../src/models/prompt-prefill.js";
+import { createModelPlanner } from "../../src/plan/model-planner.js";
+import type { PlannerMode } from "../../src/plan/planner-prompt.js";
 import { createEgressTap } from "../../src/privacy/egress-tap.js";
 import type { AgentPrivacy } from "../../src/core/privacy-hooks.js";
 import { resolveModel } from "../../src/models/resolve-model.js";
 import type { Tool } from "../../src/tools/tool.js";
-import { DESIGN_HEADER, type DesignId, QUESTION_HEADER } from "./scripted-models.js";
+import { DESIGN_HEADER, type DesignId, QUESTION_HEADER, VARIANT_HEADER } from "./scripted-models.js";
 import type { WorkloadQuestion } from "./workload.js";
 
 export interface DesignContext {
@@ -26,7 +29,48 @@ export interface DesignContext {
   tools: Tool[];
   /** federated-lm's firewall, and the fetch its cloud planner must use (egress tap + guard). */
   privacy?: { privacy: AgentPrivacy; plannerFetch: typeof fetch };
+  /** federated-lm with some of its latency techniques off (`bench:compare --techniques`). */
+  variant?: FederatedVariant;
 }
+
+/** The #14 latency techniques of federated-lm, each on in its default configuration. */
+export interface FederatedTechniques {
+  /** Steps start while the plan streams in. */
+  streamPlan: boolean;
+  /** The local server reads the answer prompt ahead (warm-up requests its prefix cache keeps). */
+  prefill: boolean;
+  /** The planner writes compact plan lines (else a JSON plan). */
+  compactPlan: boolean;
+  /** The planner prompt carries tool signatures (else full JSON Schemas). */
+  signatures: boolean;
+}
+
+export interface FederatedVariant {
+  name: string;
+  label: string;
+  techniques: FederatedTechniques;
+}
+
+const ALL_ON: FederatedTechniques = { streamPlan: true, prefill: true, compactPlan: true, signatures: true };
+const off = (name: string, label: string, changes: Partial<FederatedTechniques>): FederatedVariant => ({
+  name,
+  label,
+  techniques: { ...ALL_ON, ...changes },
+});
+/** One row per technique turned off, and all of them off (federated-lm before #14). */
+export const FEDERATED_VARIANTS: FederatedVariant[] = [
+  off("all-on", "all on (the default configuration)", {}),
+  off("no-stream", "plan streaming off (steps start once the whole plan is in)", { streamPlan: false }),
+  off("no-prefill", "prefill off (the local model reads the whole prompt at the end)", { prefill: false }),
+  off("json-plan", "compact plan off (JSON plan)", { compactPlan: false }),
+  off("schemas", "tool signatures off (full JSON Schemas in the planner prompt)", { signatures: false }),
+  off("all-off", "all four off", {
+    streamPlan: false,
+    prefill: false,
+    compactPlan: false,
+    signatures: false,
+  }),
+];
 
 export interface QuestionResult {
   id: string;
@@ -45,6 +89,7 @@ function model(
   design: DesignId,
   q: WorkloadQuestion,
   fetch?: typeof globalThis.fetch,
+  variant?: string,
 ): LanguageModel {
   return resolveModel(
     {
@@ -52,7 +97,11 @@ function model(
       model: "scripted",
       baseURL: url,
       apiKey: "bench",
-      headers: { [DESIGN_HEADER]: design, [QUESTION_HEADER]: q.id },
+      headers: {
+        [DESIGN_HEADER]: design,
+        [QUESTION_HEADER]: q.id,
+        ...(variant ? { [VARIANT_HEADER]: variant } : {}),
+      },
     },
     { fetch },
   );
@@ -81,15 +130,38 @@ async function timed(
   }
 }
 
-/** 1. federated-lm: one cloud planning call (pseudonymized), the DAG runs locally, the local model answers. */
+/**
+ * 1. federated-lm: one cloud planning call (pseudonymized), the DAG runs locally, the local model
+ * answers. Configured as `flm` configures it by default (src/runtime/agent-parts.ts): compact plan
+ * lines, tool signatures, plan streaming, and a local server generator wrapped for prefill.
+ */
 export function runFederated(q: WorkloadQuestion, ctx: DesignContext): Promise<QuestionResult> {
+  const variant = ctx.variant;
+  const t = variant?.techniques ?? ALL_ON;
   return timed(q, async (mark) => {
+    const cloud = model(
+      ctx.cloudUrl,
+      "federated",
+      q,
+      ctx.privacy?.plannerFetch ?? createEgressTap(),
+      variant?.name,
+    );
+    const local = model(ctx.localUrl, "federated", q, undefined, variant?.name);
+    const mode: PlannerMode = t.compactPlan ? "compact" : "json";
     const agent = createAgent({
-      planner: model(ctx.cloudUrl, "federated", q, ctx.privacy?.plannerFetch ?? createEgressTap()),
-      generator: model(ctx.localUrl, "federated", q),
+      planner: createModelPlanner({
+        model: cloud,
+        mode,
+        toolDetail: t.signatures ? "signatures" : "schemas",
+      }),
+      generator:
+        t.prefill && typeof local === "object" && local.specificationVersion === "v3"
+          ? withPromptWarmUp(local)
+          : local,
       tools: ctx.tools,
       privacy: ctx.privacy?.privacy,
       contextWindow: 8192,
+      latency: { streamPlan: t.streamPlan, prefill: t.prefill },
     });
     let text = "";
     for await (const event of agent.stream(q.question)) {

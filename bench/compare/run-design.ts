@@ -9,13 +9,15 @@ import type { AgentPrivacy } from "../../src/core/privacy-hooks.js";
 import type { Tool } from "../../src/tools/tool.js";
 import type { SensitiveValue } from "../../src/tools/tool-source.js";
 import { chinookSensitiveValues, createChinookTools, openChinook } from "./chinook-tools.js";
-import { DESIGNS, type DesignContext, type QuestionResult } from "./designs.js";
+import { DESIGNS, type DesignContext, FEDERATED_VARIANTS, type QuestionResult } from "./designs.js";
 import { toolMsOf } from "./physical-limit.js";
 import { DEFAULT_PROFILE, type DesignId } from "./scripted-models.js";
 import { WORKLOAD } from "./workload.js";
 
 export interface DesignRun {
   design: DesignId;
+  /** federated-lm with some techniques off (BENCH_VARIANT, a FEDERATED_VARIANTS name). */
+  variant?: string;
   results: QuestionResult[];
   peakRssMb: number;
   privacy: string;
@@ -58,6 +60,12 @@ const tools: Tool[] = createChinookTools(db, {
 }));
 const ctx: DesignContext = { cloudUrl: env("BENCH_CLOUD_URL"), localUrl: env("BENCH_LOCAL_URL"), tools };
 let privacyNote = "not applicable";
+const variantName = process.env.BENCH_VARIANT;
+if (variantName) {
+  ctx.variant = FEDERATED_VARIANTS.find((v) => v.name === variantName);
+  if (design !== "federated" || !ctx.variant)
+    throw new Error(`run-design.ts: unknown variant ${variantName}`);
+}
 if (design === "federated") {
   const loaded =
     process.env.BENCH_PRIVACY === "0" ? undefined : await loadPrivacy(chinookSensitiveValues(db));
@@ -79,6 +87,7 @@ clearInterval(sampler);
 const maxRss = process.resourceUsage().maxRSS * 1024; // KiB on Linux
 const run: DesignRun = {
   design,
+  ...(variantName ? { variant: variantName } : {}),
   results: results.sort((a, b) => a.id.localeCompare(b.id)),
   peakRssMb: Math.max(peakRss, maxRss) / 2 ** 20,
   privacy: privacyNote,
@@ -102,6 +111,8 @@ async function loadPrivacy(
   if (typeof mod.createPrivacy !== "function") return undefined;
   const privacy = mod.createPrivacy({ sensitiveValues: values });
   await privacy.ready?.();
+  // As `flm serve` does at startup: the NER lexicon is loaded before the first question, not in it.
+  privacy.warmUp?.();
   const guarded = typeof privacy.cloudFetch === "function";
   return {
     privacy: privacy as AgentPrivacy,

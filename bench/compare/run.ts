@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { sharedFile } from "../../test/helpers/shared-dir.js";
 import { chinookSensitiveValues, openChinook } from "./chinook-tools.js";
 import { physicalLimits } from "./physical-limit.js";
+import { FEDERATED_VARIANTS } from "./designs.js";
 import type { DesignRun } from "./run-design.js";
 import {
   DEFAULT_PROFILE,
@@ -42,6 +43,7 @@ const profile: LatencyProfile = {
 };
 const only = option("--designs")?.split(",");
 const output = option("--out") ?? "bench/results/compare.md";
+const techniques = args.includes("--techniques");
 
 const dbFile = process.env.FLM_CHINOOK_SQLITE ?? sharedFile("data", "chinook.sqlite");
 if (!dbFile) {
@@ -66,6 +68,13 @@ const t0 = performance.now();
 for (const [design, label] of designs) {
   process.stderr.write(`running ${label} (${WORKLOAD.length} questions, ${concurrency} at a time)…\n`);
   runs.set(design, await runChild(design));
+}
+const variantRuns = new Map<string, DesignRun>();
+if (techniques) {
+  for (const v of FEDERATED_VARIANTS) {
+    process.stderr.write(`running federated-lm, ${v.label}…\n`);
+    variantRuns.set(v.name, await runChild("federated", v.name));
+  }
 }
 await models.close();
 const totalS = (performance.now() - t0) / 1000;
@@ -157,18 +166,112 @@ add(
 add("peak RSS of the design's process", (_, r) => `${r.peakRssMb.toFixed(0)} MB`);
 add("failed questions", (_, r) => String(r.results.filter((x) => x.error).length));
 
-const header = ["measure", ...designs.map(([, l]) => l), "physical limit"];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) =>
-  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-const table = [
-  line(header),
-  `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
-  ...rows.map(line),
-].join("\n");
+const renderTable = (header: string[], body: string[][]) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+    ...body.map(line),
+  ].join("\n");
+};
+const table = renderTable(["measure", ...designs.map(([, l]) => l), "physical limit"], rows);
 
-const errors = [...runs.values()].flatMap((r) =>
-  r.results.filter((x) => x.error).map((x) => `${r.design} ${x.id}: ${x.error}`),
+// ---- one row per latency technique turned off (--techniques) ---------------------------------
+const variantTable = techniques
+  ? renderTable(
+      [
+        "federated-lm",
+        "e2e p50",
+        "e2e p95",
+        "first token p50",
+        "first token p95",
+        "e2e / limit p50 (p95)",
+        "cloud tokens in / out",
+        "local prefilled / reused",
+      ],
+      [
+        ...FEDERATED_VARIANTS.map((v) => {
+          const r = variantRuns.get(v.name)!;
+          const c = models.stats.cloud.get(`federated:${v.name}`) ?? empty;
+          const l = models.stats.local.get(`federated:${v.name}`) ?? empty;
+          return [
+            v.label,
+            sec(pct(lat(r), 50)),
+            sec(pct(lat(r), 95)),
+            sec(pct(firsts(r), 50)),
+            sec(pct(firsts(r), 95)),
+            `${ratio(r, 50).toFixed(2)}x (${ratio(r, 95).toFixed(2)}x)`,
+            `${int(c.inputTokens)} / ${int(c.outputTokens)}`,
+            `${int(l.prefillTokens)} / ${int(l.cachedTokens)}`,
+          ];
+        }),
+        [
+          "physical limit",
+          sec(pct(limitLat(), 50)),
+          sec(pct(limitLat(), 95)),
+          sec(pct(limitFirsts, 50)),
+          sec(pct(limitFirsts, 95)),
+          "1.00x",
+          "",
+          "",
+        ],
+      ],
+    )
+  : "";
+
+// ---- the #14 targets, from this run ----------------------------------------------------------
+const targetLines: string[] = [];
+const flm = runs.get("federated");
+const react = runs.get("react");
+const sequential = runs.get("sequential");
+if (flm && react) {
+  const fc = models.stats.cloud.get("federated") ?? empty;
+  const rc = models.stats.cloud.get("react") ?? empty;
+  const sc = models.stats.cloud.get("sequential");
+  const check = (name: string, value: string, ok: boolean) =>
+    targetLines.push(`| ${name} | ${value} | ${ok ? "met" : "**missed**"} |`);
+  const ttft = pct(firsts(flm), 50) / pct(firsts(react), 50);
+  check("time to first answer token p50 ≤ 0.7x ReAct's", `${ttft.toFixed(2)}x`, ttft <= 0.7);
+  const e2e = pct(lat(flm), 50) / pct(lat(react), 50);
+  check("end-to-end p50 ≤ 1.1x ReAct's (≤ 1.0x with --local-tps 80-120)", `${e2e.toFixed(2)}x`, e2e <= 1.1);
+  const before = variantRuns.get("all-off");
+  if (before) {
+    const p95 = pct(lat(flm), 95);
+    const p95b = pct(lat(before), 95);
+    check(
+      "end-to-end p95 no worse than before #14 (all four techniques off, same run)",
+      `${sec(p95)} vs ${sec(p95b)}`,
+      p95 <= p95b,
+    );
+  }
+  const fewer = rc.inputTokens / Math.max(1, fc.inputTokens);
+  check("cloud input tokens ≥ 5x fewer than ReAct", `${fewer.toFixed(1)}x fewer`, fewer >= 5);
+  if (sequential && sc)
+    check(
+      "cloud output tokens ≤ the sequential design's",
+      `${int(fc.outputTokens)} vs ${int(sc.outputTokens)}`,
+      fc.outputTokens <= sc.outputTokens,
+    );
+  const toLimit = pct(lat(flm), 50) / pct(limitLat(), 50);
+  check(
+    "end-to-end within 1.15x of the physical limit (p50 over p50; per question p50 in the table)",
+    `${toLimit.toFixed(2)}x (per question ${ratio(flm, 50).toFixed(2)}x)`,
+    toLimit <= 1.15,
+  );
+  check(
+    "zero tool-result bytes and customer values at the cloud",
+    `${int(fc.toolBytes)} bytes, ${int(fc.sensitiveHits)} values`,
+    fc.toolBytes === 0 && fc.sensitiveHits === 0,
+  );
+}
+const targets = targetLines.length
+  ? `| target (issue #14) | measured | |\n|:--|--:|:--|\n${targetLines.join("\n")}`
+  : "";
+
+const errors = [...runs.values(), ...variantRuns.values()].flatMap((r) =>
+  r.results.filter((x) => x.error).map((x) => `${r.variant ?? r.design} ${x.id}: ${x.error}`),
 );
 const p = profile;
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -181,13 +284,15 @@ Latency profile: cloud round trip ${p.cloudRttMs.join("–")} ms per call (seede
 federated-lm privacy: ${runs.get("federated")?.privacy ?? "n/a"}.
 
 ${table}
-
+${targets ? `\n${targets}\n` : ""}${variantTable ? `\nfederated-lm with one latency technique off at a time (\`--techniques\`; same scripted servers and draws, each run in its own process):\n\n${variantTable}\n` : ""}
 Physical limit (per question, \`bench/compare/physical-limit.ts\`): one planner round trip, the plan decoded in the compact one-line-per-step form with each step startable once its line is decoded, the tools on their critical path, then only the last result to prefill and the answer to decode; everything else assumed hidden. "End-to-end / physical limit" is the per-question ratio of a design's latency to it.
 
 How it is counted: the scripted servers count everything from what they received and sent. Tokens are approximated with \`approximateTokenCounter\` (src/context/token-counter.ts) over each raw request body (JSON, tool schemas included) and each reply's text or tool-call JSON, the same counter for every design. "Tool result bytes" are the bytes of \`role: "tool"\` message contents; "customer values" are occurrences of Chinook customer full names, emails, phones and street addresses (${new Set(sensitive).size} values) in any string of a request body, re-sent history included. Peak RSS is per design, each in its own Node process (includes the runtime and the AI SDK, about the same for all three).
 ${errors.length ? `\nFailed questions:\n${errors.map((e) => `- ${e}`).join("\n")}\n` : ""}`;
 
 console.log(`\n${table}\n`);
+if (targets) console.log(`${targets}\n`);
+if (variantTable) console.log(`${variantTable}\n`);
 console.log(`machine: ${machine}`);
 console.log(`federated-lm privacy: ${runs.get("federated")?.privacy}`);
 if (errors.length) console.log(`failed questions:\n${errors.join("\n")}`);
@@ -196,7 +301,7 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, md);
 console.log(`written to ${relative(process.cwd(), out)} (${totalS.toFixed(0)} s)`);
 
-function runChild(design: DesignId): Promise<DesignRun> {
+function runChild(design: DesignId, variant?: string): Promise<DesignRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(here, "run-design.ts"), design], {
       cwd: root,
@@ -207,6 +312,7 @@ function runChild(design: DesignId): Promise<DesignRun> {
         BENCH_DB: dbFile,
         BENCH_CONCURRENCY: String(concurrency),
         BENCH_PRIVACY: privacy ? "1" : "0",
+        ...(variant ? { BENCH_VARIANT: variant } : {}),
       },
       stdio: ["ignore", "pipe", "inherit"],
     });

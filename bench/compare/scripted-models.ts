@@ -30,6 +30,8 @@ export type DesignId = "federated" | "sequential" | "react";
 /** Headers the designs' model clients add so the fake servers know whose call it is (never counted). */
 export const DESIGN_HEADER = "x-bench-design";
 export const QUESTION_HEADER = "x-bench-question";
+/** A federated-lm run with some techniques off (bench:compare --techniques): counted on its own. */
+export const VARIANT_HEADER = "x-bench-variant";
 
 export interface LatencyProfile {
   /** Cloud round trip before the first byte, drawn per call. */
@@ -143,7 +145,10 @@ export async function startScriptedModels(options: {
     // Counted as received: design and question come from headers the servers never bill.
     const design = header(req, DESIGN_HEADER) ?? "unknown";
     const qid = header(req, QUESTION_HEADER) ?? "unknown";
-    const s = statsOf(which, design);
+    // A variant is billed on its own row but draws the same latencies as its design.
+    const variant = header(req, VARIANT_HEADER);
+    const key = variant ? `${design}:${variant}` : design;
+    const s = statsOf(which, key);
     s.requests++;
     s.inputTokens += tokens(req.body);
     s.requestBytes += Buffer.byteLength(req.body);
@@ -162,18 +167,18 @@ export async function startScriptedModels(options: {
         at = text.indexOf(n.lower, at + n.lower.length);
       }
     }
-    const n = (callIndex.get(`${design}|${qid}`) ?? 0) + 1;
-    callIndex.set(`${design}|${qid}`, n);
-    return { design, q: questions.get(qid), s, call: n };
+    const n = (callIndex.get(`${key}|${qid}`) ?? 0) + 1;
+    callIndex.set(`${key}|${qid}`, n);
+    return { design, key, q: questions.get(qid), s, call: n };
   };
 
   const cloud = await startFakeOpenAIServer();
   const providerCaches = new Map<string, ProviderPromptCache>();
   cloud.handle((req) => {
-    const { design, q, s, call } = receive(stats.cloud, req);
+    const { design, key, q, s, call } = receive(stats.cloud, req);
     const rtt = between(profile.cloudRttMs, `${design}|${q?.id}|cloud|${call}`);
-    if (!providerCaches.has(design)) providerCaches.set(design, new ProviderPromptCache());
-    const cached = providerCaches.get(design)!.read(promptOf(req.json ?? {}));
+    if (!providerCaches.has(key)) providerCaches.set(key, new ProviderPromptCache());
+    const cached = providerCaches.get(key)!.read(promptOf(req.json ?? {}));
     s.cachedTokens += cached;
     const send = (r: Reply, outText: string): Reply => {
       const out = tokens(outText);

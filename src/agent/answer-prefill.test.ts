@@ -102,6 +102,8 @@ describe("prefill on a local model server (warm-up requests)", () => {
       expect(warmUps[i].text.startsWith(warmUps[i - 1].text)).toBe(true);
     expect(answer.text.startsWith(warmUps.at(-1)!.text)).toBe(true);
     expect(warmUps.at(-1)!.text).toContain("[s2] find_customer");
+    // The last result is read by the answer request itself: a read of it first would only delay it.
+    expect(warmUps.at(-1)!.text).not.toContain("[s1] weather");
     // Results in the order they finished (find_customer is quicker), each labelled with its step.
     expect(answer.text.indexOf("[s2] find_customer")).toBeLessThan(answer.text.indexOf("[s1] weather"));
     expect(result.citations).toEqual(["s1", "s2"]);
@@ -161,7 +163,9 @@ describe("prefill on in-process llama.cpp (real runtime)", () => {
       }).run("Who is our contact in Berlin?");
       const usage = result.trace.usage.local;
       expect(result.trace.prefill!.reads).toBeGreaterThanOrEqual(2);
-      expect(usage.cachedInputTokens!).toBeGreaterThan(usage.inputTokens * 0.75);
+      // Everything but the last result (weather, which the answer request reads itself) and the
+      // closing line came from the sequence.
+      expect(usage.cachedInputTokens!).toBeGreaterThan(usage.inputTokens * 0.6);
     } finally {
       await models.close();
     }

@@ -5,8 +5,17 @@ import { answerMessages, answerPrefix, answerSystemPrompt } from "./answer-promp
 import { toAnswerPrompt } from "./stream-answer.js";
 
 export interface AnswerPrefill {
-  /** The results shown so far grew: read the prompt up to them. */
+  /**
+   * The results shown so far grew: read the prompt up to them (on the next turn of the event
+   * loop, unless `finish()` came first).
+   */
   update(resultsText: string): void;
+  /**
+   * All results are in: reads not yet sent are dropped. The answer request follows at once and
+   * reads that tail itself; a read of it now would only put one more request, and one decoded
+   * token, in front of the answer.
+   */
+  finish(): void;
   /** Waits (at most `ms`) for a read in flight, so the answer request finds the prompt read. */
   settle(ms: number): Promise<void>;
   /** Reads sent, and those that failed (a failed read costs time, never correctness). */
@@ -30,6 +39,7 @@ export function startAnswerPrefill(
   let sent: string | undefined;
   let waiting: string | undefined;
   let inFlight: Promise<void> | undefined;
+  let finished = false;
   const read = (resultsText: string) => {
     sent = resultsText;
     stats.reads++;
@@ -49,18 +59,27 @@ export function startAnswerPrefill(
         inFlight = undefined;
         const next = waiting;
         waiting = undefined;
-        if (next !== undefined && next !== sent && !signal.aborted) read(next);
+        if (next !== undefined && next !== sent && !signal.aborted && !finished) read(next);
       });
   };
   read("");
   return {
     stats,
     update(resultsText) {
-      if (signal.aborted || resultsText === sent) return;
-      if (inFlight) waiting = resultsText;
-      else read(resultsText);
+      // Deferred a turn: when this was the last result, finish() (called as soon as execution
+      // returns, within the same turn) cancels the read.
+      setImmediate(() => {
+        if (finished || signal.aborted || resultsText === sent) return;
+        if (inFlight) waiting = resultsText;
+        else read(resultsText);
+      });
+    },
+    finish() {
+      finished = true;
+      waiting = undefined;
     },
     async settle(ms) {
+      finished = true;
       waiting = undefined;
       if (!inFlight) return;
       let timer: NodeJS.Timeout | undefined;

@@ -280,6 +280,7 @@ async function executeRun(setup: AgentSetup, state: RunState): Promise<RunResult
           }
         : undefined,
     });
+    prefill?.finish();
     if (signal.aborted) throw new RunCancelledError(signal.reason);
     // What the tools returned is the user's from now on: tainted for them before they see any of it.
     const results = outcomes.flatMap((o) =>

@@ -290,3 +290,14 @@ describe("failed steps", () => {
     expect(models.cloud.requests.length).toBe(before);
   });
 });
+
+describe("warmUp", () => {
+  it("loads the detectors without touching any session: placeholders still start at 1", async () => {
+    const privacy = createPrivacy({});
+    privacy.warmUp();
+    const session = privacy.createSession();
+    const [out] = await privacy.pseudonymize(["Write to Maria Keller in Berlin."], session);
+    expect(out).not.toContain("Maria Keller");
+    expect(out).toMatch(/<PERSON_1>/);
+  });
+});

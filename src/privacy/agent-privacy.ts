@@ -91,6 +91,11 @@ export interface Privacy extends AgentPrivacy {
   readonly values: ValueIndex;
   ready(): Promise<void>;
   /**
+   * Loads the detectors' lazy parts (the NER lexicon: about 1 s of CPU) now instead of on the
+   * first prompt. For long-running processes (the gateway) at startup; touches no session.
+   */
+  warmUp(): void;
+  /**
    * Reads what changed in the sources' sensitive columns since the last refresh (everything with
    * `full`), so a row added while flm runs is protected from then on.
    */
@@ -221,6 +226,9 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       return live.current;
     },
     ready: load,
+    warmUp() {
+      pseudonymizer.detect("Warm-up: Maria Keller of Acme Corp. in Berlin, maria.keller@example.com.");
+    },
     async refreshIndex(refresh = {}) {
       await load();
       return live.refresh(refresh);

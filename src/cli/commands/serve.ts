@@ -33,6 +33,8 @@ export async function serveCommand(
   const gateway = createServeGateway(config, runtime, traces, { logger, telemetry });
   const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
   const host = options.host ?? config.server?.host ?? "127.0.0.1";
+  // The first request should not pay for loading the privacy detectors (about 1 s).
+  runtime.privacy?.warmUp();
   const listening = await gateway.listen({ port, host });
   const stopCountingAppends = runtime.audit?.onAppend((r) =>
     gateway.metrics.auditAppends.inc({ decision: r.decision }),
