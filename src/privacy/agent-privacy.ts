@@ -55,7 +55,14 @@ export interface PrivacyOptions {
    * quoted back in a later prompt, it is pseudonymized (or blocked), never sent. Default: an
    * in-memory store and a 24 h window; `false` turns it off.
    */
-  answerTaint?: false | { store?: AnswerTaintStore; ttlMs?: number };
+  answerTaint?:
+    | false
+    | {
+        store?: AnswerTaintStore;
+        ttlMs?: number;
+        /** The clock expiry is measured with (epoch ms). Default `Date.now`; tests pass their own. */
+        now?: () => number;
+      };
   /**
    * Where a conversation's placeholders are kept between its turns (runs given a `conversation`
    * key): the same value keeps its placeholder on every replica. Default: in memory, 24 h after the
@@ -133,6 +140,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       : new AnswerTaint({
           store: options.answerTaint?.store ?? new MemoryAnswerTaintStore(),
           ttlMs: options.answerTaint?.ttlMs,
+          now: options.answerTaint?.now,
         });
   const conversationStore =
     options.conversations === false
