@@ -16,13 +16,14 @@ export function createServeGateway(
   config: FlmConfig,
   runtime: Runtime,
   traces: TraceStore,
-  more: Pick<GatewayOptions, "logger" | "telemetry"> = {},
+  more: Pick<GatewayOptions, "logger" | "telemetry" | "userLimits"> = {},
 ): Gateway {
   const users: GatewayUser[] = runtime.users.map((u) => ({
     token: u.token,
     id: u.caller.id,
     roles: u.caller.roles,
     attributes: u.caller.attributes,
+    limits: u.limits,
   }));
   const { port: _p, host: _h, ...limits } = config.server ?? {};
   const settings = config.console ?? {};

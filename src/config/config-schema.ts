@@ -375,6 +375,22 @@ const userSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe("Extra claims sources may bind, e.g. `:user.tenant`."),
+    limits: z
+      .strictObject({
+        requestsPerMinute: positiveInt
+          .optional()
+          .describe("Chat requests accepted in any 60 s; more get 429 with `retry-after`."),
+        runsInFlight: positiveInt
+          .optional()
+          .describe("Runs executing at once for this user, on all replicas together."),
+        cloudTokensPerDay: positiveInt
+          .optional()
+          .describe("Cloud planner tokens per UTC day; once used up, new runs get 429 until midnight UTC."),
+      })
+      .optional()
+      .describe(
+        "Per-user limits, counted in `state.url` (PostgreSQL) so they hold across replicas, else in the process.",
+      ),
   })
   .describe("A gateway user: a bearer token and the identity it stands for.");
 

@@ -23,6 +23,8 @@ import { assertSourceTrusted } from "./trust-checks.js";
 export interface RuntimeUser {
   token: string;
   caller: Caller;
+  /** Per-user limits (`users[].limits`). */
+  limits?: { requestsPerMinute?: number; runsInFlight?: number; cloudTokensPerDay?: number };
 }
 
 export interface Runtime {
@@ -107,6 +109,7 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
       users: (config.users ?? []).map((u) => ({
         token: u.token,
         caller: { id: u.id, roles: u.roles, attributes: u.attributes },
+        limits: u.limits,
       })),
       sources,
       audit,

@@ -18,6 +18,7 @@ import type { RequestRecord } from "./request-log.js";
 import type { RunRegistry } from "./run-registry.js";
 import type { TraceStore } from "../traces/trace-store.js";
 import { keepRun, type RunContext } from "./keep-run.js";
+import type { UserAdmission } from "./user-admission.js";
 
 export interface ChatCompletionsDeps {
   agents: Record<string, Agent>;
@@ -29,6 +30,8 @@ export interface ChatCompletionsDeps {
   telemetry?: RunTelemetry;
   onError: (error: unknown) => void;
   draining: () => boolean;
+  /** Per-user limits: checked after admission, the run slot given back when the run ends. */
+  users: UserAdmission;
 }
 
 /** POST /v1/chat/completions: admission, then one run with its lifecycle, then JSON or SSE. */
@@ -42,9 +45,10 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
       maxConcurrentRuns: deps.limits.maxConcurrentRuns,
       maxPromptChars: deps.limits.maxPromptChars,
     });
-    const run = deps.runs.start(c.req.raw.signal);
     const caller = c.get("caller");
     const runId = randomUUID();
+    const slot = await deps.users.admit(caller.id, runId);
+    const run = deps.runs.start(c.req.raw.signal, slot.release);
     c.header("x-flm-trace-id", runId);
     const logged = c.get("request");
     Object.assign(logged, { agent: model, runId, runDone: run.done });
@@ -79,6 +83,7 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
         includeUsage: request.includeUsage,
       },
       async record(result) {
+        await slot.countTokens(result.trace.usage.cloud);
         deps.metrics.observeTrace(result.trace, model);
         deps.telemetry?.record(result.trace, { agent: model });
         Object.assign(logged, { trace: result.trace, outcome: "ok" });
@@ -92,6 +97,7 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
         Object.assign(logged, { code, outcome: deps.metrics.observeError(code, error, model) });
         if (e.status === 500 && !FlmError.isInstance(error)) deps.onError(error);
         if (live) {
+          await slot.countTokens(live.usage.cloud);
           const reason = flm
             ? { code: error.code, message: error.message }
             : { code: e.code, message: e.message };

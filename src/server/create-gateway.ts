@@ -22,6 +22,9 @@ import { traceHandler } from "./trace-route.js";
 import { lazyTraceStore } from "../traces/lazy-trace-store.js";
 import { openSqliteTraceStore } from "../traces/sqlite-trace-store.js";
 import { DEFAULT_TRACE_LIMITS, type TraceStore } from "../traces/trace-store.js";
+import { MemoryUserLimitStore } from "./memory-user-limit-store.js";
+import { createUserAdmission } from "./user-admission.js";
+import type { UserLimitStore } from "./user-limits.js";
 
 export type { ListeningGateway };
 
@@ -78,6 +81,11 @@ export interface GatewayOptions {
   telemetry?: RunTelemetry;
   /** Where unexpected (non-flm) errors are reported; defaults to the logger, or console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * Where per-user limits (`users[].limits`) are counted: in memory by default (one replica);
+   * PostgreSQL (`state.url`) so they hold across replicas.
+   */
+  userLimits?: UserLimitStore;
   /** Behind /v1/admin/* (users with the `admin` role): refreshing the sensitive index. */
   admin?: GatewayAdmin;
 }
@@ -193,6 +201,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       telemetry: options.telemetry,
       onError,
       draining: () => draining,
+      users: createUserAdmission(options.users, options.userLimits ?? new MemoryUserLimitStore(), metrics),
     }),
   );
 

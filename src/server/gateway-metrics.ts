@@ -111,6 +111,12 @@ export function createGatewayMetrics() {
     registers,
   });
   const inFlight = new Gauge({ name: "flm_runs_in_flight", help: "Runs currently executing.", registers });
+  const userLimited = new Counter({
+    name: "flm_user_limited_total",
+    help: "Requests refused (429) by a per-user limit, by limit.",
+    labelNames: ["limit"] as const,
+    registers,
+  });
 
   return {
     registry,
@@ -124,6 +130,7 @@ export function createGatewayMetrics() {
     rejected,
     auditAppends,
     inFlight,
+    userLimited,
     observeTrace(trace: RunTrace, agent = "unknown"): void {
       runs.inc({ agent, outcome: "ok" });
       for (const stage of STAGES) {

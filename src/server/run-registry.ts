@@ -17,7 +17,8 @@ export interface RunHandle {
 export interface RunRegistry {
   /** Runs executing now. */
   readonly size: number;
-  start(clientSignal: AbortSignal): RunHandle;
+  /** `onEnd` runs once when the run ends (e.g. to give back a per-user run slot). */
+  start(clientSignal: AbortSignal, onEnd?: () => void): RunHandle;
   /**
    * Waits for running requests until `drainTimeoutMs`, aborts the rest (`shutdown`), gives their
    * streams a moment to write the error chunk, and closes the server.
@@ -32,7 +33,7 @@ export function createRunRegistry(requestTimeoutMs: number, metrics: GatewayMetr
     get size() {
       return runs.size;
     },
-    start(clientSignal) {
+    start(clientSignal, onEnd) {
       const controller = new AbortController();
       let cause: AbortCause | undefined;
       const abort = (why: AbortCause) => {
@@ -58,6 +59,7 @@ export function createRunRegistry(requestTimeoutMs: number, metrics: GatewayMetr
           clientSignal.removeEventListener("abort", onClientAbort);
           runs.delete(entry);
           metrics.inFlight.set(runs.size);
+          onEnd?.();
           finish();
         },
       };

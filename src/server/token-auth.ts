@@ -3,6 +3,7 @@ import type { Caller } from "../tools/caller.js";
 import type { MiddlewareHandler } from "hono";
 import { errorResponse } from "./chat-run.js";
 import { GatewayConfigError, GatewayError } from "./gateway-errors.js";
+import type { UserLimits } from "./user-limits.js";
 
 export interface GatewayUser {
   /** The bearer token clients send (`Authorization: Bearer <token>`). */
@@ -10,6 +11,8 @@ export interface GatewayUser {
   id: string;
   roles: string[];
   attributes?: Caller["attributes"];
+  /** Per-user limits (requests per minute, runs in flight, cloud tokens per day), on all replicas together. */
+  limits?: UserLimits;
 }
 
 /**

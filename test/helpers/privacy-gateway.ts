@@ -14,6 +14,7 @@ import OpenAI from "openai";
 import { createAgent } from "../../src/agent/create-agent.js";
 import { createPrivacy, type Privacy, type PrivacyOptions } from "../../src/privacy/agent-privacy.js";
 import { createGateway, type ListeningGateway } from "../../src/server/create-gateway.js";
+import type { UserLimitStore, UserLimits } from "../../src/server/user-limits.js";
 import { createSqlSource } from "../../src/sources/sql/sql-source.js";
 import { type FakeModels, startFakeModels } from "./fake-models.js";
 import { type RecordedRequest, reply } from "./fake-openai-server.js";
@@ -123,13 +124,21 @@ export interface PrivacyGateway {
   models: FakeModels;
   privacy: Privacy;
   client: OpenAI;
+  /** The gateway's base URL (no /v1) and alice's token, for raw requests. */
+  url: string;
+  token: string;
   /** Sends one user message; resolves to the answer text or rejects with the API error. */
   ask(content: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startPrivacyGateway(
-  options: { privacy?: Omit<PrivacyOptions, "sources">; path?: string } = {},
+  options: {
+    privacy?: Omit<PrivacyOptions, "sources">;
+    path?: string;
+    /** Per-user limits for alice and where they are counted. */
+    gateway?: { userLimits?: UserLimitStore; limits?: UserLimits };
+  } = {},
 ): Promise<PrivacyGateway> {
   const models = await startFakeModels();
   const source = crmSource(options.path ?? createCrm());
@@ -148,7 +157,8 @@ export async function startPrivacyGateway(
   const token = "privacy-test-token-0123456789";
   const gateway: ListeningGateway = await createGateway({
     agents: { "flm-default": agent },
-    users: [{ token, id: "alice", roles: [] }],
+    users: [{ token, id: "alice", roles: [], limits: options.gateway?.limits }],
+    userLimits: options.gateway?.userLimits,
     onError: () => {},
   }).listen({ port: 0 });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: token, maxRetries: 0 });
@@ -156,6 +166,8 @@ export async function startPrivacyGateway(
     models,
     privacy,
     client,
+    url: gateway.url,
+    token,
     ask: async (content) => {
       const res = await client.chat.completions.create({
         model: "flm-default",

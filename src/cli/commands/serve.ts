@@ -3,6 +3,7 @@ import { openConfiguredTraces } from "../../runtime/open-configured-traces.js";
 import { createLogger, type LogFormat } from "../../server/create-logger.js";
 import { openConfiguredTelemetry } from "../configured-telemetry.js";
 import { createServeGateway } from "../serve-gateway.js";
+import { PostgresUserLimitStore } from "../../server/postgres-user-limit-store.js";
 import type { CliIO } from "../cli-io.js";
 import { type GlobalOptions, openRuntime } from "../open-runtime.js";
 
@@ -25,12 +26,16 @@ export async function serveCommand(
     );
   }
   const logger = await createLogger({ format: options.logFormat, level: options.logLevel });
+  // With state.url, per-user limits are counted in PostgreSQL, so they hold across replicas.
+  const userLimits = runtime.state
+    ? await PostgresUserLimitStore.open({ pool: runtime.state.pool, schema: runtime.state.schema })
+    : undefined;
   const telemetry = await openConfiguredTelemetry(config);
   const traces = await openConfiguredTraces(config).catch(async (error) => {
     await runtime.close();
     throw error;
   });
-  const gateway = createServeGateway(config, runtime, traces, { logger, telemetry });
+  const gateway = createServeGateway(config, runtime, traces, { logger, telemetry, userLimits });
   const port = options.port !== undefined ? Number(options.port) : (config.server?.port ?? 8787);
   const host = options.host ?? config.server?.host ?? "127.0.0.1";
   // The first request should not pay for loading the privacy detectors (about 1 s).
@@ -72,6 +77,7 @@ export async function serveCommand(
   io.info("shutting down: draining runs…");
   await listening.close();
   stopCountingAppends?.();
+  await userLimits?.close();
   await telemetry?.shutdown();
   await traces.close();
   await runtime.close();
