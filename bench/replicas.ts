@@ -52,8 +52,15 @@ async function load(cluster: ReplicaCluster) {
             ],
           }),
         });
-        await res.arrayBuffer();
+        const text = await res.text();
         key = String(res.status);
+        if (res.status !== 200) {
+          try {
+            key += ` ${(JSON.parse(text) as { error?: { code?: string } }).error?.code ?? ""}`;
+          } catch {
+            // not JSON: the status alone
+          }
+        }
       } catch (error) {
         key = (error as Error).name;
       }

@@ -19,6 +19,6 @@ describe("documented configuration defaults", () => {
     for (const [key, value] of Object.entries(limits)) {
       expect(value, key).toBe(DEFAULT_GATEWAY_LIMITS[key as keyof typeof DEFAULT_GATEWAY_LIMITS]);
     }
-    expect(Object.keys(limits).length).toBe(7);
+    expect(Object.keys(limits).length).toBe(9);
   });
 });

@@ -333,6 +333,15 @@ const serverSchema = z
         "An idle keep-alive connection is closed after this; behind a load balancer, make it longer than the balancer's idle timeout.",
       default: 5_000,
     }),
+    drainTimeoutMs: positiveInt.optional().meta({
+      description: "On SIGTERM, how long running requests may finish before they are aborted (503).",
+      default: 10_000,
+    }),
+    drainDelayMs: z.number().int().min(0).optional().meta({
+      description:
+        "On SIGTERM, how long the gateway keeps answering 503 (`/healthz` draining, new chat requests refused) before it stops listening, so a load balancer takes it out of rotation first; set it to your balancer's health-check interval (e.g. 5000) behind one.",
+      default: 0,
+    }),
   })
   .describe("The gateway (`flm serve`).");
 

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { StateStoreError, stateErrorFor } from "./state-errors.js";
+import { loadPg } from "../core/load-optional.js";
+import { stateErrorFor } from "./state-errors.js";
 
 export interface PgPoolOptions {
   url: string;
@@ -15,14 +16,7 @@ export interface PgPoolOptions {
 
 /** The `pg` module, loaded on first use (an optional dependency: only PostgreSQL users need it). */
 export async function loadPgModule(): Promise<typeof pg> {
-  try {
-    return (await import("pg")).default;
-  } catch (cause) {
-    throw new StateStoreError('PostgreSQL state needs the package "pg", which is not installed.', {
-      cause,
-      hint: "Install it next to federated-lm: npm install pg",
-    });
-  }
+  return (await loadPg()).default;
 }
 
 /**

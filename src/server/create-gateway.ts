@@ -41,6 +41,12 @@ export interface GatewayLimits extends HttpTimeouts {
   drainTimeoutMs: number;
   /** How long GET /readyz reuses a readiness check's result. */
   readinessCacheMs: number;
+  /**
+   * On close(), how long the gateway first stays up answering 503 (health checks `draining`, new
+   * chat requests `server_shutting_down`) before it stops listening: the balancer takes the replica
+   * out of rotation while its runs finish. 0: stop listening at once.
+   */
+  drainDelayMs: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -50,6 +56,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   requestTimeoutMs: 300_000,
   drainTimeoutMs: 10_000,
   readinessCacheMs: 5000,
+  drainDelayMs: 0,
   ...DEFAULT_HTTP_TIMEOUTS,
 };
 
@@ -212,6 +219,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     listen: (at) =>
       listenGateway(app.fetch, at, limits, async (server, drainTimeoutMs) => {
         draining = true;
+        // Not ready any more, still listening: the balancer sees 503s and moves on first.
+        if (limits.drainDelayMs > 0) await new Promise((r) => setTimeout(r, limits.drainDelayMs));
         await runs.drain(server, drainTimeoutMs);
         await Promise.allSettled(Object.values(options.agents).map((a) => a.close()));
         if (!options.traceStore) await traces.close();

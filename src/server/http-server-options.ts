@@ -27,7 +27,9 @@ const TCP_KEEPALIVE_DELAY_MS = 30_000;
  */
 export function httpServerOptions(timeouts: HttpTimeouts): ServerOptions {
   const { headersTimeoutMs, receiveTimeoutMs } = timeouts;
-  for (const [key, value] of Object.entries(timeouts)) {
+  // Only the timeouts: callers may pass a wider limits object (drainDelayMs may be 0).
+  for (const key of ["headersTimeoutMs", "receiveTimeoutMs", "keepAliveTimeoutMs"] as const) {
+    const value = timeouts[key];
     if (!Number.isInteger(value) || value < 1)
       throw new GatewayConfigError(`${key} must be a positive number of milliseconds (got ${value}).`);
   }

@@ -19,7 +19,7 @@ const STAGES = ["plan", "execute", "context", "privacy"];
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   sqlite: ["errors"],
-  postgres: ["errors"],
+  postgres: ["errors", "core"],
   tools: ["errors"],
   core: ["errors", "tools"],
   plan: VOCABULARY,

@@ -33,7 +33,13 @@ interface Turn {
 async function chat(
   token: string,
   messages: Turn[],
-): Promise<{ status: number; replica?: string; text?: string; retryAfter?: string | null }> {
+): Promise<{
+  status: number;
+  replica?: string;
+  text?: string;
+  retryAfter?: string | null;
+  traceId?: string;
+}> {
   const res = await fetch(`${cluster.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -46,6 +52,7 @@ async function chat(
     replica: res.headers.get("x-replica") ?? undefined,
     text: body.choices?.[0]?.message.content,
     retryAfter: res.headers.get("retry-after"),
+    traceId: res.headers.get("x-flm-trace-id") ?? undefined,
   };
 }
 
@@ -104,6 +111,7 @@ describe.skipIf(!PG_URL)("three replicas behind a round-robin proxy", { timeout:
     const cloud = cluster.fixture.cloud;
     const cloudBefore = cloud.requests.length;
     const outcomes: Array<number | string> = [];
+    const finished: Array<{ token: string; traceId: string }> = [];
     let stop = false;
     const client = async (n: number) => {
       const who = n % 2 ? ALICE : BOB;
@@ -112,6 +120,7 @@ describe.skipIf(!PG_URL)("three replicas behind a round-robin proxy", { timeout:
         try {
           const r = await chat(who.token, [{ role: "user", content: `What account does ${name} have?` }]);
           outcomes.push(r.status);
+          if (r.status === 200 && r.traceId) finished.push({ token: who.token, traceId: r.traceId });
         } catch (error) {
           outcomes.push(`error: ${(error as Error).name}`);
         }
@@ -135,6 +144,16 @@ describe.skipIf(!PG_URL)("three replicas behind a round-robin proxy", { timeout:
     const ok = outcomes.filter((o) => o === 200).length;
     expect(ok).toBeGreaterThan(20);
     for (const status of outcomes) expect([200, 502, 503]).toContain(status);
+
+    // Traces of finished runs are readable from every replica (whichever one ran them).
+    const sample = finished.filter((_, i) => i % Math.max(1, Math.floor(finished.length / 8)) === 0);
+    for (const url of cluster.urls.filter((u): u is string => Boolean(u)))
+      for (const { token, traceId } of sample) {
+        const res = await fetch(`${url}/v1/traces/${traceId}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(res.status, `${traceId} on ${url}`).toBe(200);
+      }
 
     // The audit chain verifies, and every request the cloud received has exactly one record.
     const verify = await runCli(["audit", "verify", "--config", cluster.configPath], {
