@@ -79,6 +79,8 @@ export function resolveModel(
         baseURL: s.baseURL,
         apiKey: s.apiKey,
         includeUsage: true,
+        // vLLM, llama.cpp server, Ollama /v1 and LM Studio enforce a JSON Schema in response_format.
+        supportsStructuredOutputs: true,
       }).chatModel(s.model);
     }
     default:

@@ -82,6 +82,36 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
     aliases: ["API_KEY", "CREDENTIAL"],
   },
   {
+    name: "URL",
+    description: "A web address or bare domain",
+    detectedBy: "pattern (scheme, www., known top-level domains)",
+    aliases: ["DOMAIN", "DOMAIN_NAME"],
+  },
+  {
+    name: "HANDLE",
+    description: "A user name or handle (@name, name#1234, a login after a cue)",
+    detectedBy: "pattern and cues",
+    aliases: ["USERNAME"],
+  },
+  {
+    name: "ID",
+    description: "An identifier or code: order, ticket and account numbers, codes mixing letters and digits",
+    detectedBy: "pattern and cues (order, ticket, ref, #, ... in many languages); strict mode's digit runs",
+    aliases: ["IDENTIFIER"],
+  },
+  {
+    name: "ACRONYM",
+    description: "An acronym that is not common English (SSN, CEO, USA are left alone)",
+    detectedBy: "capitals not in the common-acronym list; lower-case runs without vowels",
+    aliases: [],
+  },
+  {
+    name: "TERM",
+    description: "A product, project or other private name; in strict mode, any word that is not allowed out",
+    detectedBy: "CamelCase and name positions; strict mode's allow-list; the local-model review",
+    aliases: ["PRODUCT"],
+  },
+  {
     name: "RESULT_VALUE",
     description: "A value flm gave the user earlier (a tool result), quoted back; cannot be allowed",
     detectedBy: "answer taint, per user, for privacy.answerTaintTtl",

@@ -42,10 +42,27 @@ export {
   createPseudonymizer,
   DEFAULT_POLICIES,
   type EntityPolicy,
+  type PseudonymizeContext,
   type Pseudonymizer,
   type PseudonymizerOptions,
   type PseudonymizeResult,
 } from "./pseudonymizer.js";
+export {
+  createModePseudonymizer,
+  type ModePseudonymizerOptions,
+  PRIVACY_MODES,
+  type PrivacyMode,
+  publicTermsOf,
+} from "./privacy-mode.js";
+export { createStrictPseudonymizer, type StrictPseudonymizerOptions } from "./strict/strict-pseudonymizer.js";
+export {
+  createLocalReviewer,
+  type LocalReviewer,
+  type LocalReviewOptions,
+  REVIEW_SCHEMA,
+  type ReviewResult,
+} from "./local-review.js";
+export { laterMentions } from "./later-mentions.js";
 export type { Detector, Span } from "./span.js";
 export { type TaintIndexOptions, TaintIndex, type TaintLabel, type TaintScanner } from "./taint-index.js";
 export {

@@ -1,4 +1,5 @@
 import { structuredDetectors } from "./detectors/index.js";
+import { laterMentions } from "./later-mentions.js";
 import type { PlaceholderVault } from "./placeholder-vault.js";
 import { UNALLOWABLE } from "./entity-types.js";
 import { PolicyBlockedError, TaintedPromptError } from "./privacy-errors.js";
@@ -16,6 +17,23 @@ export interface PseudonymizerOptions {
   policies?: Record<string, EntityPolicy>;
   /** Default `pseudonymize`. */
   defaultPolicy?: EntityPolicy;
+  /**
+   * A last stage over what the detectors left (strict mode's allow-list): extra spans for text
+   * outside `detected`. Their types get policies like any other.
+   */
+  complete?: (text: string, detected: readonly Span[], context: PseudonymizeContext) => Span[];
+}
+
+/**
+ * Per-call knowledge: words public for this conversation (bound tool specs, allow terms), and more
+ * values to find (what flm gave this user earlier).
+ */
+export interface PseudonymizeContext {
+  publicTerms?: ReadonlySet<string>;
+  /** More values to find for this call (e.g. `TaintIndex.match`); found like declared values. */
+  extra?: readonly SpanSource[];
+  /** Spans found elsewhere (the local-model review), merged with the detectors' (theirs win overlaps). */
+  extraSpans?: readonly Span[];
 }
 
 export interface PseudonymizeResult {
@@ -36,11 +54,7 @@ export interface Pseudonymizer {
    * Throws `PolicyBlockedError` (`PRIVACY_POLICY_BLOCKED`) if a blocked type is present, and
    * `TaintedPromptError` (`PROMPT_TAINTED`) for blocked values quoted from earlier answers.
    */
-  pseudonymize(
-    text: string,
-    vault: PlaceholderVault,
-    options?: { extra?: readonly SpanSource[] },
-  ): PseudonymizeResult;
+  pseudonymize(text: string, vault: PlaceholderVault, context?: PseudonymizeContext): PseudonymizeResult;
   /** All detections after overlap resolution, before policies (for inspection and evaluation). */
   detect(text: string): Span[];
 }
@@ -99,17 +113,25 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
     return spans;
   };
 
-  const detect = (text: string, extra: readonly SpanSource[] = []): Span[] => {
-    const all: Span[] = [];
+  const detect = (
+    text: string,
+    known: Iterable<{ type: string; value: string }> = [],
+    extra: readonly SpanSource[] = [],
+    extraSpans: readonly Span[] = [],
+  ): Span[] => {
+    const all: Span[] = [...extraSpans];
     if (options.valueIndex) all.push(...declaredMatches(text));
     for (const source of extra) all.push(...source.match(text));
     for (const d of detectors) all.push(...d.detect(text));
-    return resolveOverlaps(all);
+    const found = resolveOverlaps(all);
+    // Every other mention of a value found here or earlier in the conversation.
+    const mentions = laterMentions(text, [...known, ...found]);
+    return mentions.length > 0 ? resolveOverlaps([...found, ...mentions]) : found;
   };
 
   return {
     detect: (text) => detect(text),
-    pseudonymize(text, vault, call = {}) {
+    pseudonymize(text, vault, context = {}) {
       const counts: Record<string, number> = {};
       const replace = (source: string, spans: Span[]): string => {
         const blocked = new Map<string, number>();
@@ -130,8 +152,11 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
         }
         return out + source.slice(at);
       };
-      const extra = call.extra ?? [];
-      const spans = detect(text, extra);
+      const extra = context.extra ?? [];
+      let spans = detect(text, vault.entries(), extra, context.extraSpans);
+      if (options.complete) {
+        spans = [...spans, ...options.complete(text, spans, context)].sort((a, b) => a.start - b.start);
+      }
       const replaced = spans.filter((s) => policyFor(s) === "pseudonymize");
       let out = replace(text, spans);
       // What is left must be what the egress guard accepts: the guard finds declared and tainted

