@@ -8,7 +8,7 @@ import type { EmitEvent } from "../core/events.js";
 import { type AgentPrivacy, openSessionPrivacy, type SessionPrivacy } from "../core/privacy-hooks.js";
 import type { RunResult } from "../core/run-result.js";
 import { RunCancelledError } from "../core/run-errors.js";
-import { type RunScope, withRunScope } from "../core/run-scope.js";
+import { currentRunScope, type RunScope, withRunScope } from "../core/run-scope.js";
 import { addUsage, newRunTrace, type PlannerFallback, type RunTrace, timed } from "../core/trace.js";
 import { FlmError } from "../errors/flm-error.js";
 import { buildPlanRequest } from "../plan/build-plan-request.js";
@@ -199,6 +199,8 @@ async function prepareStage(setup: AgentSetup, state: RunState) {
   const request = built.request;
   trace.history = { received: run.history?.length ?? 0, planner: built.historySent, generator: 0 };
   trace.plannerPrompt = request.prompt;
+  const review = currentRunScope()?.privacyReview;
+  if (review) trace.stages.review = review.ms;
   return { tools, privacy, request };
 }
 

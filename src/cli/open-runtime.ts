@@ -13,6 +13,8 @@ export interface GlobalOptions {
   generator?: string;
   /** Which agent of the config ask/plan/chat/tools use (default: the top-level one). */
   agent?: string;
+  /** Overrides `privacy.mode` (`flm plan --privacy strict` shows what the cloud would see). */
+  privacy?: "standard" | "strict";
   debug?: boolean;
 }
 
@@ -39,6 +41,7 @@ export async function openConfig(
     if (globals.generator && entry.generator) entry.generator = globals.generator;
     if (globals.planner && entry.planner) entry.planner = globals.planner;
   }
+  if (globals.privacy) config.privacy = { ...config.privacy, mode: globals.privacy };
   if (globals.agent !== undefined) {
     const names = agentNames(config);
     if (!names.includes(globals.agent)) {

@@ -31,6 +31,12 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
         "which agent of the config ask/plan/chat/tools use (default: the top-level one)",
       ),
     )
+    .addOption(
+      new Option(
+        "--privacy <mode>",
+        "privacy mode for this run: standard, or strict (allow-list: only common words, tool words and quantities go out)",
+      ).choices(["standard", "strict"]),
+    )
     .option("--debug", "print stack traces on errors")
     .addHelpText("after", EXIT_HELP)
     .showHelpAfterError("(run with --help for usage)")

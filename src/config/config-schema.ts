@@ -124,6 +124,20 @@ const privacySchema = z.strictObject({
       "How often the index of sensitive values is refreshed from the sources (only what changed, where the database can tell). 0: no timer (SIGHUP, `flm index refresh` and the admin endpoint still refresh).",
     default: 60_000,
   }),
+  mode: z.enum(["standard", "strict"]).optional().meta({
+    description:
+      "`standard`: detected values become placeholders, the rest goes out. `strict`: allow-list pseudonymization, only common words, the tools' words, `allowTerms` and plain quantities go out as they are.",
+    default: "standard",
+  }),
+  allowTerms: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Strict mode: words and phrases that may always go out as they are (product names, places)."),
+  localModelReview: z.boolean().optional().meta({
+    description:
+      "The local generator also lists the private spans of each prompt under a JSON Schema (one local call per turn).",
+    default: false,
+  }),
   enabled: z.boolean().optional().meta({
     description: "`false` turns the privacy firewall off (no pseudonymization, no egress guard).",
     default: true,

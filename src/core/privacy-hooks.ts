@@ -20,8 +20,15 @@ export interface AgentPrivacy {
    * value that happens to equal a word of it is not a leak, so the guard must not refuse it.
    */
   markPublic?(texts: string[], session: PrivacySession): void;
-  /** Pseudonymizes texts in order (history first, prompt last); may throw a policy error. */
-  pseudonymize(texts: string[], session: PrivacySession): string[];
+  /**
+   * Pseudonymizes texts in order (history first, prompt last); may throw a policy error. Async when
+   * a local model reviews the prompt (the last text; `review: false` when it is an earlier turn).
+   */
+  pseudonymize(
+    texts: string[],
+    session: PrivacySession,
+    options?: PseudonymizeOptions,
+  ): string[] | Promise<string[]>;
   /** Problem with a string argument in a plan (e.g. an unknown placeholder), or undefined. */
   checkPlanString(value: string, session: PrivacySession): string | undefined;
   /** Puts real values back into resolved arguments, locally, before a tool runs. */
@@ -40,6 +47,11 @@ export interface AgentPrivacy {
   noteFallback?(session: PrivacySession, fallback: PlannerFallback): Promise<void>;
 }
 
+export interface PseudonymizeOptions {
+  /** The last text is the prompt, for the local-model review when there is one. Default true. */
+  review?: boolean;
+}
+
 /** What one run gave the user: its tool results and its answer. */
 export interface RunGift {
   runId: string;
@@ -53,7 +65,7 @@ export interface RunGift {
 export interface SessionPrivacy {
   readonly session: PrivacySession;
   markPublic(texts: string[]): void;
-  pseudonymize(texts: string[]): string[];
+  pseudonymize(texts: string[], options?: PseudonymizeOptions): Promise<string[]>;
   checkPlanString(value: string): string | undefined;
   restore(args: Record<string, unknown>): Record<string, unknown>;
   taint(stepId: string, output: unknown): void;
@@ -82,7 +94,7 @@ export async function openSessionPrivacy(
   return {
     session: s,
     markPublic: (texts) => privacy.markPublic?.(texts, s),
-    pseudonymize: (texts) => privacy.pseudonymize(texts, s),
+    pseudonymize: async (texts, options) => privacy.pseudonymize(texts, s, options),
     checkPlanString: (value) => privacy.checkPlanString(value, s),
     restore: (args) => privacy.restore(args, s),
     taint: (stepId, output) => privacy.taint(stepId, output, s),

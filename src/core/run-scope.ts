@@ -16,6 +16,8 @@ export interface RunScope {
   userId?: string;
   /** The conversation's privacy session, once bound: the egress guard scans against its taint. */
   privacySession?: PrivacySession;
+  /** The local-model review of the prompt, when privacy asked for one (its time goes in the trace). */
+  privacyReview?: { ms: number; spans: number; error?: string };
 }
 
 interface ScopeFrame {

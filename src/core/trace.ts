@@ -39,7 +39,15 @@ export interface ContextTrace {
 }
 
 /** The stages a run's time is reported in (milliseconds). */
-export type StageName = "pseudonymize" | "plan" | "execute" | "context" | "answer" | "grounding" | "total";
+export type StageName =
+  | "pseudonymize"
+  | "review"
+  | "plan"
+  | "execute"
+  | "context"
+  | "answer"
+  | "grounding"
+  | "total";
 
 /** Everything needed to explain and audit one run. Contains no tool results. */
 /** What went wrong with a planner call, in terms a user can act on (never prompt content). */
@@ -86,7 +94,11 @@ export interface RunTrace {
    * turns), given to the local model; the rest were dropped as the oldest.
    */
   history?: { received: number; planner: number; generator: number };
-  /** Milliseconds per stage: pseudonymize, plan, execute, context, answer, total. */
+  /**
+   * Milliseconds per stage: pseudonymize (includes review), review (the local model listing the
+   * prompt's private spans, when privacy.localModelReview is on), plan, execute, context, answer,
+   * grounding, total.
+   */
   stages: Partial<Record<StageName, number>>;
   /** When each timed stage started (epoch milliseconds): span start times. */
   stageStarts?: Partial<Record<StageName, number>>;

@@ -46,7 +46,8 @@ export async function buildPlanRequest(input: BuildPlanRequestInput): Promise<Bu
   if (input.privacy) {
     for (let i = 0; i < texts.length; i++) {
       if (i > 0) await yieldToLoop();
-      texts[i] = input.privacy.pseudonymize([texts[i]])[0];
+      // The prompt is the last text: the local-model review (when on) reads it, not earlier turns.
+      [texts[i]] = await input.privacy.pseudonymize([texts[i]], { review: i === texts.length - 1 });
     }
   }
   const request: PlanRequest = {

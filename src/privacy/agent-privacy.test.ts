@@ -32,6 +32,7 @@ function setup(
     canaries?: string[];
     audit?: Awaited<ReturnType<typeof openAuditLog>>;
     planner?: (p: ReturnType<typeof createPrivacy>) => Planner;
+    policies?: Record<string, "pseudonymize" | "block" | "allow">;
   } = {},
 ) {
   const { path } = createCrmDb();
@@ -62,7 +63,12 @@ function setup(
       { column: "customers.email", type: "EMAIL" },
     ],
   });
-  const privacy = createPrivacy({ sources: [source], canaries: extra.canaries, audit: extra.audit });
+  const privacy = createPrivacy({
+    sources: [source],
+    canaries: extra.canaries,
+    audit: extra.audit,
+    policies: extra.policies,
+  });
   const planner = createOpenAI({ baseURL: models.cloud.url, apiKey: "k", fetch: privacy.cloudFetch() }).chat(
     "planner",
   );
@@ -174,7 +180,9 @@ describe("privacy firewall in the pipeline", () => {
       { keyPath, storeBodies: true },
     );
     try {
-      const { agent } = setup({ canaries: ["HONEYTOKEN-93ab"], audit });
+      // The ID detector would replace the canary in the prompt; allowed here, so that the egress
+      // guard is what stops it.
+      const { agent } = setup({ canaries: ["HONEYTOKEN-93ab"], audit, policies: { ID: "allow" } });
       models.cloud.handle(() => reply.json({ steps: [] }));
       models.local.handle(() => reply.text("ok"));
       await agent.run("What did maria.keller@acme.de order?", { user: { id: "alice", roles: [] } });

@@ -10,8 +10,11 @@ import { AnswerTaintUnavailableError, PrivacySessionError } from "./privacy-erro
 import { createEgressGuard } from "./egress-guard.js";
 import { createEgressTap } from "./egress-tap.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
-import { createPseudonymizer, type EntityPolicy } from "./pseudonymizer.js";
-import type { Detector } from "./span.js";
+import { createLocalReviewer, type LocalReviewer } from "./local-review.js";
+import { createModePseudonymizer, type PrivacyMode, publicTermsOf } from "./privacy-mode.js";
+import type { EntityPolicy } from "./pseudonymizer.js";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { Detector, Span } from "./span.js";
 import { FlmError } from "../errors/flm-error.js";
 import { StateStoreUnavailableError } from "../postgres/state-errors.js";
 import { AnswerTaint } from "./answer-taint/answer-taint.js";
@@ -69,6 +72,16 @@ export interface PrivacyOptions {
    * last turn; `false` turns it off (each run derives its placeholders from the history it is given).
    */
   conversations?: false | { store?: ConversationVaultStore; ttlMs?: number };
+  /**
+   * `standard` (default): detected values become placeholders, the rest goes out. `strict`:
+   * allow-list, only common words, the bound tools' words, `allowTerms` and plain quantities go out
+   * as they are (docs/concepts/privacy.md#two-modes-standard-and-strict).
+   */
+  mode?: PrivacyMode;
+  /** Strict mode: words and phrases that may always go out as they are. */
+  allowTerms?: string[];
+  /** The local model (or a reviewer) that also lists the prompt's private spans. Off by default. */
+  localModelReview?: LanguageModelV3 | LocalReviewer;
 }
 
 /** What a conversation keeps locally; the agent only ever holds its `PrivacySession` handle. */
@@ -86,6 +99,8 @@ interface SessionState {
   /** The conversation key its placeholders are stored under, and which of them are stored. */
   conversation?: string;
   stored: Set<string>;
+  /** Words of the bound tool specs (strict mode lets them through). */
+  publicTerms: Set<string>;
 }
 
 export interface Privacy extends AgentPrivacy {
@@ -112,6 +127,9 @@ export interface Privacy extends AgentPrivacy {
   stopIndexRefresh(): void;
   /** The placeholders a conversation used, without their values (what stayed local). */
   placeholders(session: PrivacySession): Array<{ placeholder: string; type: string }>;
+  readonly mode: PrivacyMode;
+  /** Turns the local-model review on (with that model or reviewer) or off (`undefined`). */
+  useLocalReview(review: LanguageModelV3 | LocalReviewer | undefined): void;
 }
 
 /**
@@ -161,12 +179,18 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     }
     for (const e of issued) s.stored.add(e.placeholder);
   };
-  const pseudonymizer = createPseudonymizer({
+  const mode = options.mode ?? "standard";
+  const pseudonymizer = createModePseudonymizer({
+    mode,
+    allowTerms: options.allowTerms,
     detectors: options.detectors ?? (options.ner === false ? structuredDetectors() : defaultDetectors()),
     valueIndex: values,
     policies: canonicalPolicies(options.policies),
     defaultPolicy: options.defaultPolicy,
   });
+  const reviewerOf = (r: LanguageModelV3 | LocalReviewer | undefined): LocalReviewer | undefined =>
+    r === undefined ? undefined : "review" in r ? r : createLocalReviewer({ model: r });
+  let reviewer = reviewerOf(options.localModelReview);
   let loading: Promise<void> | undefined;
   const load = () => {
     loading ??= (async () => {
@@ -233,6 +257,10 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     get values() {
       return live.current;
     },
+    mode,
+    useLocalReview(review) {
+      reviewer = reviewerOf(review);
+    },
     ready: load,
     warmUp() {
       pseudonymizer.detect("Warm-up: Maria Keller of Acme Corp. in Berlin, maria.keller@example.com.");
@@ -252,6 +280,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         exempted: new Set(),
         specs: new PublicTextSet(),
         stored: new Set(),
+        publicTerms: new Set(),
       });
       return session;
     },
@@ -328,13 +357,30 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       if (scope) scope.privacySession = session;
       // Tool names, descriptions and enum values are public by definition.
       exemptOnce(s, JSON.stringify(tools));
+      for (const term of publicTermsOf(tools)) s.publicTerms.add(term);
     },
-    pseudonymize(texts, session) {
+    async pseudonymize(texts, session, call = {}) {
       const s = stateOf(session);
       const earlier = s.answerTaint;
       const extra = earlier ? [{ match: (text: string) => earlier.match(text, s.specs) }] : [];
-      const out = texts.map((text) => {
-        const result = pseudonymizer.pseudonymize(text, s.vault, { extra });
+      // The local model reviews the prompt (the last text, unless the caller says it is an earlier
+      // turn); values it found in earlier turns are in the vault, and every later mention of them
+      // is replaced anyway.
+      let reviewed: Span[] | undefined;
+      const prompt = texts.at(-1);
+      if (reviewer && prompt !== undefined && call.review !== false) {
+        const review = await reviewer.review(prompt);
+        reviewed = review.spans;
+        const scope = currentRunScope();
+        if (scope) scope.privacyReview = { ms: review.ms, spans: review.spans.length, error: review.error };
+      }
+      const out = texts.map((text, i) => {
+        const extraSpans = i === texts.length - 1 ? reviewed : undefined;
+        const result = pseudonymizer.pseudonymize(text, s.vault, {
+          publicTerms: s.publicTerms,
+          extra,
+          extraSpans,
+        });
         for (const [type, n] of Object.entries(result.counts)) s.counts[type] = (s.counts[type] ?? 0) + n;
         return result.text;
       });

@@ -186,9 +186,11 @@ describe("agents in one config", () => {
 
 describe("an agent's own cloud planner is behind the egress guard", () => {
   // The top-level planner is another server: only the agent's own planner can have been asked.
+  // A canary typed in the prompt would be replaced by the ID detector before egress; IDs are
+  // allowed here so that the egress guard is what stops it.
   const build2 = () =>
     build({
-      privacy: { canaries: [CANARY] },
+      privacy: { canaries: [CANARY], entities: { ID: "allow" } },
       agents: { sales: { tools: ["crm"], planner: `${salesCloud.url}#sales-planner` } },
     });
 

@@ -26,6 +26,19 @@ async function build(config: Record<string, unknown>, resolveHost?: (name: strin
 
 const crm = { kind: "sql", name: "crm", driver: "sqlite", path: "crm.sqlite", tables: ["customers"] };
 
+describe("buildRuntime privacy modes", () => {
+  it("reads privacy.mode, allowTerms and localModelReview", async () => {
+    expect((await build({})).privacy?.mode).toBe("standard");
+    const strict = await build({
+      privacy: { mode: "strict", allowTerms: ["Quillbase"], localModelReview: true },
+    });
+    expect(strict.privacy?.mode).toBe("strict");
+    const error = await build({ privacy: { mode: "paranoid" } }).catch((e) => e);
+    expect(isFlmError(error, "CONFIG_INVALID")).toBe(true);
+    expect(error.message).toContain("privacy.mode");
+  });
+});
+
 describe("buildRuntime safeguards", () => {
   it("indexes privacy.sensitiveColumns from the named SQL source", async () => {
     const plain = await build({ tools: [crm] });

@@ -1,3 +1,4 @@
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
 import { createAgent } from "../agent/create-agent.js";
 import { type ResolvedAgentConfig, resolveAgentConfigs } from "../config/agent-configs.js";
@@ -100,6 +101,9 @@ export async function buildRuntime(config: FlmConfig, options: BuildRuntimeOptio
     const parts = createAgentParts({ config, env, fetch: options.fetch, privacy, trust, closers });
     const built: Record<string, BuiltAgent> = {};
     for (const entry of chosen) built[entry.name] = await buildAgent(entry, sources, parts, privacy);
+    // The review runs on the local generator of the agent the runtime is for (privacy is shared).
+    const reviewModel = built[wanted].generator;
+    if (privacy && config.privacy?.localModelReview && isV3(reviewModel)) privacy.useLocalReview(reviewModel);
     // Closing an agent closes its sources; the closers above already do that once for all.
     return {
       agent: built[wanted].agent,
@@ -165,6 +169,8 @@ function createConfiguredPrivacy(
     // With state.url, what flm gave a user and a conversation's placeholders hold on every replica.
     answerTaint: { ttlMs: config.privacy?.answerTaintTtl, store: state?.answerTaint },
     conversations: { store: state?.conversations, ttlMs: state?.conversationTtlMs },
+    mode: config.privacy?.mode,
+    allowTerms: config.privacy?.allowTerms,
     audit,
   });
 }
@@ -186,6 +192,8 @@ interface BuiltAgent {
   agent: Agent;
   /** The models this agent runs locally. */
   local: ProbedModel[];
+  /** Its local generator (the prompt's local-model review runs on it). */
+  generator: LanguageModel;
   description?: string;
   described: { planner: string; generator: string; tools: string[] };
 }
@@ -224,6 +232,7 @@ async function buildAgent(
   return {
     agent,
     local,
+    generator: generator.model,
     description: entry.description,
     described: {
       planner: planner.name,
@@ -237,6 +246,10 @@ async function buildAgent(
 function localModelsOf(built: BuiltAgent[]): ProbedModel[] {
   const seen = new Set<LanguageModel>();
   return built.flatMap((b) => b.local).filter((m) => !seen.has(m.model) && seen.add(m.model));
+}
+
+function isV3(model: LanguageModel): model is LanguageModelV3 {
+  return typeof model === "object" && model.specificationVersion === "v3";
 }
 
 /** `provider/modelId` of a model, for humans. */

@@ -145,6 +145,26 @@ describe("flm CLI end to end", { timeout: 120_000 }, () => {
     expectNothingLeaked();
   });
 
+  it("plan --privacy strict shows what the cloud would see in strict mode", async () => {
+    const prompt = "Which invoices does Maria Keller have? She mentioned zorvanix and brimtal.";
+    const standard = await runCli(["plan", prompt], { cwd: dir });
+    expect(standard.code).toBe(0);
+    expect(cloud.requests[0]!.body).toContain("zorvanix");
+    cloud.requests.length = 0;
+    const strict = await runCli(["plan", "--privacy", "strict", prompt], { cwd: dir });
+    expect(strict.code).toBe(0);
+    expect(strict.stdout).toContain("── privacy: strict");
+    const sent = cloud.requests[0]!.body;
+    expect(strict.stdout).toContain(sent);
+    expect(sent).not.toContain("zorvanix");
+    expect(sent).not.toContain("brimtal");
+    expect(sent).toContain("Which invoices does <PERSON_1> have? She mentioned <TERM_1> and <TERM_2>.");
+    expectNothingLeaked();
+    const bad = await runCli(["plan", "--privacy", "paranoid", prompt], { cwd: dir });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("standard, strict");
+  });
+
   it("tools lists the tools with their schemas", async () => {
     const r = await runCli(["tools"], { cwd: dir });
     expect(r.code).toBe(0);

@@ -50,7 +50,9 @@ export async function startConsoleScenario(): Promise<ConsoleScenario> {
       name: "crm",
       planner: `${cloud.url}#planner`,
       generator: `${local.url}#local`,
-      privacy: { canaries: [SCENARIO_CANARY], ner: false },
+      // The ID detector would replace the canary typed in the prompt before egress; IDs are
+      // allowed here so that the egress guard is what blocks that run.
+      privacy: { canaries: [SCENARIO_CANARY], ner: false, entities: { ID: "allow" } },
       audit: { path: join(dir, "audit.sqlite"), keyPath: join(dir, "audit-key.pem") },
       tools: [
         {

@@ -18,8 +18,12 @@ import { PostgresConversationVaultStore } from "../../src/privacy/conversation/p
 const schemas = pgTestSchemas("replicas");
 afterAll(() => schemas.dropAll());
 
+// ROW-MARKER-1 is ID-shaped: IDs are allowed so that the answer taint, not the ID detector (#15),
+// is what keeps it out (or, without shared state, fails to).
+const ALLOW_IDS = { ID: "allow" } as const;
+
 async function replica(path: string, schema?: string): Promise<PrivacyGateway> {
-  if (!schema) return startPrivacyGateway({ path });
+  if (!schema) return startPrivacyGateway({ path, privacy: { policies: ALLOW_IDS } });
   const taint = await PostgresAnswerTaintStore.open({ url: PG_URL, schema, pruneIntervalMs: 0 });
   const conversations = await PostgresConversationVaultStore.open({
     url: PG_URL,
@@ -28,7 +32,7 @@ async function replica(path: string, schema?: string): Promise<PrivacyGateway> {
   });
   const gw = await startPrivacyGateway({
     path,
-    privacy: { answerTaint: { store: taint }, conversations: { store: conversations } },
+    privacy: { policies: ALLOW_IDS, answerTaint: { store: taint }, conversations: { store: conversations } },
   });
   return {
     ...gw,

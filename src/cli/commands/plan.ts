@@ -20,6 +20,7 @@ export async function planCommand(
       );
       return;
     }
+    io.print(`── privacy: ${runtime.privacy ? runtime.privacy.mode : "off"}`);
     if (trace.egress.length === 0) {
       io.print(`── nothing would leave this machine (planner: ${trace.planner})`);
     }
