@@ -11,11 +11,18 @@
  * held-out second half; neither flag scores all texts. Also prints per-text detection latency and
  * the p50 for a ~1 KB prompt (all detectors incl. NER, after a warm-up so compromise is loaded).
  *
- * Usage: npm run eval:pii -- [--dev|--test] [path/to/presidio-synth-v2.json]
+ * `--mode strict` scores strict mode instead (allow-list pseudonymization): its replacements are
+ * mostly untyped (`<TERM_n>`), so it reports, per gold type, the share of gold spans whose letters
+ * and digits were all replaced ("covered"), and the share of the other words that went out as they
+ * were ("words kept"); the detectors' typed precision is the standard table's.
+ *
+ * Usage: npm run eval:pii -- [--dev|--test] [--mode strict] [path/to/presidio-synth-v2.json]
  */
 import { readFileSync } from "node:fs";
 import { defaultDetectors } from "../src/privacy/detectors/index.js";
+import { PlaceholderVault } from "../src/privacy/placeholder-vault.js";
 import { createPseudonymizer } from "../src/privacy/pseudonymizer.js";
+import { createStrictPseudonymizer } from "../src/privacy/strict/strict-pseudonymizer.js";
 import { sharedFile } from "../test/helpers/shared-dir.js";
 
 const TO_GOLD: Record<string, string> = {
@@ -55,7 +62,11 @@ interface Gold {
 
 const args = process.argv.slice(2);
 const split = args.includes("--dev") ? "dev" : args.includes("--test") ? "test" : "full";
-const file = args.find((a) => !a.startsWith("--")) ?? sharedFile("data", "presidio-synth-v2.json");
+const modeAt = args.indexOf("--mode");
+const strictMode = modeAt >= 0 && args[modeAt + 1] === "strict";
+const file =
+  args.find((a, i) => !a.startsWith("--") && i !== modeAt + 1) ??
+  sharedFile("data", "presidio-synth-v2.json");
 if (!file) {
   console.error("presidio-synth-v2.json not found: pass its path, or set FLM_SHARED_DIR.");
   process.exit(1);
@@ -65,6 +76,56 @@ const half = Math.floor(all.length / 2);
 const data = split === "dev" ? all.slice(0, half) : split === "test" ? all.slice(half) : all;
 const pseudonymizer = createPseudonymizer({ detectors: defaultDetectors() });
 pseudonymizer.detect("warm-up: Maria Keller lives in Berlin."); // loads compromise outside the timings
+if (strictMode) {
+  scoreStrict();
+  process.exit(0);
+}
+
+/** Strict mode: gold spans fully replaced, per type, and the other words kept. */
+function scoreStrict(): void {
+  const strict = createStrictPseudonymizer();
+  const covered = new Map<string, { n: number; covered: number }>();
+  let words = 0;
+  let kept = 0;
+  const times: number[] = [];
+  for (const { full_text: text, spans } of data) {
+    const t0 = performance.now();
+    const replaced = strict.pseudonymize(text, new PlaceholderVault()).spans;
+    times.push(performance.now() - t0);
+    const mask = new Uint8Array(text.length);
+    for (const r of replaced) mask.fill(1, r.start, r.end);
+    const inGold = new Uint8Array(text.length);
+    for (const g of spans) {
+      inGold.fill(1, g.start_position, g.end_position);
+      const c = covered.get(g.entity_type) ?? { n: 0, covered: 0 };
+      covered.set(g.entity_type, c);
+      c.n++;
+      let all = true;
+      for (let i = g.start_position; i < g.end_position; i++)
+        if (/[\p{L}\p{N}]/u.test(text[i]!) && !mask[i]) all = false;
+      if (all) c.covered++;
+    }
+    for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+      if (inGold[m.index!]) continue;
+      words++;
+      if (!mask[m.index!]) kept++;
+    }
+  }
+  const f = (a: number, b: number) => (b ? (a / b).toFixed(3) : "-");
+  console.log("| gold type | gold | covered (all letters and digits replaced) |\n|---|---:|---:|");
+  let n = 0;
+  let c = 0;
+  for (const [type, v] of [...covered].sort((a, b) => b[1].n - a[1].n)) {
+    console.log(`| ${type} | ${v.n} | ${f(v.covered, v.n)} |`);
+    n += v.n;
+    c += v.covered;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`| **all** | ${n} | **${f(c, n)}** |`);
+  console.log(
+    `\nstrict mode, split ${split} (${data.length} texts): other words kept ${f(kept, words)}; p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms per text`,
+  );
+}
 
 const stats = new Map<string, { tp: number; fp: number; goldHit: number; gold: number; exact: number }>();
 const stat = (t: string) => {
