@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configSchema } from "../../src/config/config-schema.js";
+import { evalSuiteSchema } from "../../src/eval/eval-suite-schema.js";
 import { code, markdownTable } from "./markdown-table.js";
 
 /** The subset of JSON Schema (draft 7) that zod emits for the configuration. */
@@ -45,6 +46,28 @@ export function configJsonSchema(schema: z.ZodType = configSchema): JsonSchema {
       "federated-lm configuration: models, tool sources, privacy, audit, gateway users and limits. Generated from src/config by npm run docs:gen.",
     ...withoutKey(json, "$schema"),
   };
+}
+
+/** The `*.eval.yaml` suite format's JSON Schema (`flm eval`). */
+export const EVAL_SCHEMA_FILE = "docs/reference/flm-eval.schema.json";
+
+export function evalSuiteSchemaFile(): string {
+  const json = z.toJSONSchema(evalSuiteSchema, {
+    target: "draft-7",
+    io: "input",
+    unrepresentable: "any",
+  }) as JsonSchema;
+  return `${JSON.stringify(
+    {
+      $schema: json.$schema,
+      title: "flm eval suite (*.eval.yaml)",
+      description:
+        "Questions with what a correct run does, for flm eval. Generated from src/eval/eval-suite-schema.ts by npm run docs:gen.",
+      ...withoutKey(json, "$schema"),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 export function configSchemaFile(schema?: z.ZodType): string {

@@ -1,5 +1,11 @@
 import { cliReferenceMarkdown } from "./cli-reference.js";
-import { configReferenceMarkdown, configSchemaFile, SCHEMA_FILE } from "./config-reference.js";
+import {
+  configReferenceMarkdown,
+  configSchemaFile,
+  EVAL_SCHEMA_FILE,
+  evalSuiteSchemaFile,
+  SCHEMA_FILE,
+} from "./config-reference.js";
 import { entityTypesReferenceMarkdown } from "./entity-types-reference.js";
 import { errorsReferenceMarkdown } from "./errors-reference.js";
 
@@ -13,6 +19,7 @@ export interface GeneratedFile {
 export function generatedFiles(): GeneratedFile[] {
   return [
     { path: SCHEMA_FILE, content: configSchemaFile() },
+    { path: EVAL_SCHEMA_FILE, content: evalSuiteSchemaFile() },
     { path: "docs/reference/config.md", content: configReferenceMarkdown() },
     { path: "docs/reference/cli.md", content: cliReferenceMarkdown() },
     { path: "docs/reference/errors.md", content: errorsReferenceMarkdown() },

@@ -11,6 +11,9 @@ export interface GlobalOptions {
   config?: string;
   planner?: string;
   generator?: string;
+  /** Every `--planner`/`--generator` given (`flm eval` compares them; other commands take one). */
+  planners?: string[];
+  generators?: string[];
   /** Which agent of the config ask/plan/chat/tools use (default: the top-level one). */
   agent?: string;
   /** Overrides `privacy.mode` (`flm plan --privacy strict` shows what the cloud would see). */

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CliIO } from "./cli-io.js";
+import { UsageError } from "./exit-codes.js";
 import type { GlobalOptions } from "./open-runtime.js";
 import { readPrompt } from "./read-prompt.js";
 
@@ -16,14 +17,14 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .addOption(
       new Option(
         "--planner <spec>",
-        'override the planner: "local", openai:gpt-4o, http://host:port/v1#model',
-      ),
+        'override the planner: "local", openai:gpt-4o, http://host:port/v1#model (flm eval: repeat to compare)',
+      ).argParser(collect),
     )
     .addOption(
       new Option(
         "--generator <spec>",
-        "override the generator: a .gguf path, ollama:qwen2.5:3b, http://host:port/v1#model",
-      ),
+        "override the generator: a .gguf path, ollama:qwen2.5:3b, http://host:port/v1#model (flm eval: repeat to compare)",
+      ).argParser(collect),
     )
     .addOption(
       new Option(
@@ -43,7 +44,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
 
-  const g = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
+  const g = (cmd: Command) => globalOptions(cmd.optsWithGlobals(), cmd.name() === "eval");
   // Commands load on use: `flm --help` and `flm tools` should not pay for PDF parsing or llama.cpp.
   const ask = () => import("./commands/ask.js");
   const chat = () => import("./commands/chat.js");
@@ -56,6 +57,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const docsCmd = () => import("./commands/docs.js");
   const demo = () => import("./commands/demo.js");
   const indexCmd = () => import("./commands/index-refresh.js");
+  const evalCmd = () => import("./commands/eval.js");
 
   program
     .command("ask")
@@ -240,6 +242,22 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
       state.exitCode = await (await demo()).demoCommand(opts, g(cmd), io);
     });
 
+  program
+    .command("eval")
+    .description(
+      "score models on a suite of questions: plan, answer facts, citations, refusals, tokens, latency, egress",
+    )
+    .argument("<suite>", "a *.eval.yaml file, or a built-in suite: chinook, clinic")
+    .option("--concurrency <n>", "questions at once per model combination", "1")
+    .option("--repeat <n>", "runs per question", "1")
+    .option("--seed <n>", "shuffle the order questions run in (reproducibly)")
+    .option("--db <file>", "the database of a built-in suite (chinook: the Chinook SQLite file)")
+    .option("--json", "print the whole report as JSON on stdout")
+    .option("--report <file>", "also write a self-contained HTML report")
+    .action(async (suite: string, opts, cmd: Command) => {
+      state.exitCode = await (await evalCmd()).evalCommand(suite, opts, g(cmd), io);
+    });
+
   for (const cmd of allCommands(program)) {
     cmd
       .exitOverride()
@@ -247,6 +265,32 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     if (cmd !== program) cmd.addHelpText("after", EXIT_HELP);
   }
   return program;
+}
+
+/** `--planner`/`--generator` collect every value; only `flm eval` takes more than one. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function globalOptions(raw: Record<string, unknown>, many: boolean): GlobalOptions {
+  const planners = (raw.planner as string[] | undefined) ?? [];
+  const generators = (raw.generator as string[] | undefined) ?? [];
+  for (const [flag, values] of [
+    ["--planner", planners],
+    ["--generator", generators],
+  ] as const)
+    if (values.length > 1 && !many)
+      throw new UsageError(
+        `${flag} was given ${values.length} times.`,
+        "Give it once; to compare several models side by side use flm eval <suite> with it repeated.",
+      );
+  return {
+    ...raw,
+    planner: planners.at(-1),
+    generator: generators.at(-1),
+    planners,
+    generators,
+  } as GlobalOptions;
 }
 
 function allCommands(cmd: Command): Command[] {

@@ -50,6 +50,13 @@ export const ERROR_CODES = {
   CONFIG_ENV_SYNTAX: config(
     "A `${` in the configuration is not a well-formed `${NAME}` reference (e.g. no closing brace).",
   ),
+  EVAL_SUITE_NOT_FOUND: config(
+    "`flm eval` was given a suite that is neither a file nor a built-in suite name.",
+  ),
+  EVAL_SUITE_INVALID: config("An eval suite file does not validate; the message names each key path."),
+  EVAL_DATA_NOT_FOUND: config(
+    "A built-in eval suite needs a database that was not found (e.g. the Chinook file).",
+  ),
   GENERATOR_UNTRUSTED: config(
     "A model that sees data (the generator, a local planner) is on a host that is neither local nor declared trusted.",
   ),

@@ -40,6 +40,8 @@ const ALLOWED: Record<string, string[]> = {
   server: [...VOCABULARY, ...INFRA, "traces"],
   console: [...VOCABULARY, "privacy", "traces", "server"],
   demo: [...VOCABULARY, "models"],
+  // flm eval builds agents through the runtime (one per model combination) and scores their runs.
+  eval: [...VOCABULARY, ...INFRA, ...STAGES, "grounding", "config", "runtime", "demo"],
   cli: [
     ...VOCABULARY,
     ...INFRA,
@@ -53,6 +55,7 @@ const ALLOWED: Record<string, string[]> = {
     "console",
     "demo",
     "telemetry",
+    "eval",
   ],
   // federated-lm/testing: fake model servers and contract suites, for tests only.
   testing: [...VOCABULARY, ...STAGES],

@@ -56,6 +56,7 @@ describe("flm demo", { timeout: 180_000 }, () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("3/3 question(s) answered");
+    expect(r.stdout).toContain(`Measure it: flm eval clinic --config ${join(demoDir, "flm.config.json")}`);
     expect(r.stdout).toMatch(/Clinic database: .*120 patients/);
     expect(r.stdout).toContain("→ left the building:");
     expect(r.stdout).toMatch(/When is <PERSON_1>'s next appointment/); // the prompt as the cloud saw it

@@ -43,6 +43,8 @@ export function parseContext(context: string): ContextSection[] {
       }
     } else {
       const kv = /^([^:]{1,60}): (.*)$/.exec(line);
+      // A SQL result's rowCount/truncated lines describe the table above: not data.
+      if (kv && (current.columns.length > 1 || /^(rowCount|truncated)$/.test(kv[1]!))) continue;
       if (kv) {
         current.rows.push([kv[2]!]);
         current.columns = current.columns.length ? current.columns : [kv[1]!];

@@ -92,6 +92,9 @@ export async function demoCommand(
   io.print(
     `\n${answered}/${questions.length} question(s) answered. Try: cd ${options.dir} && flm ask "…"  (or flm plan / flm chat)`,
   );
+  io.print(
+    `Measure it: flm eval clinic --config ${join(options.dir, "flm.config.json")}  (accuracy, false facts, citations, tokens, latency and egress of these models on the clinic's questions; add --generator <spec> twice to compare two local models, --report eval.html for a report)`,
+  );
   return answered > 0 ? 0 : 1;
 }
 
