@@ -1,6 +1,6 @@
 /**
- * Three scripted local models, as pure functions of the context they are given (the `Context:`
- * part of the answer request): a correct one (states every value of every result, cites it, says
+ * Three scripted local models, as pure functions of the context they are given (the `Lookup
+ * results:` part of the answer request): a correct one (states every value of every result, cites it, says
  * "I don't know" when nothing came back), a sloppy one (the first row only, rounded, no citations)
  * and a hallucinating one (invents amounts, names and dates, cites steps that do not exist, and
  * answers even when nothing came back). The hallucinating one returns what it invented, so the
@@ -55,7 +55,7 @@ export function parseContext(context: string): ContextSection[] {
   return sections;
 }
 
-/** The context part of an answer request's last user message. */
+/** The lookup results of an answer request's last user message (a warm-up request: those so far). */
 export function contextOfRequest(req: RecordedRequest): string {
   const messages = (req.json?.messages ?? []) as Array<{ role: string; content: unknown }>;
   const last = messages.filter((m) => m.role === "user").at(-1);
@@ -65,8 +65,13 @@ export function contextOfRequest(req: RecordedRequest): string {
       : Array.isArray(last?.content)
         ? (last.content as Array<{ text?: string }>).map((p) => p.text ?? "").join("")
         : "";
-  const m = /^Context:\s?([\s\S]*?)\n\nQuestion:/.exec(text);
-  return m ? m[1]! : "";
+  // src/agent/answer-prompt.ts: the question, the results, then notes and the closing line.
+  const m = /\nLookup results:\n([\s\S]*)$/.exec(text);
+  if (!m) return "";
+  const body = m[1]!
+    .replace(/\s*Answer the question above from these results\.\s*$/, "")
+    .replace(/\n\n(?:These lookups did not succeed|Parts of these results did not fit)[\s\S]*$/, "");
+  return body.trim() === "(no lookups were needed or made)" ? "" : body;
 }
 
 const IDK = "I don't know: the lookups returned no data for this question.";
