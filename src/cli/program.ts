@@ -51,6 +51,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const planCmd = () => import("./commands/plan.js");
   const toolsCmd = () => import("./commands/tools.js");
   const serve = () => import("./commands/serve.js");
+  const doctor = () => import("./commands/doctor.js");
   const auditCmd = () => import("./commands/audit.js");
   const witnessCmd = () => import("./commands/witness.js");
   const pull = () => import("./commands/pull.js");
@@ -94,6 +95,17 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .description("connect to every tool source and report what works (exit 1 if any fails)")
     .action(async (_opts, cmd: Command) => {
       state.exitCode = await (await toolsCmd()).toolsCheckCommand(g(cmd), io);
+    });
+
+  program
+    .command("doctor")
+    .description(
+      "check the config, the audit key's permissions, that each source opens, each model answers (and how fast), and that the cloud is reached only through the egress guard; prints fixes (exit 1 on a problem)",
+    )
+    .option("--json", "print the checks as JSON")
+    .option("--no-cloud", "do not call the cloud planner (no tokens spent; the guard is not exercised)")
+    .action(async (opts, cmd: Command) => {
+      state.exitCode = await (await doctor()).doctorCommand(opts, g(cmd), io);
     });
 
   program
