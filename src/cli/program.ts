@@ -52,6 +52,7 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
   const toolsCmd = () => import("./commands/tools.js");
   const serve = () => import("./commands/serve.js");
   const doctor = () => import("./commands/doctor.js");
+  const init = () => import("./commands/init.js");
   const auditCmd = () => import("./commands/audit.js");
   const witnessCmd = () => import("./commands/witness.js");
   const pull = () => import("./commands/pull.js");
@@ -96,6 +97,19 @@ export function createProgram(io: CliIO, state: { exitCode: number }): Command {
     .action(async (_opts, cmd: Command) => {
       state.exitCode = await (await toolsCmd()).toolsCheckCommand(g(cmd), io);
     });
+
+  program
+    .command("init")
+    .description(
+      "write flm.config.yaml: reads your database's tables, proposes sensitive columns (counts, never values), picks the models, creates an audit key",
+    )
+    .option("--db <file|url>", "the database: a SQLite file or a postgres:// URL")
+    .option("--planner <spec>", "the planner (default: a cloud model whose API key is set, else local)")
+    .option("--generator <spec>", "the local model (default: one Ollama serves, else the in-process model)")
+    .option("-y, --yes", "no questions: accept every proposal and the first choice of each model")
+    .option("--force", "replace an existing config file")
+    .option("-o, --out <file>", "where to write (default flm.config.yaml)")
+    .action(async (opts) => (await init()).initCommand(opts, io));
 
   program
     .command("doctor")

@@ -17,7 +17,8 @@ export const DEFAULT_MODEL = {
   label: "Qwen2.5-3B-Instruct Q4_K_M",
 };
 
-const CLOUD_PLANNERS: [string, string][] = [
+/** A cloud planner per API key found in the environment (also `flm init`'s choices). */
+export const CLOUD_PLANNERS: [string, string][] = [
   ["OPENAI_API_KEY", "openai:gpt-4o-mini"],
   ["ANTHROPIC_API_KEY", "anthropic:claude-sonnet-4-5"],
   ["GOOGLE_GENERATIVE_AI_API_KEY", "google:gemini-2.5-flash"],
