@@ -30,6 +30,11 @@ export function formatTrace(trace: RunTrace): string {
       ? `cloud: ${sent.length} request(s), ${bytes} bytes sent to ${hosts}${blocked ? `, ${blocked} BLOCKED by the egress guard` : ""}`
       : "cloud: nothing left this machine",
   );
+  if (sent.length && trace.plannerPrompt !== undefined) {
+    const shown =
+      trace.plannerPrompt.length > 300 ? `${trace.plannerPrompt.slice(0, 300)}…` : trace.plannerPrompt;
+    lines.push(`cloud saw the prompt as: ${JSON.stringify(shown)}`);
+  }
   const { cloud, local } = trace.usage;
   lines.push(
     `tokens: cloud ${cloud.inputTokens} in / ${cloud.outputTokens} out, local ${local.inputTokens} in / ${local.outputTokens} out`,

@@ -106,6 +106,8 @@ export function chatCompletionsHandler(deps: ChatCompletionsDeps) {
             error: reason,
             cancelled: cause === "client" || cause === "shutdown",
           });
+          deps.telemetry?.record(live, { agent: model, errorCode: code });
+          Object.assign(logged, { trace: live });
         }
         return e;
       },

@@ -63,6 +63,8 @@ describe("flm ask reads the prompt from stdin", { timeout: 120_000 }, () => {
     expect(fixture.cloud.requests).toHaveLength(1);
     expect(lastUserText(fixture.cloud.requests[0]!)).toMatch(/What invoices does <PERSON_1> have\?/);
     expect(fixture.cloud.allBodies()).not.toContain("Maria Keller");
+    // The trace shows the prompt as the cloud saw it.
+    expect(r.stderr).toContain('cloud saw the prompt as: "What invoices does <PERSON_1> have?"');
   });
 
   it("flm ask - reads stdin too; an empty stdin is a usage error", async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { loadPg } from "../../core/load-optional.js";
 import { UsageError } from "../exit-codes.js";
 
 export interface ColumnInfo {
@@ -69,7 +70,7 @@ async function introspectSqlite(path: string): Promise<IntrospectedDatabase> {
 }
 
 async function introspectPostgres(url: string): Promise<IntrospectedDatabase> {
-  const { default: pg } = await import("pg");
+  const { default: pg } = await loadPg();
   const client = new pg.Client({ connectionString: url, statement_timeout: 10_000 });
   await client.connect();
   const { rows } = await client.query<{
