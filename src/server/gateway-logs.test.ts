@@ -5,6 +5,8 @@ import { reply } from "../../test/helpers/fake-openai-server.js";
 import { type FakeModels, startFakeModels } from "../../test/helpers/fake-models.js";
 import { createAgent } from "../agent/create-agent.js";
 import type { Agent } from "../core/agent.js";
+import type { RunTelemetry, RunTelemetryInfo } from "../core/run-telemetry.js";
+import type { RunTrace } from "../core/trace.js";
 import { defineTool } from "../tools/define-tool.js";
 import { createGateway, type ListeningGateway } from "./create-gateway.js";
 import { createLogger } from "./create-logger.js";
@@ -34,7 +36,7 @@ afterEach(async () => {
   await models.close();
 });
 
-async function start(agent?: Agent) {
+async function start(agent?: Agent, telemetry?: RunTelemetry) {
   const logger = await createLogger({ format: "json", destination: { write: (s: string) => lines.push(s) } });
   const g = createGateway({
     agents: {
@@ -42,6 +44,7 @@ async function start(agent?: Agent) {
     },
     users: [{ token: TOKEN, id: "alice", roles: [] }],
     logger,
+    telemetry,
   });
   gateway = await g.listen({ port: 0 });
   return gateway.url;
@@ -157,5 +160,33 @@ describe("gateway: one structured log line per request (pino)", () => {
       agent: "crm",
     });
     expect(lines.join("")).not.toContain(PROMPT_CANARY);
+  });
+
+  it("hands finished and failed runs to the telemetry, a failed one with its code", async () => {
+    const recorded: Array<{ trace: RunTrace; info: RunTelemetryInfo }> = [];
+    const url = await start(undefined, {
+      record: (trace, info) => recorded.push({ trace, info }),
+      shutdown: async () => {},
+    });
+    const post = (content: string) =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "crm", messages: [{ role: "user", content }] }),
+      });
+    models.cloud.enqueue(reply.json(plan));
+    models.local.enqueue(reply.text("Hannah [s1]."));
+    expect((await post("Berlin?")).status).toBe(200);
+    models.cloud.enqueue(reply.error(500, "upstream broke"));
+    const failed = await post("Berlin again?");
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(recorded.map((r) => r.info)).toEqual([
+      { agent: "crm" },
+      { agent: "crm", errorCode: "PLANNER_FAILED" },
+    ]);
+    expect(recorded[1]!.trace.id).toBe(failed.headers.get("x-flm-trace-id"));
+    expect(recorded[1]!.trace.egress).toHaveLength(1);
+    await waitForLines(2);
+    expect(parsed()[1]).toMatchObject({ code: "PLANNER_FAILED", outcome: "error", egress: { requests: 1 } });
   });
 });
