@@ -9,6 +9,7 @@ import { isStepRef, type PlanStep } from "../core/plan.js";
 import { RunCancelledError } from "../core/run-errors.js";
 import type { StepOutcome } from "../core/step-outcome.js";
 import { FlmError } from "../errors/flm-error.js";
+import type { Tool } from "../tools/tool.js";
 import { EXECUTE_DEFAULTS, type ExecuteOptions } from "./execute-options.js";
 import { resolveArgs, UnresolvedRefError } from "./resolve-args.js";
 import { StepArgumentsError, StepTimeoutError } from "./step-errors.js";
@@ -77,6 +78,18 @@ export async function runStep(
     };
   }
 
+  return callTool(step, tool, value, args, options, { startedAt, elapsed });
+}
+
+/** Calls the tool with its checked arguments, under the step timeout and the run's signal. */
+async function callTool(
+  step: PlanStep,
+  tool: Tool,
+  value: unknown,
+  args: Record<string, unknown>,
+  options: ExecuteOptions,
+  { startedAt, elapsed }: { startedAt: number; elapsed: () => number },
+): Promise<StepOutcome> {
   // The step timeout caps every tool; a tool's own timeout can only shorten it.
   const timeoutMs = Math.min(
     tool.timeoutMs ?? Number.POSITIVE_INFINITY,

@@ -36,19 +36,7 @@ export function validatePlan(
   }
   const steps = plan.steps.slice(0, options.maxSteps);
   const ids = new Set<string>(plan.steps.map((s) => s.id));
-  const seen = new Set<string>();
-  for (const step of steps) {
-    if (typeof step.id !== "string" || !STEP_ID.test(step.id)) {
-      issues.push({
-        kind: "malformed",
-        stepId: clip(step.id),
-        message: `step id "${clip(step.id)}" must be short and alphanumeric, like "s1"`,
-      });
-    }
-    if (seen.has(step.id))
-      issues.push({ kind: "duplicate-id", stepId: step.id, message: `step id "${step.id}" is used twice` });
-    seen.add(step.id);
-  }
+  checkIds(steps, issues);
   const counter = { nodes: 0 };
   let toolsListed = false;
   for (const step of steps) {
@@ -74,24 +62,7 @@ export function validatePlan(
         message: `step ${id} calls unknown tool "${clip(step.tool)}"${known}`,
       });
     }
-    for (const { ref, at } of collectRefs(step.args)) {
-      if (!ids.has(ref.$ref)) {
-        issues.push({
-          kind: "missing-ref",
-          stepId: id,
-          message: `step ${id} argument ${clip(at)} refers to step "${clip(ref.$ref)}", which does not exist`,
-        });
-      } else if (ref.$ref === step.id) {
-        issues.push({ kind: "cycle", stepId: id, message: `step ${id} refers to its own output` });
-      }
-      if (ref.path !== undefined && (typeof ref.path !== "string" || !parseRefPath(ref.path))) {
-        issues.push({
-          kind: "bad-path",
-          stepId: id,
-          message: `step ${id} argument ${clip(at)} has an unreadable path "${clip(String(ref.path))}"; use forms like rows[0].id or items[*].id`,
-        });
-      }
-    }
+    checkRefs(step, id, ids, issues);
     if (options.checkString) {
       for (const { value, at } of strings(step.args)) {
         const problem = options.checkString(value);
@@ -120,6 +91,45 @@ export function validatePlan(
       message: `steps ${cycle.map((c) => clip(c)).join(" -> ")} depend on each other in a cycle`,
     });
   return issues.done();
+}
+
+/** Step ids: short, alphanumeric, each used once. */
+function checkIds(steps: readonly PlanStep[], issues: IssueList): void {
+  const seen = new Set<string>();
+  for (const step of steps) {
+    if (typeof step.id !== "string" || !STEP_ID.test(step.id)) {
+      issues.push({
+        kind: "malformed",
+        stepId: clip(step.id),
+        message: `step id "${clip(step.id)}" must be short and alphanumeric, like "s1"`,
+      });
+    }
+    if (seen.has(step.id))
+      issues.push({ kind: "duplicate-id", stepId: step.id, message: `step id "${step.id}" is used twice` });
+    seen.add(step.id);
+  }
+}
+
+/** A step's references: to a step that exists, not to itself, with a readable path. */
+function checkRefs(step: PlanStep, id: string, ids: ReadonlySet<string>, issues: IssueList): void {
+  for (const { ref, at } of collectRefs(step.args)) {
+    if (!ids.has(ref.$ref)) {
+      issues.push({
+        kind: "missing-ref",
+        stepId: id,
+        message: `step ${id} argument ${clip(at)} refers to step "${clip(ref.$ref)}", which does not exist`,
+      });
+    } else if (ref.$ref === step.id) {
+      issues.push({ kind: "cycle", stepId: id, message: `step ${id} refers to its own output` });
+    }
+    if (ref.path !== undefined && (typeof ref.path !== "string" || !parseRefPath(ref.path))) {
+      issues.push({
+        kind: "bad-path",
+        stepId: id,
+        message: `step ${id} argument ${clip(at)} has an unreadable path "${clip(String(ref.path))}"; use forms like rows[0].id or items[*].id`,
+      });
+    }
+  }
 }
 
 /** Issues up to `MAX_PLAN_ISSUES`, then a count of the rest by kind. */

@@ -129,9 +129,7 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
     return void res.end(r.body);
   }
   const usage = r.options?.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
-  const fullUsage = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
   const id = `chatcmpl-${++callCounter}`;
-  const created = Math.floor(Date.now() / 1000);
   const toolCalls =
     r.kind === "tool-calls"
       ? r.calls.map((c, i) => ({
@@ -140,87 +138,129 @@ async function serve(res: ServerResponse, r: Reply, stream: boolean, model: stri
           function: { name: c.name, arguments: typeof c.args === "string" ? c.args : JSON.stringify(c.args) },
         }))
       : undefined;
-  const text = r.kind === "text" || r.kind === "stream-then-fail" ? r.text : null;
-  const finish = toolCalls ? "tool_calls" : "stop";
-  const tps = r.options?.tokensPerSec;
+  const completion: Completion = {
+    id,
+    created: Math.floor(Date.now() / 1000),
+    model,
+    text: r.kind === "text" || r.kind === "stream-then-fail" ? r.text : null,
+    toolCalls,
+    finish: toolCalls ? "tool_calls" : "stop",
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
+  if (stream) return sendChunks(res, r, completion);
+  if (r.kind === "stream-then-fail") return void res.destroy();
+  return sendWhole(res, r, completion);
+}
 
-  if (!stream) {
-    if (r.kind === "stream-then-fail") return void res.destroy();
-    if (tps) {
-      const out = [text ?? "", ...(toolCalls ?? []).flatMap((c) => [c.function.name, c.function.arguments])];
-      await sleep(decodeMs(approximateTokenCounter.count(out.join(" ")), tps));
-    }
-    return sendJson(res, 200, {
-      id,
-      object: "chat.completion",
-      created,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: text, tool_calls: toolCalls },
-          finish_reason: finish,
-          logprobs: null,
-        },
-      ],
-      usage: fullUsage,
-    });
+/** One scripted completion, ready to go out whole or as chunks. */
+interface Completion {
+  id: string;
+  created: number;
+  model: string;
+  text: string | null;
+  toolCalls:
+    | Array<{ id: string; type: "function"; function: { name: string; arguments: string } }>
+    | undefined;
+  finish: "tool_calls" | "stop";
+  usage: Record<string, unknown>;
+}
+
+type ChunkOf = (delta: Record<string, unknown>, finishReason: string | null, withUsage?: boolean) => string;
+
+/** A `chat.completion` (after the decode time `tokensPerSec` implies, if set). */
+async function sendWhole(res: ServerResponse, r: Reply, c: Completion): Promise<void> {
+  const tps = r.kind === "hang" ? undefined : r.options?.tokensPerSec;
+  if (tps) {
+    const out = [
+      c.text ?? "",
+      ...(c.toolCalls ?? []).flatMap((t) => [t.function.name, t.function.arguments]),
+    ];
+    await sleep(decodeMs(approximateTokenCounter.count(out.join(" ")), tps));
   }
+  sendJson(res, 200, {
+    id: c.id,
+    object: "chat.completion",
+    created: c.created,
+    model: c.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: c.text, tool_calls: c.toolCalls },
+        finish_reason: c.finish,
+        logprobs: null,
+      },
+    ],
+    usage: c.usage,
+  });
+}
 
+/** Server-sent `chat.completion.chunk`s: paced by `tokensPerSec`, else word by word. */
+async function sendChunks(res: ServerResponse, r: Reply, c: Completion): Promise<void> {
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
     connection: "keep-alive",
   });
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null, withUsage = false) =>
+  const chunk: ChunkOf = (delta, finishReason, withUsage = false) =>
     `data: ${JSON.stringify({
-      id,
+      id: c.id,
       object: "chat.completion.chunk",
-      created,
-      model,
+      created: c.created,
+      model: c.model,
       choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-      ...(withUsage ? { usage: fullUsage } : {}),
+      ...(withUsage ? { usage: c.usage } : {}),
     })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }, null));
-  if (tps) {
-    const pacer = new DecodePacer(tps);
-    for (const piece of text === null ? [] : tokenPieces(text)) {
-      await pacer.decode(piece.tokens);
-      if (res.destroyed) return;
-      res.write(chunk({ content: piece.text }, null));
-    }
-    for (const [index, call] of (toolCalls ?? []).entries()) {
-      await pacer.decode(Math.max(1, approximateTokenCounter.count(call.function.name)));
-      if (res.destroyed) return;
-      res.write(
-        chunk({ tool_calls: [{ index, ...call, function: { ...call.function, arguments: "" } }] }, null),
-      );
-      for (const piece of tokenPieces(call.function.arguments)) {
-        await pacer.decode(piece.tokens);
-        if (res.destroyed) return;
-        res.write(chunk({ tool_calls: [{ index, function: { arguments: piece.text } }] }, null));
-      }
-    }
-    res.write(chunk({}, finish, true));
-    return void res.end("data: [DONE]\n\n");
+  const tps = r.kind === "hang" ? undefined : r.options?.tokensPerSec;
+  const finished = tps ? await writePaced(res, c, chunk, tps) : await writeWords(res, r, c, chunk);
+  if (!finished) return;
+  res.write(chunk({}, c.finish, true));
+  res.end("data: [DONE]\n\n");
+}
+
+/** Text and tool-call arguments about one token at a time at `tps`; false once the client left. */
+async function writePaced(res: ServerResponse, c: Completion, chunk: ChunkOf, tps: number): Promise<boolean> {
+  const pacer = new DecodePacer(tps);
+  for (const piece of c.text === null ? [] : tokenPieces(c.text)) {
+    await pacer.decode(piece.tokens);
+    if (res.destroyed) return false;
+    res.write(chunk({ content: piece.text }, null));
   }
-  if (text !== null) {
-    const pieces = text.match(/\s*\S+/g) ?? [text];
+  for (const [index, call] of (c.toolCalls ?? []).entries()) {
+    await pacer.decode(Math.max(1, approximateTokenCounter.count(call.function.name)));
+    if (res.destroyed) return false;
+    res.write(
+      chunk({ tool_calls: [{ index, ...call, function: { ...call.function, arguments: "" } }] }, null),
+    );
+    for (const piece of tokenPieces(call.function.arguments)) {
+      await pacer.decode(piece.tokens);
+      if (res.destroyed) return false;
+      res.write(chunk({ tool_calls: [{ index, function: { arguments: piece.text } }] }, null));
+    }
+  }
+  return true;
+}
+
+/**
+ * Text word by word (`chunkDelayMs` apart), then each tool call whole; false once the client left
+ * or, for `stream-then-fail`, once half the words are out and the connection is dropped.
+ */
+async function writeWords(res: ServerResponse, r: Reply, c: Completion, chunk: ChunkOf): Promise<boolean> {
+  if (c.text !== null) {
+    const pieces = c.text.match(/\s*\S+/g) ?? [c.text];
     for (let i = 0; i < pieces.length; i++) {
-      await sleep(r.options?.chunkDelayMs);
-      if (res.destroyed) return;
+      await sleep(r.kind === "hang" ? undefined : r.options?.chunkDelayMs);
+      if (res.destroyed) return false;
       res.write(chunk({ content: pieces[i] }, null));
       if (r.kind === "stream-then-fail" && i >= Math.floor(pieces.length / 2)) {
         await sleep(20); // let the written chunks reach the client before the connection drops
-        return void res.destroy();
+        res.destroy();
+        return false;
       }
     }
   }
-  if (toolCalls) {
-    toolCalls.forEach((call, index) => {
-      res.write(chunk({ tool_calls: [{ index, ...call }] }, null));
-    });
+  for (const [index, call] of (c.toolCalls ?? []).entries()) {
+    res.write(chunk({ tool_calls: [{ index, ...call }] }, null));
   }
-  res.write(chunk({}, finish, true));
-  res.end("data: [DONE]\n\n");
+  return true;
 }

@@ -17,8 +17,8 @@ import { type FakeOpenAIServer, type RecordedRequest, reply } from "../../src/te
 import {
   type CliFixture,
   crmTool,
+  findCustomerPlan,
   findCustomerQuery,
-  lastUserText,
   runCli,
   startCliFixture,
   writeFlmConfig,
@@ -33,8 +33,7 @@ let local: FakeOpenAIServer;
 let dir: string;
 
 function plannerReply(req: RecordedRequest) {
-  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? "nobody";
-  return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder } }] });
+  return reply.json(findCustomerPlan(req));
 }
 
 beforeAll(async () => {

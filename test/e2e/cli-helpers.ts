@@ -185,6 +185,15 @@ export function lastUserText(req: RecordedRequest): string {
   );
 }
 
+/**
+ * The plan a scripted cloud planner gives for a CRM question: `find_customer` on the placeholder
+ * the (pseudonymized) prompt names, or on `fallback` when it names none.
+ */
+export function findCustomerPlan(req: RecordedRequest, fallback = "nobody") {
+  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0] ?? fallback;
+  return { steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder } }] };
+}
+
 /** A SQLite file holding each table's `rows`, created from its column definitions. */
 export function writeSqliteDb(path: string, tables: Record<string, { columns: string; rows: unknown[][] }>) {
   const db = new Database(path);

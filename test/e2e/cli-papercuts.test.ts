@@ -12,6 +12,7 @@ import {
   CLI_ENTRY,
   type CliFixture,
   crmTool,
+  findCustomerPlan,
   findCustomerQuery,
   lastUserText,
   runCli,
@@ -25,10 +26,7 @@ let fixture: CliFixture;
 
 beforeAll(async () => {
   fixture = await startCliFixture("papercuts");
-  fixture.cloud.handle((req) => {
-    const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0];
-    return reply.json({ steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder ?? "x" } }] });
-  });
+  fixture.cloud.handle((req) => reply.json(findCustomerPlan(req, "x")));
   fixture.local.handle(() => reply.text("Maria Keller is a customer [s1]."));
   writeSqliteDb(join(fixture.dir, "crm.sqlite"), {
     customers: {

@@ -12,8 +12,8 @@ import {
   type CliFixture,
   type CliProcess,
   crmTool,
+  findCustomerPlan,
   findCustomerQuery,
-  lastUserText,
   startCli,
   startCliFixture,
   writeFlmConfig,
@@ -39,13 +39,9 @@ async function runThroughServe(recordContent: "none" | "pseudonymized") {
   fixture = await startCliFixture("serve-otel");
   receiver = await startOtlpReceiver();
   const { dir, cloud, local } = fixture;
-  cloud.handle((req: RecordedRequest) => {
-    const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0];
-    return reply.json(
-      { steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder ?? "nobody" } }] },
-      { usage: { prompt_tokens: 321, completion_tokens: 17 } },
-    );
-  });
+  cloud.handle((req: RecordedRequest) =>
+    reply.json(findCustomerPlan(req), { usage: { prompt_tokens: 321, completion_tokens: 17 } }),
+  );
   local.handle(() => reply.text(ANSWER, { usage: { prompt_tokens: 140, completion_tokens: 9 } }));
   writeSqliteDb(join(dir, "crm.sqlite"), {
     customers: {

@@ -12,8 +12,8 @@ import {
   type CliFixture,
   type CliProcess,
   crmTool,
+  findCustomerPlan,
   findCustomerQuery,
-  lastUserText,
   startCli,
   startCliFixture,
   writeFlmConfig,
@@ -33,10 +33,7 @@ let flm: CliProcess;
 let baseURL: string;
 
 function plannerReply(req: RecordedRequest) {
-  const placeholder = lastUserText(req).match(/<PERSON_\d+>/)?.[0];
-  return reply.json({
-    steps: [{ id: "s1", tool: "find_customer", args: { name: placeholder ?? "nobody" } }],
-  });
+  return reply.json(findCustomerPlan(req));
 }
 
 beforeAll(async () => {

@@ -4,13 +4,11 @@
  * never a 500, and what flm sends back to the cloud in repair rounds stays small.
  */
 import OpenAI from "openai";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent } from "../../src/agent/create-agent.js";
-import { createGateway, type ListeningGateway } from "../../src/server/create-gateway.js";
 import { defineTool } from "../../src/tools/define-tool.js";
 import { reply } from "../helpers/fake-openai-server.js";
-import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
+import { useAgentGateway } from "../helpers/agent-gateway.js";
 
 const TOKEN = "hostile-plans-token-0123";
 const findCustomer = defineTool({
@@ -23,34 +21,9 @@ const findCustomer = defineTool({
 /** `[[[…"x"…]]]` as text: JSON.stringify itself overflows the stack on such a value. */
 const nestedText = (depth: number) => `${"[".repeat(depth)}"x"${"]".repeat(depth)}`;
 
-let models: FakeModels;
-let gateway: ListeningGateway | undefined;
-beforeEach(async () => {
-  models = await startFakeModels();
-  models.local.handle(() => reply.text("Answer [s1]."));
-});
-afterEach(async () => {
-  await gateway?.close({ drainTimeoutMs: 50 });
-  gateway = undefined;
-  await models.close();
-});
-
-async function client(plannerMode: "json" | "tool-calls" = "json") {
-  const agent = createAgent({
-    planner: models.planner,
-    plannerMode,
-    generator: models.generator,
-    tools: [findCustomer],
-    limits: { maxRepairs: 1 },
-  });
-  gateway = await createGateway({
-    agents: { flm: agent },
-    users: [{ token: TOKEN, id: "u", roles: [] }],
-  }).listen({
-    port: 0,
-  });
-  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
-}
+const gateway = useAgentGateway(TOKEN, "Answer [s1].");
+const client = (plannerMode: "json" | "tool-calls" = "json") =>
+  gateway.client({ plannerMode, tools: [findCustomer], limits: { maxRepairs: 1 } });
 
 async function askFails(c: OpenAI): Promise<{ status?: number; code?: unknown }> {
   try {
@@ -66,19 +39,19 @@ describe("hostile plans get typed answers", () => {
   it.each([2_000, 5_500, 50_000])(
     "a plan whose arguments nest %i levels deep: 502 PLAN_INVALID",
     async (depth) => {
-      models.cloud.handle(() =>
+      gateway.models.cloud.handle(() =>
         reply.text(`{"steps":[{"id":"s1","tool":"find_customer","args":{"name":${nestedText(depth)}}}]}`),
       );
       expect(await askFails(await client())).toEqual({ status: 502, code: "PLAN_INVALID" });
       // The repair round says what was wrong, in a few words.
-      const repair = models.cloud.requests[1].body;
+      const repair = gateway.models.cloud.requests[1].body;
       expect(repair).toContain("nested more than 32 levels deep");
       expect(repair.length).toBeLessThan(20_000);
     },
   );
 
   it("native tool calls nested 5,500 levels deep: 502 PLAN_INVALID", async () => {
-    models.cloud.handle(() =>
+    gateway.models.cloud.handle(() =>
       reply.toolCalls([{ name: "find_customer", args: `{"name":${nestedText(5_500)}}` }]),
     );
     expect(await askFails(await client("tool-calls"))).toEqual({ status: 502, code: "PLAN_INVALID" });
@@ -88,20 +61,20 @@ describe("hostile plans get typed answers", () => {
     const wide = JSON.stringify({
       steps: [{ id: "s1", tool: "find_customer", args: { name: Array(20_000).fill(1) } }],
     });
-    models.cloud.handle(() => reply.text(wide));
+    gateway.models.cloud.handle(() => reply.text(wide));
     expect(await askFails(await client())).toEqual({ status: 502, code: "PLAN_INVALID" });
-    expect(models.cloud.requests[1].body).toContain("more than 10000 values");
+    expect(gateway.models.cloud.requests[1].body).toContain("more than 10000 values");
   });
 
   it("10,000 unknown-tool steps: the repair request stays small and the error is typed", async () => {
     const huge = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ tool: `nope${i % 10}` })));
     expect(huge.length).toBeGreaterThan(100_000);
-    models.cloud.handle(() => reply.text(huge));
+    gateway.models.cloud.handle(() => reply.text(huge));
     expect(await askFails(await client())).toEqual({ status: 502, code: "PLAN_INVALID" });
-    expect(models.cloud.requests.length).toBe(2);
-    const [first, repair] = models.cloud.requests.map((r) => r.body.length);
+    expect(gateway.models.cloud.requests.length).toBe(2);
+    const [first, repair] = gateway.models.cloud.requests.map((r) => r.body.length);
     // The repair adds a capped echo and a capped problem list to the first request, no more.
     expect(repair - first).toBeLessThan(20_000);
-    expect(models.cloud.requests[1].body).toContain("the rest of that reply is not repeated");
+    expect(gateway.models.cloud.requests[1].body).toContain("the rest of that reply is not repeated");
   });
 });

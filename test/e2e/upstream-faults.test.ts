@@ -4,13 +4,11 @@
  * Retry-After fits the planner timeout, else the client gets a typed 503 with that Retry-After.
  */
 import OpenAI from "openai";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent } from "../../src/agent/create-agent.js";
-import { createGateway, type ListeningGateway } from "../../src/server/create-gateway.js";
 import { defineTool } from "../../src/tools/define-tool.js";
 import { reply } from "../helpers/fake-openai-server.js";
-import { type FakeModels, startFakeModels } from "../helpers/fake-models.js";
+import { useAgentGateway } from "../helpers/agent-gateway.js";
 
 const TOKEN = "upstream-faults-token-01";
 const tool = defineTool({
@@ -23,48 +21,23 @@ const plan = reply.json({ steps: [{ id: "s1", tool: "lookup", args: { q: "x" } }
 const rateLimited = (retryAfter: string) =>
   reply.error(429, "Rate limit reached for requests", { headers: { "retry-after": retryAfter } });
 
-let models: FakeModels;
-let gateway: ListeningGateway | undefined;
-beforeEach(async () => {
-  models = await startFakeModels();
-  models.local.handle(() => reply.text("Done [s1]."));
-});
-afterEach(async () => {
-  await gateway?.close({ drainTimeoutMs: 50 });
-  gateway = undefined;
-  await models.close();
-});
-
-async function client(plannerTimeoutMs = 10_000) {
-  const agent = createAgent({
-    planner: models.planner,
-    generator: models.generator,
-    tools: [tool],
-    limits: { plannerTimeoutMs },
-  });
-  gateway = await createGateway({
-    agents: { flm: agent },
-    users: [{ token: TOKEN, id: "u", roles: [] }],
-  }).listen({
-    port: 0,
-  });
-  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
-}
+const gateway = useAgentGateway(TOKEN, "Done [s1].");
+const client = (plannerTimeoutMs = 10_000) => gateway.client({ tools: [tool], limits: { plannerTimeoutMs } });
 
 const ask = { model: "flm", messages: [{ role: "user" as const, content: "look it up" }] };
 
 describe("a planner provider answering 429", () => {
   it("is retried after its Retry-After, within the planner timeout: the client gets its answer", async () => {
-    models.cloud.enqueue(rateLimited("1"), plan);
+    gateway.models.cloud.enqueue(rateLimited("1"), plan);
     const t0 = Date.now();
     const done = await (await client()).chat.completions.create(ask);
     expect(done.choices[0].message.content).toBe("Done [s1].");
-    expect(models.cloud.requests.length).toBe(2);
+    expect(gateway.models.cloud.requests.length).toBe(2);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
   });
 
   it("asking for longer than the planner timeout leaves: 503 PLANNER_RATE_LIMITED with its Retry-After", async () => {
-    models.cloud.handle(() => rateLimited("120"));
+    gateway.models.cloud.handle(() => rateLimited("120"));
     const c = await client(5_000);
     const error = await c.chat.completions.create(ask).catch((e) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
@@ -72,6 +45,6 @@ describe("a planner provider answering 429", () => {
     expect(error.code).toBe("PLANNER_RATE_LIMITED");
     expect(error.headers.get("retry-after")).toBe("120");
     expect(error.message).toMatch(/asked to wait 120 s/);
-    expect(models.cloud.requests.length).toBe(1);
+    expect(gateway.models.cloud.requests.length).toBe(1);
   });
 });
