@@ -104,6 +104,13 @@ export const ERROR_CODES = {
     "The prompt quotes values flm gave the user earlier, which the privacy policy blocks.",
     400,
   ),
+  PRIVACY_DETECTION_FAILED: {
+    ...runtime(
+      "Detecting private values in the prompt failed (the NER worker crashed or timed out); nothing was sent.",
+      503,
+    ),
+    retryAfterSeconds: 1,
+  },
   ANSWER_TAINT_UNAVAILABLE: {
     ...runtime("The answer-taint store could not be read or written; the request was refused.", 503),
     retryAfterSeconds: 1,

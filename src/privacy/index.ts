@@ -33,6 +33,7 @@ export {
   EgressBlockedError,
   type EgressHit,
   PolicyBlockedError,
+  PrivacyDetectionError,
   PrivacySessionError,
   TaintedPromptError,
   UnknownPlaceholderError,

@@ -89,3 +89,18 @@ export class AnswerTaintUnavailableError extends FlmError {
     );
   }
 }
+
+/**
+ * Finding private values in the prompt failed (the NER worker crashed, errored or timed out): the
+ * prompt is not sent half-checked; the run is refused and may be retried.
+ */
+export class PrivacyDetectionError extends FlmError {
+  static override readonly marker: string = "federated-lm.PrivacyDetectionError";
+  constructor(reason: string, cause?: unknown) {
+    super(
+      "PRIVACY_DETECTION_FAILED",
+      `Detecting names, places and organisations in the prompt failed: the detection worker ${reason}. Nothing was sent.`,
+      { cause, hint: "Retry the request; if it keeps failing, check the gateway's log and memory." },
+    );
+  }
+}

@@ -63,4 +63,27 @@ describe("createPseudonymizer", () => {
     const out = p.pseudonymize("Please ask Thomas Becker from Civic Impulse LLC.", new PlaceholderVault());
     expect(out.text).toBe("Please ask <PERSON_1> from <ORGANIZATION_1>.");
   });
+
+  it("uses what a detector found elsewhere (another thread) in its place, with the same result", () => {
+    const ner = createNerDetector();
+    const text =
+      "Please ask Thomas Becker from Civic Impulse LLC, maria@acme.de, in Lisbon about Maria Keller.";
+    const here = createPseudonymizer({ detectors: [...structuredDetectors(), ner], valueIndex: index });
+    const expected = here.pseudonymize(text, new PlaceholderVault());
+    let called = 0;
+    const elsewhere = {
+      name: "ner",
+      detect: () => {
+        called++;
+        return [];
+      },
+    };
+    const p = createPseudonymizer({ detectors: [...structuredDetectors(), elsewhere], valueIndex: index });
+    const got = p.pseudonymize(text, new PlaceholderVault(), {
+      detected: new Map([[elsewhere, ner.detect(text)]]),
+    });
+    expect(called).toBe(0);
+    expect(got).toEqual(expected);
+    expect(got.text).toContain("<PERSON_1>");
+  });
 });

@@ -34,6 +34,11 @@ export interface PseudonymizeContext {
   extra?: readonly SpanSource[];
   /** Spans found elsewhere (the local-model review), merged with the detectors' (theirs win overlaps). */
   extraSpans?: readonly Span[];
+  /**
+   * What some of the detectors already found in this text (NER run on a worker thread): used in
+   * their place, in their position, so the result is the same as detecting here.
+   */
+  detected?: ReadonlyMap<Detector, readonly Span[]>;
 }
 
 export interface PseudonymizeResult {
@@ -118,11 +123,12 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
     known: Iterable<{ type: string; value: string }> = [],
     extra: readonly SpanSource[] = [],
     extraSpans: readonly Span[] = [],
+    detected?: ReadonlyMap<Detector, readonly Span[]>,
   ): Span[] => {
     const all: Span[] = [...extraSpans];
     if (options.valueIndex) all.push(...declaredMatches(text));
     for (const source of extra) all.push(...source.match(text));
-    for (const d of detectors) all.push(...d.detect(text));
+    for (const d of detectors) all.push(...(detected?.get(d) ?? d.detect(text)));
     const found = resolveOverlaps(all);
     // Every other mention of a value found here or earlier in the conversation.
     const mentions = laterMentions(text, [...known, ...found]);
@@ -153,7 +159,7 @@ export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudon
         return out + source.slice(at);
       };
       const extra = context.extra ?? [];
-      let spans = detect(text, vault.entries(), extra, context.extraSpans);
+      let spans = detect(text, vault.entries(), extra, context.extraSpans, context.detected);
       if (options.complete) {
         spans = [...spans, ...options.complete(text, spans, context)].sort((a, b) => a.start - b.start);
       }

@@ -39,6 +39,12 @@ export {
   usSsnDetector,
 };
 export type { NerDetectorOptions } from "./ner.js";
+export {
+  createOffThreadNer,
+  DEFAULT_NER_TIMEOUT_MS,
+  type OffThreadNer,
+  type OffThreadNerOptions,
+} from "./off-thread-ner.js";
 export { luhnValid } from "./credit-card.js";
 export { ibanValid } from "./iban.js";
 export { ssnValid } from "./us-ssn.js";
