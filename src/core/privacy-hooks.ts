@@ -22,7 +22,8 @@ export interface AgentPrivacy {
   markPublic?(texts: string[], session: PrivacySession): void;
   /**
    * Pseudonymizes texts in order (history first, prompt last); may throw a policy error. Async when
-   * a local model reviews the prompt (the last text; `review: false` when it is an earlier turn).
+   * a local model reviews the prompt (the last text; `review: false` when it is an earlier turn),
+   * or when part of the detection runs off the event loop (NER on a long prompt).
    */
   pseudonymize(
     texts: string[],

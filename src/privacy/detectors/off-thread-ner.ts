@@ -46,7 +46,8 @@ interface Task {
   timer?: NodeJS.Timeout;
 }
 
-const startNerWorker = (ner: NerDetectorOptions) =>
+/** Starts the NER worker thread (the default `startWorker`). */
+export const startNerWorker = (ner: NerDetectorOptions): Promise<Worker> =>
   startModuleWorker(import.meta.url, "ner-worker", { bundle: true, name: "flm ner", workerData: { ner } });
 
 /**
