@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ANSWER_TEXT, AnswerTaint, isTaintWorthy, RESULT_VALUE } from "./answer-taint.js";
+import { longPrompt } from "../../../test/helpers/long-prompt.js";
+import { ANSWER_TEXT, AnswerTaint, isTaintWorthy, RESULT_VALUE, withoutEcho } from "./answer-taint.js";
 import { MemoryAnswerTaintStore } from "./memory-answer-taint-store.js";
 
 const gift = {
@@ -81,5 +82,28 @@ describe("AnswerTaint", () => {
     await store.close();
     await expect(taint.index("alice")).rejects.toThrow();
     await expect(taint.record("alice", gift)).rejects.toThrow();
+  });
+});
+
+describe("withoutEcho", () => {
+  it("drops every stretch of five or more words repeated from the prompt, keeps the rest", () => {
+    const prompt = "Who is the account manager for Maria Keller in Lisbon this year?";
+    const answer =
+      "You asked who is the account manager for Maria Keller: it is Jonas Brandt, reachable at extension 4411.";
+    expect(withoutEcho(answer, prompt)).toEqual([
+      "You asked",
+      "it is Jonas Brandt, reachable at extension 4411",
+    ]);
+    // Two stretches each from a different place of the prompt are both echoes.
+    expect(withoutEcho("for Maria Keller in Lisbon who is the account manager", prompt)).toEqual([]);
+    expect(withoutEcho("Jonas Brandt is new here", prompt)).toEqual(["Jonas Brandt is new here"]);
+  });
+
+  it("handles a 20 KB prompt echoed whole (one pass over each text)", () => {
+    const prompt = longPrompt(20_000);
+    expect(withoutEcho(`From the records: ${prompt} Done, Jonas.`, prompt)).toEqual([
+      "From the records",
+      "Done, Jonas",
+    ]);
   });
 });

@@ -65,14 +65,16 @@ const ECHO_WORDS = 5;
 export function withoutEcho(answer: string, prompt: string): string[] {
   if (!answer.trim()) return [];
   const a = tokenize(answer);
-  const asked = ` ${tokenize(prompt).tokens.join(" ")} `;
-  if (asked.length <= 2) return [answer];
+  const p = tokenize(prompt).tokens;
+  if (p.length === 0) return [answer];
+  // A stretch is echoed when it repeats at least ECHO_WORDS consecutive words of the prompt: every
+  // run of ECHO_WORDS answer words found in the prompt is marked (their union is every such
+  // stretch). One pass over each text: a 20 KB prompt echoed whole must not hold the event loop.
+  const grams = new Set<string>();
+  for (let i = 0; i + ECHO_WORDS <= p.length; i++) grams.add(p.slice(i, i + ECHO_WORDS).join(" "));
   const echoed = new Uint8Array(a.tokens.length);
   for (let i = 0; i + ECHO_WORDS <= a.tokens.length; i++) {
-    let n = ECHO_WORDS;
-    if (!asked.includes(` ${a.tokens.slice(i, i + n).join(" ")} `)) continue;
-    while (i + n < a.tokens.length && asked.includes(` ${a.tokens.slice(i, i + n + 1).join(" ")} `)) n++;
-    echoed.fill(1, i, i + n);
+    if (grams.has(a.tokens.slice(i, i + ECHO_WORDS).join(" "))) echoed.fill(1, i, i + ECHO_WORDS);
   }
   const parts: string[] = [];
   let from = -1;
