@@ -4,7 +4,26 @@ import { createNerDetector, structuredDetectors } from "./detectors/index.js";
 import { PlaceholderVault } from "./placeholder-vault.js";
 import { PolicyBlockedError } from "./privacy-errors.js";
 import { createPseudonymizer, resolveOverlaps } from "./pseudonymizer.js";
+import type { Span } from "./span.js";
 import { ValueIndex } from "./value-index.js";
+
+/** The quadratic resolution resolveOverlaps replaced: the reference it must agree with. */
+function resolveOverlapsReference(spans: Span[]): Span[] {
+  const inside = (a: Span, b: Span) =>
+    b.start <= a.start && a.end <= b.end && b.end - b.start > a.end - a.start;
+  const outer = spans.filter(
+    (a) => !spans.some((b) => (b.score ?? 0.5) >= 0.9 && b.end > b.start && inside(a, b)),
+  );
+  const sorted = outer.sort(
+    (a, b) => (b.score ?? 0.5) - (a.score ?? 0.5) || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
+  const kept: Span[] = [];
+  for (const s of sorted) {
+    if (s.end <= s.start) continue;
+    if (kept.every((k) => s.end <= k.start || s.start >= k.end)) kept.push(s);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
 
 describe("createPseudonymizer", () => {
   const index = new ValueIndex();
@@ -56,6 +75,22 @@ describe("createPseudonymizer", () => {
       { type: "B", start: 20, end: 30, value: "", score: 0.5 },
     ]);
     expect(spans.map((s) => s.type)).toEqual(["CREDIT_CARD", "B"]);
+  });
+
+  it("resolves overlaps exactly as the quadratic reference does, on random spans", () => {
+    let seed = 12;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const scores = [0.3, 0.45, 0.5, 0.55, 0.9, 0.95, 1];
+    for (let round = 0; round < 300; round++) {
+      const spans: Span[] = Array.from({ length: 1 + rand(40) }, (_, i) => {
+        const start = rand(60);
+        return { type: `T${i}`, start, end: start + rand(12), value: "", score: scores[rand(scores.length)] };
+      });
+      expect(resolveOverlaps([...spans])).toEqual(resolveOverlapsReference([...spans]));
+    }
   });
 
   it("can include NER for names that are not in the data", () => {

@@ -79,20 +79,58 @@ const STRUCTURED = 0.9;
  * e-mail, not a name and a domain), so no part of it is left in clear.
  */
 export function resolveOverlaps(spans: Span[]): Span[] {
-  const inside = (a: Span, b: Span) =>
-    b.start <= a.start && a.end <= b.end && b.end - b.start > a.end - a.start;
-  const outer = spans.filter(
-    (a) => !spans.some((b) => (b.score ?? 0.5) >= STRUCTURED && b.end > b.start && inside(a, b)),
-  );
+  const inside = structuredContainment(spans);
+  const outer = spans.filter((a) => !inside(a));
   const sorted = outer.sort(
     (a, b) => (b.score ?? 0.5) - (a.score ?? 0.5) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // The survivors so far, by position (they never overlap): a candidate can only overlap the last
+  // one that starts before it ends. n log n, so a long prompt's thousands of spans stay cheap.
   const kept: Span[] = [];
   for (const s of sorted) {
     if (s.end <= s.start) continue;
-    if (kept.every((k) => s.end <= k.start || s.start >= k.end)) kept.push(s);
+    const at = firstStartingAtOrAfter(kept, s.end);
+    const before = kept[at - 1];
+    if (before && before.end > s.start) continue;
+    kept.splice(at, 0, s);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
+}
+
+/** Index of the first span in `sorted` (by start) whose start is `>= start`. */
+function firstStartingAtOrAfter(sorted: readonly Span[], start: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether a span lies inside a longer structured detection (score >= STRUCTURED). A structured
+ * span that starts at or before `a` and ends at or after it contains it; it is longer unless it
+ * has `a`'s very extent, so: one that starts before `a` and reaches its end, or one that starts
+ * with `a` and ends after it.
+ */
+function structuredContainment(spans: readonly Span[]): (a: Span) => boolean {
+  const structured = spans
+    .filter((b) => (b.score ?? 0.5) >= STRUCTURED && b.end > b.start)
+    .sort((x, y) => x.start - y.start);
+  if (structured.length === 0) return () => false;
+  // reach[i]: the furthest end among structured[0..i]; sameStart: the furthest end per start.
+  const reach: number[] = [];
+  const sameStart = new Map<number, number>();
+  for (const b of structured) {
+    reach.push(Math.max(reach.at(-1) ?? -1, b.end));
+    sameStart.set(b.start, Math.max(sameStart.get(b.start) ?? -1, b.end));
+  }
+  return (a) => {
+    const before = firstStartingAtOrAfter(structured, a.start);
+    return (before > 0 && reach[before - 1]! >= a.end) || (sameStart.get(a.start) ?? -1) > a.end;
+  };
 }
 
 export function createPseudonymizer(options: PseudonymizerOptions = {}): Pseudonymizer {
