@@ -19,6 +19,32 @@ export interface SensitiveChanges extends AsyncIterable<SensitiveValue> {
   readonly full: boolean;
 }
 
+/** Where a `SensitiveChanges` read ended: the generator sets it as it goes. */
+export interface SensitiveChangesState {
+  mark: string | undefined;
+  full: boolean;
+}
+
+/**
+ * A `SensitiveChanges` over one read: `read` yields the values and records in `state` where the
+ * next read starts and whether this one was full (until it does: no mark, full).
+ */
+export function sensitiveChangesOf(
+  read: (state: SensitiveChangesState) => AsyncGenerator<SensitiveValue>,
+): SensitiveChanges {
+  const state: SensitiveChangesState = { mark: undefined, full: true };
+  const values = read(state);
+  return {
+    [Symbol.asyncIterator]: () => values,
+    get mark() {
+      return state.mark;
+    },
+    get full() {
+      return state.full;
+    },
+  };
+}
+
 /**
  * Anything that turns into tools: a SQL database, a MongoDB, an MCP server, an OpenAPI service,
  * a document index. Sources are opened lazily and closed once on shutdown.

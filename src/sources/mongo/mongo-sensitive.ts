@@ -1,6 +1,6 @@
 import type { Db, ObjectId } from "mongodb";
 import { loadMongodb } from "../../core/load-optional.js";
-import type { SensitiveChanges, SensitiveValue } from "../../tools/tool-source.js";
+import { type SensitiveChanges, type SensitiveValue, sensitiveChangesOf } from "../../tools/tool-source.js";
 
 export interface SensitiveField {
   collection: string;
@@ -56,8 +56,7 @@ export function mongoSensitiveChanges(
   maxTimeMS: number,
 ): SensitiveChanges {
   const previous: Mark | undefined = since ? (JSON.parse(since) as Mark) : undefined;
-  const state: { mark: string | undefined; full: boolean } = { mark: undefined, full: true };
-  async function* generate(): AsyncGenerator<SensitiveValue> {
+  return sensitiveChangesOf(async function* (state) {
     const d = await db();
     // The driver is an optional dependency: loaded with the source, never at import time.
     const { ObjectId: ObjectIdClass } = await loadMongodb();
@@ -78,15 +77,5 @@ export function mongoSensitiveChanges(
     }
     state.full = full;
     state.mark = complete ? JSON.stringify(next) : undefined;
-  }
-  const iterable = generate();
-  return {
-    [Symbol.asyncIterator]: () => iterable,
-    get mark() {
-      return state.mark;
-    },
-    get full() {
-      return state.full;
-    },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import type { SensitiveChanges, SensitiveValue } from "../../tools/tool-source.js";
+import { type SensitiveChanges, type SensitiveValue, sensitiveChangesOf } from "../../tools/tool-source.js";
 import { plainValue, type SqlDriver } from "./sql-driver.js";
 
 /** A sensitive column, resolved against the database. */
@@ -78,8 +78,7 @@ export function sensitiveChangesSince(
   timeoutMs: number,
 ): SensitiveChanges {
   const previous: Mark | undefined = since ? (JSON.parse(since) as Mark) : undefined;
-  const state: { mark: string | undefined; full: boolean } = { mark: undefined, full: true };
-  async function* generate(): AsyncGenerator<SensitiveValue> {
+  return sensitiveChangesOf(async function* (state) {
     const cols = await columns();
     const next: Mark = {};
     if (d.dialect === "sqlite") {
@@ -116,15 +115,5 @@ export function sensitiveChangesSince(
       if (incremental) yield* read(d, col, ` AND (xmin::text)::bigint >= $1`, [previous!.xmin], timeoutMs);
       else yield* read(d, col, "", [], timeoutMs);
     state.mark = JSON.stringify(next);
-  }
-  const iterable = generate();
-  return {
-    [Symbol.asyncIterator]: () => iterable,
-    get mark() {
-      return state.mark;
-    },
-    get full() {
-      return state.full;
-    },
-  };
+  });
 }
